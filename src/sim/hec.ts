@@ -1,0 +1,392 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb } from 'node:zlib';
+import { parseEventBody, type HecReply } from './hec-body.js';
+
+const gunzip = promisify(gunzipCb);
+
+/**
+ * A Splunk HTTP Event Collector on 127.0.0.1, strict where Splunk is strict (token, index
+ * allow-list, channel when ack is on, body format, max content length) and able to play the
+ * faults a real deployment shows. It records every accepted event, so tests and benchmarks
+ * count what arrived instead of trusting the sender.
+ */
+export type HecFault =
+  /** 503 `{"code":9}` to event posts; health answers 503 code 18 meanwhile. */
+  | { kind: 'busy'; count?: number }
+  /** 429 with a Retry-After header (seconds). */
+  | { kind: 'throttle'; count?: number; retryAfterSeconds?: number }
+  /** 500 with an HTML page, as a proxy or a broken indexer would answer. */
+  | { kind: 'html500'; count?: number }
+  /** Reads the request and never answers. */
+  | { kind: 'hang'; count?: number }
+  /** Destroys the connection without an answer (health probes too). */
+  | { kind: 'reset'; count?: number }
+  /** Accepts batches (records their events) but their acks never turn true. */
+  | { kind: 'lose-acks'; count?: number }
+  /** 400 code 11: the channel is unknown (as after a restart of the indexer). */
+  | { kind: 'invalid-channel'; count?: number };
+
+export interface HecSimulatorOptions {
+  /** The valid token; generated when omitted. */
+  token?: string;
+  /** Further tokens that exist but are disabled (answer code 1). */
+  disabledTokens?: string[];
+  /** Indexer acknowledgement on the token: channel required, replies carry ackId. */
+  ack?: boolean;
+  /** Milliseconds before an ack turns true. */
+  ackDelayMs?: number;
+  /** Index allow-list of the token (default: main). */
+  indexes?: string[];
+  /** Index of events that name none (default: the first allowed index). */
+  defaultIndex?: string;
+  /** Bytes; bigger bodies get 413 (Splunk's max_content_length, default 800 MiB). */
+  maxContentLength?: number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
+  /** Append every accepted event as one JSON line to this file. */
+  recordFile?: string;
+  /** What to keep in memory: every event (tests), only ids (benchmarks), or only counts. */
+  keep?: 'all' | 'ids' | 'count';
+  port?: number;
+  fault?: HecFault;
+}
+
+export interface HecRequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  code?: number;
+  channel?: string;
+  gzip: boolean;
+  bytes: number;
+  events: number;
+}
+
+export interface HecSimulatorStats {
+  requests: number;
+  batches: number;
+  accepted: number;
+  distinctIds: number;
+  bytes: number;
+}
+
+export interface HecSimulator {
+  url: string;
+  token: string;
+  /** Every accepted event (duplicates included), in arrival order. Empty unless keep = 'all'. */
+  events(): Array<Record<string, unknown>>;
+  /** fields.event_id of every accepted event, duplicates included (keep = 'all' or 'ids'). */
+  eventIds(): string[];
+  /** Every request seen (the latest 100 000). */
+  requests(): HecRequestRecord[];
+  stats(): HecSimulatorStats;
+  /** Plays a fault for the next `count` requests (default: until cleared with null). */
+  setFault(fault: HecFault | null): void;
+  /** Forgets accepted events and requests (not channels or pending acks). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EVENT_PATHS = new Set(['/services/collector', '/services/collector/event', '/services/collector/event/1.0']);
+const HEALTH_PATHS = new Set(['/services/collector/health', '/services/collector/health/1.0']);
+const MAX_REQUEST_LOG = 100_000;
+
+interface Channel {
+  nextAckId: number;
+  acks: Map<number, { readyAt: number; lost: boolean }>;
+}
+
+export async function startHecSimulator(options: HecSimulatorOptions = {}): Promise<HecSimulator> {
+  const token = options.token ?? randomUUID();
+  const disabled = new Set(options.disabledTokens ?? []);
+  const indexes = new Set(options.indexes ?? ['main']);
+  const defaultIndex = options.defaultIndex ?? [...indexes][0] ?? 'main';
+  const maxContentLength = options.maxContentLength ?? 800 * 1024 * 1024;
+  const keep = options.keep ?? 'all';
+  const channels = new Map<string, Channel>();
+  const sockets = new Set<Socket>();
+  let fault: HecFault | null = options.fault ?? null;
+  let faultLeft = fault?.count ?? Infinity;
+  let accepted: Array<Record<string, unknown>> = [];
+  let ids: string[] = [];
+  let distinct = new Set<string>();
+  let log: HecRequestRecord[] = [];
+  const stats: HecSimulatorStats = { requests: 0, batches: 0, accepted: 0, distinctIds: 0, bytes: 0 };
+  const record: WriteStream | undefined = options.recordFile ? createWriteStream(options.recordFile, { flags: 'a' }) : undefined;
+
+  /** Takes one use of the current fault if it applies to this kind of request. */
+  function takeFault(kinds: ReadonlyArray<HecFault['kind']>): HecFault | null {
+    if (!fault || !kinds.includes(fault.kind)) return null;
+    const f = fault;
+    faultLeft--;
+    if (faultLeft <= 0) fault = null;
+    return f;
+  }
+
+  function logRequest(r: HecRequestRecord): void {
+    stats.requests++;
+    if (log.length >= MAX_REQUEST_LOG) log = log.slice(MAX_REQUEST_LOG / 2);
+    log.push(r);
+  }
+
+  function send(res: ServerResponse, reply: HecReply, headers: Record<string, string> = {}): void {
+    const body = JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body), ...headers });
+    res.end(body);
+  }
+
+  function authorize(req: IncomingMessage): HecReply | null {
+    const h = req.headers.authorization;
+    if (!h) return { status: 401, body: { text: 'Token is required', code: 2 } };
+    const m = /^Splunk\s+(\S+)$/.exec(h);
+    if (!m) return { status: 401, body: { text: 'Invalid authorization', code: 3 } };
+    if (disabled.has(m[1]!)) return { status: 403, body: { text: 'Token disabled', code: 1 } };
+    if (m[1] !== token) return { status: 403, body: { text: 'Invalid token', code: 4 } };
+    return null;
+  }
+
+  async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxContentLength) return 'too-large';
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      n += c.length;
+      if (n > maxContentLength) return 'too-large';
+      chunks.push(c);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  function channelOf(req: IncomingMessage, url: URL): string | undefined {
+    const h = req.headers['x-splunk-request-channel'];
+    return (Array.isArray(h) ? h[0] : h) ?? url.searchParams.get('channel') ?? undefined;
+  }
+
+  async function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const gzip = /gzip/i.test(String(req.headers['content-encoding'] ?? ''));
+    const rec: HecRequestRecord = { method: req.method ?? '', path: url.pathname, status: 0, gzip, bytes: 0, events: 0 };
+    const channel = channelOf(req, url);
+    if (channel) rec.channel = channel;
+    const reply = (r: HecReply, headers?: Record<string, string>) => {
+      rec.status = r.status;
+      rec.code = r.body.code;
+      logRequest(rec);
+      send(res, r, headers);
+    };
+    const f = takeFault(['busy', 'throttle', 'html500', 'hang', 'reset', 'invalid-channel', 'lose-acks']);
+    if (f?.kind === 'reset') {
+      rec.status = -1;
+      logRequest(rec);
+      req.socket.destroy();
+      return;
+    }
+    if (f?.kind === 'hang') {
+      rec.status = -2;
+      logRequest(rec);
+      return; // the socket stays open until the client gives up or the simulator closes
+    }
+    if (f?.kind === 'busy') return reply({ status: 503, body: { text: 'Server is busy', code: 9 } });
+    if (f?.kind === 'throttle') return reply({ status: 429, body: { text: 'Server is busy', code: 9 } }, { 'retry-after': String(f.retryAfterSeconds ?? 1) });
+    if (f?.kind === 'html500') {
+      rec.status = 500;
+      logRequest(rec);
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
+      return;
+    }
+    const denied = authorize(req);
+    if (denied) return reply(denied);
+    if (options.ack) {
+      if (!channel) return reply({ status: 400, body: { text: 'Data channel is missing', code: 10 } });
+      if (!GUID.test(channel) || f?.kind === 'invalid-channel') {
+        channels.delete(channel);
+        return reply({ status: 400, body: { text: 'Invalid data channel', code: 11 } });
+      }
+    }
+    const raw = await readBody(req);
+    if (raw === 'too-large') {
+      rec.status = 413;
+      logRequest(rec);
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ text: `Content too large: max_content_length is ${maxContentLength} bytes` }));
+      return;
+    }
+    rec.bytes = raw.length;
+    stats.bytes += raw.length;
+    let text: string;
+    try {
+      text = (gzip ? await gunzip(raw) : raw).toString('utf8');
+    } catch {
+      return reply({ status: 400, body: { text: 'Invalid data format', code: 6 } });
+    }
+    const parsed = parseEventBody(text, indexes, defaultIndex);
+    if (!parsed.ok) return reply(parsed.reply);
+    rec.events = parsed.events.length;
+    stats.batches++;
+    for (const e of parsed.events) {
+      stats.accepted++;
+      const id = (e.fields as Record<string, unknown> | undefined)?.event_id;
+      if (keep !== 'count' && typeof id === 'string') {
+        ids.push(id);
+        distinct.add(id);
+      }
+      if (keep === 'all') accepted.push(e);
+      if (record) record.write(`${JSON.stringify(e)}\n`);
+    }
+    stats.distinctIds = distinct.size;
+    if (!options.ack) return reply({ status: 200, body: { text: 'Success', code: 0 } });
+    let ch = channels.get(channel!);
+    if (!ch) channels.set(channel!, (ch = { nextAckId: 0, acks: new Map() }));
+    const ackId = ch.nextAckId++;
+    ch.acks.set(ackId, { readyAt: Date.now() + (options.ackDelayMs ?? 0), lost: f?.kind === 'lose-acks' });
+    return reply({ status: 200, body: { text: 'Success', code: 0, ackId } });
+  }
+
+  async function handleAcks(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const channel = channelOf(req, url);
+    const rec: HecRequestRecord = { method: req.method ?? '', path: url.pathname, status: 0, gzip: false, bytes: 0, events: 0 };
+    if (channel) rec.channel = channel;
+    const reply = (r: HecReply) => {
+      rec.status = r.status;
+      rec.code = r.body.code;
+      logRequest(rec);
+      send(res, r);
+    };
+    const denied = authorize(req);
+    if (denied) return reply(denied);
+    if (!options.ack) return reply({ status: 400, body: { text: 'ACK is disabled', code: 14 } });
+    if (!channel) return reply({ status: 400, body: { text: 'Data channel is missing', code: 10 } });
+    const ch = channels.get(channel);
+    if (!ch) return reply({ status: 400, body: { text: 'Invalid data channel', code: 11 } });
+    const raw = await readBody(req);
+    let wanted: unknown;
+    try {
+      wanted = raw === 'too-large' ? undefined : (JSON.parse(raw.toString('utf8')) as { acks?: unknown }).acks;
+    } catch {
+      wanted = undefined;
+    }
+    if (!Array.isArray(wanted)) return reply({ status: 400, body: { text: 'Invalid data format', code: 6 } });
+    const now = Date.now();
+    const acks: Record<string, boolean> = {};
+    for (const id of wanted) {
+      const a = ch.acks.get(Number(id));
+      const done = a !== undefined && !a.lost && now >= a.readyAt;
+      acks[String(id)] = done;
+      if (done) ch.acks.delete(Number(id)); // Splunk reports an ack true once, then forgets it
+    }
+    logRequest(rec);
+    rec.status = 200;
+    send(res, { status: 200, body: { acks } as unknown as HecReply['body'] });
+  }
+
+  function handleHealth(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const rec: HecRequestRecord = { method: req.method ?? '', path: url.pathname, status: 200, gzip: false, bytes: 0, events: 0 };
+    logRequest(rec);
+    // Health probes do not use up a fault: they see the endpoint as it is.
+    if (fault?.kind === 'reset') {
+      rec.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'hang') {
+      rec.status = -2;
+      return;
+    }
+    if (fault?.kind === 'busy') {
+      rec.status = 503;
+      return send(res, { status: 503, body: { text: 'HEC is unhealthy, queues are full', code: 18 } });
+    }
+    if (fault?.kind === 'html500') {
+      rec.status = 500;
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><body>Internal Server Error</body></html>');
+      return;
+    }
+    send(res, { status: 200, body: { text: 'HEC is healthy', code: 17 } });
+  }
+
+  /** Control endpoints for a simulator in another process (benchmarks, the demo). */
+  async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/_sim/stats') return send(res, { status: 200, body: { ...stats } as unknown as HecReply['body'] });
+    if (url.pathname === '/_sim/reset' && req.method === 'POST') {
+      sim.reset();
+      return send(res, { status: 200, body: { text: 'reset', code: 0 } });
+    }
+    if (url.pathname === '/_sim/fault' && req.method === 'POST') {
+      const raw = await readBody(req);
+      const text = raw === 'too-large' ? 'null' : raw.toString('utf8') || 'null';
+      sim.setFault(JSON.parse(text) as HecFault | null);
+      return send(res, { status: 200, body: { text: 'fault set', code: 0 } });
+    }
+    send(res, { status: 404, body: { text: 'unknown control path', code: 404 } });
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname.replace(/\/+$/, '');
+    let work: Promise<void> | void;
+    if (EVENT_PATHS.has(path) && req.method === 'POST') work = handleEvents(req, res, url);
+    else if (path === '/services/collector/ack' && req.method === 'POST') work = handleAcks(req, res, url);
+    else if (HEALTH_PATHS.has(path) && req.method === 'GET') work = handleHealth(req, res, url);
+    else if (path.startsWith('/_sim/')) work = handleControl(req, res, url);
+    else {
+      logRequest({ method: req.method ?? '', path, status: 404, gzip: false, bytes: 0, events: 0 });
+      work = send(res, { status: 404, body: { text: 'The requested URL was not found on this server.', code: 404 } });
+    }
+    Promise.resolve(work).catch(() => {
+      if (!res.headersSent) send(res, { status: 500, body: { text: 'Internal server error', code: 8 } });
+      else res.destroy();
+    });
+  };
+
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const sim: HecSimulator = {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    token,
+    events: () => accepted.slice(),
+    eventIds: () => ids.slice(),
+    requests: () => log.slice(),
+    stats: () => ({ ...stats }),
+    setFault(f) {
+      fault = f;
+      faultLeft = f?.count ?? Infinity;
+    },
+    reset() {
+      accepted = [];
+      ids = [];
+      distinct = new Set();
+      log = [];
+      Object.assign(stats, { requests: 0, batches: 0, accepted: 0, distinctIds: 0, bytes: 0 });
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections?.();
+      await closed;
+      if (record) await new Promise<void>((resolve) => record.end(() => resolve()));
+    },
+  };
+  return sim;
+}
