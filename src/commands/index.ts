@@ -1,4 +1,7 @@
 import type { RegisterCommand } from './types.js';
+import { registerSim } from './sim.js';
 
 /** Every subcommand, in the order `--help` lists them. Each file registers one command. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerSim,
+];
