@@ -1,0 +1,90 @@
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { AddonError, describeError } from '../core/errors.js';
+import type { SplunkEvent } from '../core/event.js';
+import type { Logger } from '../core/logger.js';
+import type { Sink } from '../core/sink.js';
+
+export interface AuditTrailOptions {
+  /** The HEC sink, when a destination is configured and could be built. */
+  sink?: Sink;
+  /** JSON lines appended here (fsync'd) for every event HEC did not take; app inputs.conf monitors it. */
+  fallbackFile: string;
+  /** How long finish() waits for HEC before falling back. */
+  deadlineMs: number;
+  log?: Logger;
+}
+
+export interface AuditReport {
+  delivered: number;
+  toFile: number;
+}
+
+/** One JSON object per line, the event body with an ISO timestamp first for Splunk's timestamping. */
+export function fallbackLine(e: SplunkEvent): string {
+  const body = typeof e.event === 'string' ? { message: e.event } : e.event;
+  return `${JSON.stringify({ timestamp: new Date(e.time * 1000).toISOString(), ...body })}\n`;
+}
+
+export async function appendFallback(file: string, events: readonly SplunkEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await mkdir(dirname(file), { recursive: true });
+  const fh = await open(file, 'a', 0o640);
+  try {
+    await fh.write(events.map(fallbackLine).join(''));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Audit delivery that loses nothing: each event goes to HEC as soon as it exists (so HEC can
+ * batch); at the end, whatever HEC did not confirm by the deadline is appended to the local
+ * file. An event may then exist twice (HEC confirmed late): `event_id` removes that duplicate.
+ */
+export class AuditTrail {
+  readonly #o: AuditTrailOptions;
+  readonly #pending: Array<{ event: SplunkEvent; delivered: boolean }> = [];
+
+  constructor(o: AuditTrailOptions) {
+    this.#o = o;
+  }
+
+  record(event: SplunkEvent): void {
+    const entry = { event, delivered: false };
+    this.#pending.push(entry);
+    this.#o.sink?.send(event).then(
+      () => {
+        entry.delivered = true;
+      },
+      () => undefined,
+    );
+  }
+
+  get count(): number {
+    return this.#pending.length;
+  }
+
+  async finish(): Promise<AuditReport> {
+    const { sink, deadlineMs, log } = this.#o;
+    if (sink) {
+      const deadline = new Promise<void>((r) => setTimeout(r, deadlineMs).unref());
+      try {
+        await Promise.race([sink.close(deadlineMs), deadline]);
+      } catch (err) {
+        log?.warn(`audit delivery to HEC failed: ${describeError(err)}; writing audit events to ${this.#o.fallbackFile}`);
+      }
+    }
+    // let the sink's settled send() promises run their callbacks before reading the flags
+    await new Promise((r) => setImmediate(r));
+    const missing = this.#pending.filter((p) => !p.delivered).map((p) => p.event);
+    try {
+      await appendFallback(this.#o.fallbackFile, missing);
+    } catch (err) {
+      throw new AddonError('SEND_AUDIT_LOST', `${missing.length} audit event(s) reached neither HEC nor ${this.#o.fallbackFile}: ${describeError(err)}`, { cause: err });
+    }
+    if (missing.length > 0 && sink) log?.warn(`${missing.length} audit event(s) written to ${this.#o.fallbackFile} instead of HEC`);
+    return { delivered: this.#pending.length - missing.length, toFile: missing.length };
+  }
+}

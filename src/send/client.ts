@@ -1,0 +1,167 @@
+import pRetry from 'p-retry';
+import { request, type Dispatcher } from 'undici';
+import { AddonError, describeError, isTlsVerificationFailure } from '../core/errors.js';
+import { createDispatcher } from '../core/http.js';
+import type { Logger } from '../core/logger.js';
+import { SendFailedError, SendRefusedError, SendTlsError, SendUnavailableError } from './errors.js';
+import type { WireRequest } from './message.js';
+import { parseReply } from './reply.js';
+
+export interface SendClientOptions {
+  host: string;
+  port: number;
+  clientCert: { cert: string; key: string; passphrase?: string };
+  caFile?: string;
+  serverName?: string;
+  concurrency: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryDelayMs: number;
+  log?: Logger;
+  /** Replaces the keep-alive pool (tests, benchmark baseline). */
+  dispatcher?: Dispatcher;
+}
+
+/** What happened to one message: the audit event is made from this. */
+export interface SendOutcome {
+  status: 'sent' | 'refused' | 'failed';
+  messageId: string;
+  httpStatus?: number;
+  code?: number;
+  message?: string;
+  explanation?: string;
+  transactionId?: string;
+  attempts: number;
+  durationMs: number;
+  bytes: number;
+  error?: AddonError;
+}
+
+/** Connection-level failures that prove the request never reached the service. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
+/** TLS alerts a server sends when it will not accept our client certificate. */
+const CLIENT_CERT_REFUSED = /ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|ACCESS_DENIED|DECRYPT_ERROR|HANDSHAKE_FAILURE)/;
+
+function errCode(err: unknown): string {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && code !== 'UND_ERR_SOCKET') return code;
+  }
+  return (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+}
+
+/** Maps a transport error to the typed error that decides retry and what the admin reads. */
+export function classifyTransportError(err: unknown, target: string): AddonError {
+  if (AddonError.isInstance(err)) return err;
+  const code = errCode(err);
+  if (isTlsVerificationFailure(err)) {
+    return new SendTlsError(`the certificate of ${target} did not verify (${code}): set ca_file to the CA that signed it, and server_name if the host name differs`, { cause: err });
+  }
+  if (CLIENT_CERT_REFUSED.test(code) || /alert (unknown ca|bad certificate|certificate required)/i.test(String((err as Error)?.message))) {
+    return new SendTlsError(`${target} refused our client certificate (${code}): client_cert_file must be signed by a CA the service trusts`, { cause: err });
+  }
+  if (code === 'ERR_OSSL_BAD_DECRYPT' || /bad decrypt/i.test(String((err as Error)?.message))) {
+    return new SendTlsError('client_key_file cannot be decrypted: check the passphrase stored in realm ta_ser_mail_send_passphrase', { cause: err });
+  }
+  if (NOT_SENT_CODES.has(code)) return new SendUnavailableError(undefined, `${target} is not reachable (${code}); nothing was sent`, { cause: err });
+  return new SendFailedError(undefined, `sending to ${target} failed (${code || describeError(err)}); the outcome is unknown, not retried`, { cause: err });
+}
+
+/**
+ * POST https://{host}/send over one keep-alive mutual-TLS pool, at most `concurrency` requests
+ * in flight. Retries only what cannot have been delivered (connection refused, 502/503/504),
+ * never a -1 reply, always with the same body and so the same messageId.
+ */
+export class SendClient {
+  readonly #o: SendClientOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #url: string;
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(o: SendClientOptions) {
+    this.#o = o;
+    this.#url = `https://${o.host}:${o.port}/send`;
+    this.#dispatcher =
+      o.dispatcher ??
+      createDispatcher({
+        target: `send service ${o.host}:${o.port}`,
+        tls: { ca_file: o.caFile, server_name: o.serverName },
+        clientCert: o.clientCert,
+        connections: o.concurrency,
+        timeoutMs: o.timeoutMs,
+        log: o.log,
+      });
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  async #slot(): Promise<() => void> {
+    if (this.#active >= this.#o.concurrency) await new Promise<void>((r) => this.#waiting.push(r));
+    this.#active++;
+    return () => {
+      this.#active--;
+      this.#waiting.shift()?.();
+    };
+  }
+
+  async #once(req: WireRequest): Promise<{ httpStatus: number; code: number; message?: string; explanation?: string; transactionId?: string }> {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.#url, { method: 'POST', headers: req.headers, body: req.body, dispatcher: this.#dispatcher });
+    } catch (err) {
+      throw classifyTransportError(err, this.#url);
+    }
+    const text = await res.body.text().catch(() => '');
+    const reply = parseReply(text);
+    if (reply && reply.code !== 0) {
+      throw new SendRefusedError({ status: res.statusCode, message: reply.message, explanation: reply.data?.explanation ?? reply.data?.description, transactionId: reply.data?.transactionId });
+    }
+    if (UNAVAILABLE_STATUS.has(res.statusCode)) throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`);
+    if (!reply) throw new SendFailedError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode} without the documented JSON reply; the outcome is unknown`);
+    return { httpStatus: res.statusCode, code: reply.code, message: reply.message, transactionId: reply.data?.transactionId };
+  }
+
+  async send(messageId: string, req: WireRequest): Promise<SendOutcome> {
+    const release = await this.#slot();
+    const started = performance.now();
+    let attempts = 0;
+    const base = { messageId, bytes: Buffer.byteLength(req.body) };
+    try {
+      const r = await pRetry(
+        () => {
+          attempts++;
+          return this.#once(req);
+        },
+        {
+          retries: this.#o.maxAttempts - 1,
+          minTimeout: this.#o.retryDelayMs,
+          factor: 2,
+          randomize: true,
+          shouldRetry: ({ error }) => error instanceof SendUnavailableError,
+          onFailedAttempt: ({ error, attemptNumber }) => {
+            if (error instanceof SendUnavailableError && attemptNumber < this.#o.maxAttempts) this.#o.log?.warn({ messageId, attempt: attemptNumber }, `send unavailable, retrying: ${error.message}`);
+          },
+        },
+      );
+      return { ...base, status: 'sent', ...r, attempts, durationMs: performance.now() - started };
+    } catch (err) {
+      const e = AddonError.isInstance(err) ? err : classifyTransportError(err, this.#url);
+      const durationMs = performance.now() - started;
+      if (e instanceof SendRefusedError) {
+        return { ...base, status: 'refused', httpStatus: e.reply.status, code: -1, message: e.reply.message, explanation: e.reply.explanation, transactionId: e.reply.transactionId, attempts, durationMs, error: e };
+      }
+      const httpStatus = e instanceof SendUnavailableError || e instanceof SendFailedError ? e.status : undefined;
+      return { ...base, status: 'failed', httpStatus, message: e.message, attempts, durationMs, error: e };
+    } finally {
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#o.dispatcher) await this.#dispatcher.close();
+  }
+}

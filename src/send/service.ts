@@ -1,0 +1,56 @@
+import { createPrivateKey } from 'node:crypto';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { Secret } from '../core/secret.js';
+import { readPem } from '../core/tls.js';
+import { SendClient } from './client.js';
+import type { SendServiceConfig } from './config.js';
+import { loadWrapKey } from './crypto.js';
+import type { WireOptions } from './message.js';
+
+/** A send service ready to use: the pooled client and what every request needs. */
+export interface SendService {
+  client: SendClient;
+  wire: WireOptions;
+  from: string;
+  /** host:port, for audit `dest` and messages. */
+  dest: string;
+  close(): Promise<void>;
+}
+
+/** Reads the PEM files and checks the key opens with the passphrase, before any connection. */
+export function openSendService(cfg: SendServiceConfig, log?: Logger): SendService {
+  const cert = readPem(cfg.client_cert_file, 'client_cert_file');
+  const key = readPem(cfg.client_key_file, 'client_key_file');
+  const passphrase = cfg.passphrase ? new Secret(cfg.passphrase) : undefined;
+  try {
+    createPrivateKey({ key, format: 'pem', passphrase: passphrase?.reveal() ?? '' });
+  } catch (err) {
+    throw new ConfigError(
+      passphrase
+        ? `client_key_file ${cfg.client_key_file} cannot be opened with the passphrase stored in realm ta_ser_mail_send_passphrase`
+        : `client_key_file ${cfg.client_key_file} is encrypted or unreadable: store its passphrase in realm ta_ser_mail_send_passphrase`,
+      { cause: err },
+    );
+  }
+  const encryption = cfg.encrypt ? { publicKey: loadWrapKey(readPem(cfg.public_key_file!, 'public_key_file'), 'public_key_file'), mode: cfg.wrap_mode } : undefined;
+  const client = new SendClient({
+    host: cfg.host,
+    port: cfg.port,
+    clientCert: { cert, key, passphrase: passphrase?.reveal() },
+    caFile: cfg.ca_file,
+    serverName: cfg.server_name,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout * 1000,
+    maxAttempts: cfg.max_attempts,
+    retryDelayMs: cfg.retry_delay * 1000,
+    log,
+  });
+  return {
+    client,
+    wire: { secret: new Secret(cfg.secret), fromHeaderEncoding: cfg.from_header_encoding, encryption },
+    from: cfg.from,
+    dest: `${cfg.host}:${cfg.port}`,
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ADDRESS_PATTERN, CC_PATTERN } from '../send/address.js';
+import { WRAP_MODES, type WrapMode } from '../send/config.js';
+import { decryptMessage } from '../send/crypto.js';
+
+/**
+ * The secure send service, as strict as its specification: HTTPS that requires and verifies a
+ * client certificate, checks headers and body field by field, decrypts encrypted mailboxes
+ * with its private key, answers in the documented reply format, remembers every messageId
+ * (a repeat is recorded and not delivered twice) and plays scripted faults.
+ */
+export interface SendSimOptions {
+  /** PEM strings: server certificate and key, and the CA that client certificates must chain to. */
+  cert: string;
+  key: string;
+  clientCa: string;
+  mailbox: { address: string; secret: string; encrypt?: boolean; wrapMode?: WrapMode; privateKey?: string };
+  /** A repeated messageId: answer 0 with the first transactionId (default) or -1. */
+  onRepeat?: 'accept' | 'refuse';
+  port?: number;
+}
+
+export type SendFault =
+  | { kind: 'status'; status: 502 | 503 | 504 | 500; times: number }
+  | { kind: 'refuse'; times: number; message?: string; explanation?: string }
+  | { kind: 'reset'; times: number }
+  | { kind: 'html'; times: number };
+
+export interface DeliveredMessage {
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  bodyType: string;
+  importance: string;
+  encrypted: boolean;
+  transactionId: string;
+}
+
+export interface RecordedRequest {
+  messageId?: string;
+  outcome: 'accepted' | 'repeat' | 'refused' | 'fault';
+  status: number;
+  explanation?: string;
+}
+
+export interface SendSimulator {
+  url: string;
+  port: number;
+  delivered(): DeliveredMessage[];
+  requests(): RecordedRequest[];
+  /** messageIds seen more than once. */
+  repeats(): string[];
+  /** TCP connections accepted, and TLS handshakes that failed (unknown client certificate). */
+  connections(): number;
+  tlsFailures(): number;
+  setFault(fault: SendFault | undefined): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+function timestamp(): string {
+  return new Date().toISOString().replace('Z', '');
+}
+
+function reply(res: ServerResponse, status: number, code: 0 | -1, messageId: string | undefined, transactionId: string, message: string, explanation?: string): void {
+  const body = JSON.stringify({
+    code,
+    message,
+    timestamp: timestamp(),
+    data: { description: code === 0 ? 'OK' : 'Ошибка', explanation: explanation ?? message, transactionId, messageId: messageId ?? null },
+  });
+  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(body);
+}
+
+/** Email-From arrives as raw bytes (latin1 in Node) or an RFC 2047 encoded word. */
+export function decodeFromHeader(raw: string): string | undefined {
+  const word = /^=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=$/i.exec(raw);
+  const bytes = word ? Buffer.from(word[1]!, 'base64') : Buffer.from(raw, 'latin1');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+type Check = { ok: true; value: DeliveredMessage } | { ok: false; field: string; why: string };
+
+function strings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function validate(o: SendSimOptions, req: IncomingMessage, json: Record<string, unknown>): Check {
+  const mb = o.mailbox;
+  const ctype = String(req.headers['content-type'] ?? '').replace(/\s+/g, '').toLowerCase();
+  if (ctype !== 'application/json;charset=utf-8') return { ok: false, field: 'Content-Type', why: 'must be application/json;charset=UTF-8' };
+  const rawFrom = req.headers['email-from'];
+  const from = typeof rawFrom === 'string' ? decodeFromHeader(rawFrom) : undefined;
+  if (!from || !ADDRESS_PATTERN.test(from)) return { ok: false, field: 'Email-From', why: 'missing or does not match the address pattern' };
+  if (from !== mb.address) return { ok: false, field: 'Email-From', why: 'unknown mailbox' };
+  for (const f of ['subject', 'messageId', 'secret', 'body', 'bodyType'] as const) {
+    if (typeof json[f] !== 'string') return { ok: false, field: f, why: 'required string' };
+  }
+  if (!(json.messageId as string)) return { ok: false, field: 'messageId', why: 'must not be empty' };
+  if (json.secret !== mb.secret) return { ok: false, field: 'secret', why: 'Неверный ID почтового ящика' };
+  if (!strings(json.to) || json.to.length === 0 || !json.to.every((a) => ADDRESS_PATTERN.test(a))) return { ok: false, field: 'to', why: 'required, each address matching the pattern' };
+  if (!strings(json.cc) || !json.cc.every((a) => CC_PATTERN.test(a))) return { ok: false, field: 'cc', why: 'required array of xxxx@xxxxx.xx addresses' };
+  if (json.bodyType !== 'text/plain' && json.bodyType !== 'text/html') return { ok: false, field: 'bodyType', why: 'text/plain or text/html' };
+  const importance = json.importance ?? 'normal';
+  if (importance !== 'high' && importance !== 'low' && importance !== 'normal') return { ok: false, field: 'importance', why: 'high, low or normal' };
+  let subject = json.subject as string;
+  let body = json.body as string;
+  if (mb.encrypt) {
+    if (typeof json.messageKey !== 'string' || typeof json.messageVector !== 'string') return { ok: false, field: 'messageKey', why: 'messageKey and messageVector are required for this mailbox' };
+    try {
+      const plain = decryptMessage({ subject, body, messageKey: json.messageKey, messageVector: json.messageVector }, mb.privateKey ?? '', mb.wrapMode ?? WRAP_MODES[0]);
+      subject = plain.subject;
+      body = plain.body;
+    } catch (err) {
+      return { ok: false, field: 'messageKey', why: `Ошибка расшифровки: ${(err as Error).message}` };
+    }
+  }
+  return {
+    ok: true,
+    value: { messageId: json.messageId as string, from, to: json.to, cc: json.cc, subject, body, bodyType: json.bodyType, importance, encrypted: Boolean(mb.encrypt), transactionId: '' },
+  };
+}
+
+export async function startSendSimulator(o: SendSimOptions): Promise<SendSimulator> {
+  const delivered: DeliveredMessage[] = [];
+  const byId = new Map<string, DeliveredMessage>();
+  const requests: RecordedRequest[] = [];
+  const repeats = new Set<string>();
+  let fault: SendFault | undefined;
+  let connections = 0;
+  let tlsFailures = 0;
+
+  const takeFault = (): SendFault | undefined => {
+    if (!fault || fault.times <= 0) return undefined;
+    fault.times--;
+    return fault;
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
+    const tx = randomBytes(16).toString('hex').toUpperCase();
+    if (req.method !== 'POST' || req.url !== '/send') {
+      requests.push({ outcome: 'refused', status: 404, explanation: `${req.method} ${req.url}` });
+      return reply(res, 404, -1, undefined, tx, 'Ошибка обработки запроса', `no such endpoint ${req.method} ${req.url}`);
+    }
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not an object');
+    } catch {
+      requests.push({ outcome: 'refused', status: 400, explanation: 'Ошибка парсинга запроса' });
+      return reply(res, 400, -1, undefined, tx, 'Ошибка обработки запроса', 'Ошибка парсинга запроса');
+    }
+    const messageId = typeof json.messageId === 'string' ? json.messageId : undefined;
+    const f = takeFault();
+    if (f) {
+      requests.push({ messageId, outcome: 'fault', status: f.kind === 'status' ? f.status : f.kind === 'refuse' ? 400 : 500 });
+      if (f.kind === 'reset') return void req.socket.destroy();
+      if (f.kind === 'html') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal Server Error</body></html>');
+      if (f.kind === 'refuse') return reply(res, 400, -1, messageId, tx, f.message ?? 'Ошибка обработки запроса', f.explanation ?? 'scripted refusal');
+      return void res.writeHead(f.status, { 'content-type': 'text/html' }).end(`<html><body>${f.status}</body></html>`);
+    }
+    const check = validate(o, req, json);
+    if (!check.ok) {
+      requests.push({ messageId, outcome: 'refused', status: 400, explanation: `${check.field}: ${check.why}` });
+      return reply(res, 400, -1, messageId, tx, 'Ошибка обработки запроса', `${check.field}: ${check.why}`);
+    }
+    const first = byId.get(check.value.messageId);
+    if (first) {
+      repeats.add(first.messageId);
+      const refuse = o.onRepeat === 'refuse';
+      requests.push({ messageId, outcome: 'repeat', status: refuse ? 400 : 200 });
+      if (refuse) return reply(res, 400, -1, messageId, tx, 'Ошибка обработки запроса', 'repeated messageId');
+      return reply(res, 200, 0, messageId, first.transactionId, 'OK');
+    }
+    const msg = { ...check.value, transactionId: tx };
+    byId.set(msg.messageId, msg);
+    delivered.push(msg);
+    requests.push({ messageId, outcome: 'accepted', status: 200 });
+    reply(res, 200, 0, messageId, tx, 'OK');
+  };
+
+  const server: Server = createServer({ cert: o.cert, key: o.key, ca: o.clientCa, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => handle(req, res, Buffer.concat(chunks)));
+  });
+  server.on('connection', () => connections++);
+  server.on('tlsClientError', () => tlsFailures++);
+  await new Promise<void>((resolve) => server.listen(o.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `https://127.0.0.1:${port}/send`,
+    port,
+    delivered: () => [...delivered],
+    requests: () => [...requests],
+    repeats: () => [...repeats],
+    connections: () => connections,
+    tlsFailures: () => tlsFailures,
+    setFault: (f) => {
+      fault = f ? { ...f } : undefined;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
