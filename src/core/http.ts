@@ -1,18 +1,11 @@
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
-import { z } from 'zod';
 import type { Logger } from './logger.js';
 import { tlsConnectOptions, type TlsConfig } from './tls.js';
 
-/**
- * One proxy setting for every outbound client of the product (SER, HEC, send). Without an
- * explicit URL, HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment apply.
- */
-export const proxySchema = z.object({
-  url: z.string().url().optional().describe('http(s)://[user:pass@]host:port of the outbound proxy; default: HTTPS_PROXY/HTTP_PROXY from the environment'),
-  no_proxy: z.string().optional().describe('comma-separated hosts that bypass the proxy (NO_PROXY syntax); default: NO_PROXY from the environment'),
-  use_env: z.boolean().default(true).describe('honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY when no url is set'),
-});
-export type ProxyConfig = z.infer<typeof proxySchema>;
+import type { ProxyConfig } from './proxy-config.js';
+
+// The schema lives in proxy-config.ts (browser-safe); re-exported for existing importers.
+export { proxySchema, type ProxyConfig } from './proxy-config.js';
 
 export interface DispatcherOptions {
   /** For messages: what this client talks to. */
