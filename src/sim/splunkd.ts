@@ -17,6 +17,8 @@ import { randomBytes } from 'node:crypto';
  * - `storage/collections/data/<coll>` GET (all), POST (insert JSON, returns {_key});
  *   `…/<key>` GET, POST (replace), DELETE; `…/batch_save` POST (JSON array).
  *   `setKvStarting(n)` makes the next n KV calls answer 503 "KV Store is initializing".
+ * - `apps/local/<app>` GET, POST (`configured=1`): the app's first-launch flag.
+ * - `f=<field>` (repeatable) on any call limits each entry's content to those fields.
  * Every call is recorded (`calls()`), with the session key replaced by whether it matched.
  * Small additions (a route the config page needs) go through `route()`.
  */
@@ -35,6 +37,8 @@ export interface SplunkdSimulatorOptions {
   tls?: { cert: string; key: string };
   /** The session key callers must present; generated when absent. */
   sessionKey?: string;
+  /** The app's `configured` flag as `apps/local/<app>` reports it (default false: first launch). */
+  configured?: boolean;
   /** The app the TA's entities belong to (entries' acl.app). */
   app?: string;
   port?: number;
@@ -64,6 +68,8 @@ export interface SplunkdSimulator {
   /** collection name → key → record. */
   collections: Map<string, Map<string, Record<string, unknown>>>;
   setKvStarting(calls: number): void;
+  /** The app's `configured` flag (set by POST apps/local/<app> configured=1). */
+  appConfigured(): boolean;
   route(handler: RouteHandler): void;
   close(): Promise<void>;
 }
@@ -85,6 +91,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
   const extraRoutes: RouteHandler[] = [];
   let kvStarting = 0;
   let keySeq = 0;
+  let appConfigured = options.configured ?? false;
 
   const confFile = (file: string) => {
     let f = confs.get(file);
@@ -270,10 +277,31 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
     else if (badJson) out = err(400, 'body is not valid JSON');
     else out = route(method, segments, form, json, query) ?? err(404, `Not Found: ${u.pathname}`);
 
+    // splunkd's field filter: `f=realm&f=username` limits each entry's content to those keys
+    // (the configuration page relies on it to never receive clear_password).
+    const fields = u.searchParams.getAll('f');
+    if (fields.length > 0) out = { status: out.status, body: filterFields(out.body, fields) };
     calls.push({ method, path: u.pathname, query, body, authorized, status: out.status });
     const text = out.body === null ? '' : JSON.stringify(out.body);
     res.writeHead(out.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
+  }
+
+  function filterFields(body: unknown, fields: string[]): unknown {
+    const b = body as { entry?: { content?: Record<string, unknown> }[] } | null;
+    if (!b || !Array.isArray(b.entry)) return body;
+    const keep = new Set(fields);
+    const entry = b.entry.map((e) => ({ ...e, content: Object.fromEntries(Object.entries(e.content ?? {}).filter(([k]) => keep.has(k))) }));
+    return { ...b, entry };
+  }
+
+  /** `apps/local/<app>`: the app's `configured` flag (app.conf [install] is_configured). */
+  function handleApps(method: string, rest: string[], form: Record<string, string>) {
+    const name = rest.join('/');
+    if (name !== app) return err(404, `Could not find object id=${name}`);
+    if (method === 'POST' && form.configured !== undefined) appConfigured = form.configured === '1' || form.configured === 'true';
+    else if (method !== 'GET' && method !== 'POST') return err(405, `method ${method} not allowed`);
+    return ok(feed([entry(app, { configured: appConfigured, visible: true, label: app, version: '' })]));
   }
 
   function route(method: string, segments: string[], form: Record<string, string>, json: unknown, query: Record<string, string>) {
@@ -287,6 +315,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
       if (r) return r;
     }
     if (rest[0] === 'storage' && rest[1] === 'passwords') return handlePasswords(method, rest.slice(2), form);
+    if (rest[0] === 'apps' && rest[1] === 'local' && rest.length > 2) return handleApps(method, rest.slice(2), form);
     if (rest[0] === 'configs' && rest[1]?.startsWith('conf-')) return handleConf(method, rest[1].slice(5), rest.slice(2), form);
     if (rest[0] === 'storage' && rest[1] === 'collections') return handleKv(method, rest.slice(2), form, json);
     return undefined;
@@ -327,6 +356,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
     setKvStarting(n) {
       kvStarting = n;
     },
+    appConfigured: () => appConfigured,
     route(handler) {
       extraRoutes.push(handler);
     },
