@@ -18,11 +18,19 @@ export interface SendService {
   close(): Promise<void>;
 }
 
+/** The service settings with their two secrets wrapped (what the settings resolver returns). */
+export type SendServiceSettings = Omit<SendServiceConfig, 'secret' | 'passphrase'> & { secret: Secret; passphrase?: Secret };
+
+/** Wraps the secrets of a freshly parsed config (YAML, tests) right after parsing. */
+export function withSecrets(cfg: SendServiceConfig): SendServiceSettings {
+  return { ...cfg, secret: new Secret(cfg.secret), passphrase: cfg.passphrase ? new Secret(cfg.passphrase) : undefined };
+}
+
 /** Reads the PEM files and checks the key opens with the passphrase, before any connection. */
-export function openSendService(cfg: SendServiceConfig, log?: Logger): SendService {
+export function openSendService(cfg: SendServiceSettings, log?: Logger): SendService {
   const cert = readPem(cfg.client_cert_file, 'client_cert_file');
   const key = readPem(cfg.client_key_file, 'client_key_file');
-  const passphrase = cfg.passphrase ? new Secret(cfg.passphrase) : undefined;
+  const passphrase = cfg.passphrase && !cfg.passphrase.isEmpty ? cfg.passphrase : undefined;
   try {
     createPrivateKey({ key, format: 'pem', passphrase: passphrase?.reveal() ?? '' });
   } catch (err) {
@@ -48,7 +56,7 @@ export function openSendService(cfg: SendServiceConfig, log?: Logger): SendServi
   });
   return {
     client,
-    wire: { secret: new Secret(cfg.secret), fromHeaderEncoding: cfg.from_header_encoding, encryption },
+    wire: { secret: cfg.secret, fromHeaderEncoding: cfg.from_header_encoding, encryption },
     from: cfg.from,
     dest: `${cfg.host}:${cfg.port}`,
     close: () => client.close(),

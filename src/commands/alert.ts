@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { describeError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { Secret } from '../core/secret.js';
+import type { Sink } from '../core/sink.js';
+import { hecDestinationSchema } from '../hec/config.js';
+import { HecSink } from '../hec/sink.js';
+import { runAlert, summaryLine } from '../send/action.js';
+import { ACTION_NAME } from '../send/audit.js';
+import { AuditTrail } from '../send/audit-trail.js';
+import { alertParamsSchema, SEND_PASSPHRASE_REALM, SEND_SECRET_REALM, sendServiceSchema } from '../send/config.js';
+import { openSendService, type SendService } from '../send/service.js';
+import { parseAlertPayload, type AlertPayload } from '../splunk/alert-payload.js';
+import { loadNamed, zodMessage } from '../splunk/settings.js';
+import { SplunkdClient } from '../splunk/splunkd-client.js';
+import type { RegisterCommand } from './types.js';
+
+/**
+ * `ta-ser-mail alert ser_secure_send --execute`: what bin/ser_secure_send.sh runs for splunkd,
+ * with the JSON payload on stdin. Exit 0 when every message was sent; 2 when any was refused
+ * or failed (one summary line on stderr); 1 when the run could not start (bad payload/config).
+ */
+export const APP_ID = 'TA-ser-mail';
+export const SEND_CONF = 'ta_ser_mail_send';
+export const HEC_CONF = 'ta_ser_mail_hec';
+
+/** Where audit events go when HEC cannot take them; the app's inputs.conf monitors this file. */
+export function auditFallbackFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TA_SER_MAIL_SEND_AUDIT_FILE) return env.TA_SER_MAIL_SEND_AUDIT_FILE;
+  const home = env.SPLUNK_HOME ?? process.cwd();
+  return join(home, 'var', 'log', APP_ID, 'ser_secure_send_audit.log');
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function splunkdClient(p: AlertPayload, log: Logger): SplunkdClient {
+  const env = process.env;
+  return new SplunkdClient({
+    serverUri: p.server_uri,
+    sessionKey: new Secret(p.session_key),
+    app: APP_ID,
+    tls: { ca_file: env.TA_SER_MAIL_SPLUNKD_CA_FILE || undefined, insecure_localhost: /^(1|true|yes)$/i.test(env.TA_SER_MAIL_SPLUNKD_INSECURE_LOCALHOST ?? '') },
+    log,
+  });
+}
+
+async function hecSink(splunkd: SplunkdClient, name: string, log: Logger): Promise<Sink | undefined> {
+  try {
+    const dest = await loadNamed(splunkd, { file: HEC_CONF, what: 'HEC destination', schema: hecDestinationSchema, secrets: { token: 'ta_ser_mail_hec' } }, name);
+    return new HecSink(dest, { log, name });
+  } catch (err) {
+    log.warn(`HEC destination "${name}" cannot be used for audit events (${describeError(err)}); they go to the local audit file`);
+    return undefined;
+  }
+}
+
+export async function executeAlert(payloadText: string, log: Logger): Promise<number> {
+  const payload = parseAlertPayload(payloadText);
+  const parsed = alertParamsSchema.safeParse(payload.configuration);
+  if (!parsed.success) throw new Error(zodMessage(parsed.error, `${ACTION_NAME} parameter`));
+  const params = parsed.data;
+  const splunkd = splunkdClient(payload, log);
+  let service: SendService | undefined;
+  try {
+    const cfg = await loadNamed(splunkd, { file: SEND_CONF, what: 'send service', schema: sendServiceSchema, secrets: { secret: SEND_SECRET_REALM, passphrase: SEND_PASSPHRASE_REALM } }, params.service);
+    service = openSendService(cfg, log);
+    const sink = params.hec ? await hecSink(splunkd, params.hec, log) : undefined;
+    const audit = new AuditTrail({ sink, fallbackFile: auditFallbackFile(), deadlineMs: Number(process.env.TA_SER_MAIL_AUDIT_DEADLINE_MS ?? 30_000), log });
+    const ctx = { sid: payload.sid, searchName: payload.search_name, app: payload.app, owner: payload.owner, serverHost: payload.server_host, mode: params.mode };
+    const summary = await runAlert({ ctx, params, resultsFile: payload.results_file, service, audit, log });
+    const report = await audit.finish();
+    const line = `${summaryLine(summary)}; audit: ${report.delivered} to HEC, ${report.toFile} to ${auditFallbackFile()}`;
+    if (summary.refused + summary.failed > 0) {
+      process.stderr.write(`ERROR ${line}\n`);
+      return 2;
+    }
+    log.info(line);
+    return 0;
+  } finally {
+    await service?.close();
+    await splunkd.close();
+  }
+}
+
+export const registerAlert: RegisterCommand = (program: Command) => {
+  program
+    .command('alert')
+    .description(`run a custom alert action for splunkd (JSON payload on stdin); action: ${ACTION_NAME}`)
+    .argument('<action>', `the alert action name (${ACTION_NAME})`)
+    .option('--execute', 'splunkd passes this to run the action')
+    .action(async (action: string, opts: { execute?: boolean }) => {
+      if (action !== ACTION_NAME) throw new Error(`unknown alert action "${action}": the only one is ${ACTION_NAME}`);
+      if (!opts.execute) throw new Error(`${ACTION_NAME} expects --execute (set alert.execute.cmd.arg.1 = --execute in alert_actions.conf)`);
+      const level = (program.opts().logLevel as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info';
+      const log = createLogger({ level, name: ACTION_NAME });
+      process.exitCode = await executeAlert(await readStdin(), log);
+    });
+};
