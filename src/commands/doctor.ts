@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { createLogger, type LogLevel } from '../core/logger.js';
+import { runDoctor } from '../doctor/doctor.js';
+import { renderTable } from '../doctor/table.js';
+import type { RegisterCommand } from './types.js';
+
+/** `doctor --config file.yaml`: one row per check, a fix for each failure; exit 0 only when all pass. */
+export const registerDoctor: RegisterCommand = (program: Command) => {
+  program
+    .command('doctor')
+    .description('check a configuration end to end (DNS, TLS, SER token and report, HEC health and token, send mTLS, keys, checkpoint dir) and print a table with a fix for each failure')
+    .requiredOption('-c, --config <file>', 'the YAML configuration (as for run)')
+    .option('--timeout <seconds>', 'longest time one check may take', '15')
+    .addHelpText('after', '\nExit code: 0 when every check passed, 1 otherwise. Nothing is indexed: the HEC token is tested with an empty request.')
+    .action(async (opts: { config: string; timeout: string }, cmd: Command) => {
+      const log = createLogger({ level: cmd.optsWithGlobals<{ logLevel: LogLevel }>().logLevel, name: 'doctor' });
+      const timeoutMs = Number(opts.timeout) * 1000;
+      const report = await runDoctor(opts.config, { log, timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000 });
+      process.stdout.write(renderTable(report.results));
+      process.exitCode = report.ok ? 0 : 1;
+    });
+};

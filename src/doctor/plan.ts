@@ -1,0 +1,85 @@
+import type { Dispatcher } from 'undici';
+import { createDispatcher } from '../core/http.js';
+import type { Logger } from '../core/logger.js';
+import type { TokenSource } from '../ser/token.js';
+import type { ServiceConfig } from '../service/config-load.js';
+import type { Check } from './check.js';
+import { checkpointDirCheck, clientKeyCheck, encryptionKeyCheck } from './file-checks.js';
+import { hecHealthCheck, hecTokenCheck } from './hec-checks.js';
+import { dnsCheck, endpointOf, tlsCheck, type TlsTarget } from './network-checks.js';
+import { mtlsCheck } from './send-checks.js';
+import { serReportCheck, serTokenCheck } from './ser-checks.js';
+
+export interface DoctorPlan {
+  checks: Check[];
+  /** Closes the HTTP clients the checks used. */
+  close(): Promise<void>;
+}
+
+/**
+ * Every check the configuration implies, in the order an admin fixes things: names resolve,
+ * TLS verifies, then credentials, then the calls that use them, then local files.
+ */
+export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
+  const dispatchers: Dispatcher[] = [];
+  const hosts = new Map<string, string[]>();
+  const tls = new Map<string, TlsTarget>();
+  const addHost = (host: string, usedBy: string) => hosts.set(host, [...(hosts.get(host) ?? []), usedBy]);
+  const addTls = (url: string, t: Omit<TlsTarget, 'host' | 'port'>, usedBy: string) => {
+    const ep = endpointOf(url);
+    addHost(ep.host, usedBy);
+    if (ep.tls && !tls.has(`${ep.host}:${ep.port}`)) tls.set(`${ep.host}:${ep.port}`, { host: ep.host, port: ep.port, ...t });
+  };
+
+  for (const [name, h] of Object.entries(cfg.hec)) {
+    for (const url of h.urls) addTls(url, { ca_file: h.ca_file, server_name: h.server_name, insecure: h.insecure, setting: `hec.${name}.ca_file` }, `hec.${name}`);
+  }
+  for (const [name, a] of Object.entries(cfg.accounts)) {
+    addTls(a.auth_url, { ca_file: a.ca_file, insecure: a.insecure, setting: `accounts.${name}.ca_file` }, `accounts.${name}.auth_url`);
+    addTls(a.api_url, { ca_file: a.ca_file, insecure: a.insecure, setting: `accounts.${name}.ca_file` }, `accounts.${name}.api_url`);
+  }
+  for (const [name, s] of Object.entries(cfg.send_services)) {
+    addTls(`https://${s.host}:${s.port}`, { ca_file: s.ca_file, server_name: s.server_name, setting: `send_services.${name}.ca_file` }, `send_services.${name}`);
+  }
+
+  const checks: Check[] = [];
+  for (const [host, users] of hosts) checks.push(dnsCheck(host, [...new Set(users)].join(', ')));
+  for (const t of tls.values()) checks.push(tlsCheck(t));
+
+  const tokens = new Map<string, TokenSource>();
+  for (const [name, a] of Object.entries(cfg.accounts)) {
+    const dispatcher = createDispatcher({ target: `SER account ${name}`, tls: { ca_file: a.ca_file, insecure: a.insecure }, proxy: cfg.proxy, connections: 2, timeoutMs: 10_000, log });
+    dispatchers.push(dispatcher);
+    const target = { name, authUrl: a.auth_url, apiUrl: a.api_url, clientId: a.client_id, clientSecret: a.client_secret, dispatcher };
+    checks.push(serTokenCheck(target, tokens));
+    const input = Object.values(cfg.inputs.ser_report).find((i) => i.account === name);
+    checks.push(serReportCheck(target, tokens, { windowSeconds: input?.window ?? 3600, settleSeconds: input?.settle_delay ?? 900 }));
+  }
+
+  for (const [name, h] of Object.entries(cfg.hec)) {
+    const dispatcher = createDispatcher({ target: `HEC ${name}`, tls: { ca_file: h.ca_file, insecure: h.insecure, server_name: h.server_name }, proxy: cfg.proxy, connections: 2, timeoutMs: 10_000, log });
+    dispatchers.push(dispatcher);
+    for (const url of h.urls) {
+      checks.push(hecHealthCheck({ name, url, token: h.token, dispatcher }));
+      checks.push(hecTokenCheck({ name, url, token: h.token, dispatcher }));
+    }
+  }
+
+  for (const [name, s] of Object.entries(cfg.send_services)) {
+    checks.push(clientKeyCheck({ service: name, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase }));
+    checks.push(mtlsCheck({ service: name, host: s.host, port: s.port, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase, ca_file: s.ca_file, server_name: s.server_name, proxy: cfg.proxy }));
+    checks.push(encryptionKeyCheck({ service: name, encrypt: s.encrypt, publicKeyFile: s.public_key_file, wrapMode: s.wrap_mode }));
+  }
+
+  const serInputs = Object.keys(cfg.inputs.ser_report);
+  const importers = Object.entries(cfg.inputs.mail_metadata).filter(([, m]) => m.data_path).map(([n]) => n);
+  if (serInputs.length || importers.length) {
+    checks.push(checkpointDirCheck(cfg.service.checkpoint_dir, [...serInputs.map((n) => `inputs.ser_report.${n}`), ...importers.map((n) => `inputs.mail_metadata.${n}`)].join(', ')));
+  }
+  return {
+    checks,
+    async close() {
+      await Promise.all(dispatchers.map((d) => d.close().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import type { Secret } from '../core/secret.js';
+import type { HecDestination } from '../hec/config.js';
+import type { MailInputConfig } from '../mail/config.js';
+import type { SendServiceConfig } from '../send/config.js';
+import type { SerAccount } from '../ser/config.js';
+import { SECRET_FIELDS, serviceConfigSchema, type ParsedServiceConfig, type SecretSection } from './config-schema.js';
+import { resolveSecretRef, secretRefSchema, type ResolveContext } from './secret-ref.js';
+
+/** A parsed type whose secret fields hold `Secret` instead of the plain string. */
+export type WithSecrets<T, K extends keyof T> = Omit<T, K> & { [P in K]: undefined extends T[P] ? Secret | undefined : Secret };
+
+export interface ServiceConfig extends Omit<ParsedServiceConfig, 'accounts' | 'hec' | 'send_services' | 'inputs'> {
+  accounts: Record<string, WithSecrets<SerAccount, 'client_secret'>>;
+  hec: Record<string, WithSecrets<HecDestination, 'token'>>;
+  send_services: Record<string, WithSecrets<SendServiceConfig, 'secret' | 'passphrase'>>;
+  inputs: {
+    ser_report: ParsedServiceConfig['inputs']['ser_report'];
+    mail_metadata: Record<string, WithSecrets<MailInputConfig, 'auth_secret'>>;
+  };
+  /** The file it came from (absolute), for messages. */
+  file: string;
+}
+
+/** One readable line naming every bad field by its YAML path. */
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+  const parts = issues.slice(0, 8).map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  const more = issues.length > 8 ? `; and ${issues.length - 8} more` : '';
+  return `${file}: ${parts.join('; ')}${more}`;
+}
+
+function sectionEntries(raw: Record<string, unknown>, section: SecretSection): Array<[string, Record<string, unknown>]> {
+  const parts = section.split('.');
+  let node: unknown = raw;
+  for (const p of parts) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return [];
+  return Object.entries(node as Record<string, unknown>).filter((e): e is [string, Record<string, unknown>] => !!e[1] && typeof e[1] === 'object' && !Array.isArray(e[1]));
+}
+
+/**
+ * Parses a YAML text into the service configuration. Secrets are references, resolved here
+ * (the environment and files are read once, at start); an inline secret is refused, so the
+ * file can be shared and committed without leaking anything.
+ */
+export function parseServiceConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true }) ?? {};
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new ConfigError(`${file}: the top level must be a map (service:, hec:, accounts:, inputs: …)`);
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  const ctx: ResolveContext = { env, baseDir: dirname(file) };
+  const secrets = new Map<string, Secret>();
+  const problems: string[] = [];
+  for (const section of Object.keys(SECRET_FIELDS) as SecretSection[]) {
+    for (const [name, entry] of sectionEntries(copy, section)) {
+      for (const field of SECRET_FIELDS[section] as readonly string[]) {
+        const v = entry[field];
+        if (v === undefined || v === null || v === '') continue;
+        const path = `${section}.${name}.${field}`;
+        const ref = secretRefSchema.safeParse(v);
+        if (!ref.success) {
+          problems.push(`${path}: a secret is never written in the file; give { env: VARIABLE } or { file: /path/to/file }`);
+          continue;
+        }
+        try {
+          const s = resolveSecretRef(ref.data, path, ctx);
+          secrets.set(path, s);
+          entry[field] = s.reveal(); // only for validation by the component's schema; replaced below
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      }
+    }
+  }
+  if (problems.length) throw new ConfigError(`${file}: ${problems.join('; ')}`);
+  const parsed = serviceConfigSchema.safeParse(copy);
+  if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error.issues));
+  const cfg = parsed.data as unknown as ServiceConfig;
+  for (const section of Object.keys(SECRET_FIELDS) as SecretSection[]) {
+    for (const [name, entry] of sectionEntries(cfg as unknown as Record<string, unknown>, section)) {
+      for (const field of SECRET_FIELDS[section] as readonly string[]) {
+        entry[field] = secrets.get(`${section}.${name}.${field}`);
+      }
+    }
+  }
+  checkReferences(cfg, file);
+  cfg.file = file;
+  return cfg;
+}
+
+export function loadServiceConfig(path: string, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`configuration file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  return parseServiceConfig(text, file, env);
+}
+
+/** Names that point at nothing are errors at load time, not at the first poll an hour later. */
+function checkReferences(cfg: ServiceConfig, file: string): void {
+  const bad: string[] = [];
+  const hecNames = Object.keys(cfg.hec);
+  const known = (kind: string, names: string[], name: string, path: string) => {
+    if (!names.includes(name)) bad.push(`${path}: no ${kind} named "${name}" (known: ${names.join(', ') || 'none'})`);
+  };
+  for (const [name, input] of Object.entries(cfg.inputs.ser_report)) {
+    known('SER account under accounts:', Object.keys(cfg.accounts), input.account, `inputs.ser_report.${name}.account`);
+    if (input.output !== 'hec') bad.push(`inputs.ser_report.${name}.output: the standalone service delivers through HEC (output = xml is for inputs inside Splunk)`);
+    else known('HEC destination under hec:', hecNames, input.hec, `inputs.ser_report.${name}.hec`);
+    if (input.checkpoint_store !== 'file') bad.push(`inputs.ser_report.${name}.checkpoint_store: the standalone service keeps checkpoints in files (the KV store is for inputs inside Splunk)`);
+  }
+  for (const [name, input] of Object.entries(cfg.inputs.mail_metadata)) known('HEC destination under hec:', hecNames, input.hec, `inputs.mail_metadata.${name}.hec`);
+  if (cfg.service.telemetry_hec) known('HEC destination under hec:', hecNames, cfg.service.telemetry_hec, 'service.telemetry_hec');
+  if (bad.length) throw new ConfigError(`${file}: ${bad.join('; ')}`);
+}

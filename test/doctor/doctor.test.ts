@@ -1,0 +1,171 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/doctor/check.js';
+import { runDoctor } from '../../src/doctor/doctor.js';
+import { renderTable } from '../../src/doctor/table.js';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { createPki, type Pki } from '../../src/sim/pki.js';
+import { startSendSimulator, type SendSimulator } from '../../src/sim/send.js';
+import { writeConfig } from './helpers.js';
+
+let pki: Pki;
+let hec: HecSimulator;
+let send: SendSimulator;
+let work: string;
+const env = () => ({ HEC_TOKEN: hec.token, SEND_SECRET: 'mailbox-secret-1', KEY_PASS: pki.clientKeyPassphrase });
+
+beforeAll(async () => {
+  pki = createPki();
+  work = mkdtempSync(join(tmpdir(), 'ta-doctor-work-'));
+  hec = await startHecSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey }, ack: true });
+  send = await startSendSimulator({ cert: pki.serverCert, key: pki.serverKey, clientCa: pki.ca, mailbox: { address: 'alerts@example.com', secret: 'mailbox-secret-1' } });
+});
+afterAll(async () => {
+  await hec?.close();
+  await send?.close();
+});
+
+function baseConfig(over: { hec?: Record<string, unknown>; send?: Record<string, unknown>; service?: Record<string, unknown> } = {}) {
+  return {
+    service: { checkpoint_dir: join(work, 'checkpoints'), ...over.service },
+    hec: { main: { urls: hec.url, token: { env: 'HEC_TOKEN' }, ack: true, ca_file: pki.caFile, ...over.hec } },
+    send_services: {
+      mailer: {
+        host: '127.0.0.1',
+        port: send.port,
+        client_cert_file: pki.clientCertFile,
+        client_key_file: pki.clientKeyFile,
+        passphrase: { env: 'KEY_PASS' },
+        ca_file: pki.caFile,
+        secret: { env: 'SEND_SECRET' },
+        from: 'alerts@example.com',
+        encrypt: true,
+        public_key_file: pki.wrapPublicKeyFile,
+        ...over.send,
+      },
+    },
+    inputs: { mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', listen_port: 0, data_path: join(work, 'datapath') } } },
+  };
+}
+
+function row(results: CheckResult[], check: string): CheckResult {
+  const r = results.find((x) => x.check === check);
+  if (!r) throw new Error(`no row ${check} in\n${renderTable(results)}`);
+  return r;
+}
+
+async function doctor(config: unknown, e: NodeJS.ProcessEnv = env()) {
+  return runDoctor(writeConfig(config), { env: e, timeoutMs: 10_000 });
+}
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('doctor against the simulators', () => {
+  it('passes every check of a good configuration, and indexes nothing', async () => {
+    const before = hec.stats().accepted;
+    const report = await doctor(baseConfig());
+    const table = renderTable(report.results);
+    expect(report.results.filter((r) => r.status === 'fail'), table).toEqual([]);
+    expect(report.ok).toBe(true);
+    for (const c of ['config', 'DNS', 'TLS', 'HEC health', 'HEC token', 'client certificate', 'send mTLS', 'encryption key', 'checkpoint dir']) {
+      expect(row(report.results, c).status, c).toBe('pass');
+    }
+    expect(row(report.results, 'HEC token').detail).toMatch(/No data/);
+    expect(hec.stats().accepted).toBe(before);
+    expect(send.delivered()).toEqual([]);
+    expect(table).not.toContain(hec.token);
+    expect(table).not.toContain(pki.clientKeyPassphrase);
+  });
+
+  it('reports an invalid HEC token (code 4) with its fix', async () => {
+    const report = await doctor(baseConfig(), { ...env(), HEC_TOKEN: '00000000-0000-0000-0000-000000000000' });
+    const r = row(report.results, 'HEC token');
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/code 4/);
+    expect(r.fix).toMatch(/HTTP Event Collector/);
+    expect(report.ok).toBe(false);
+  });
+
+  it('reports HEC down: health fails, the token check is skipped', async () => {
+    const port = await closedPort();
+    const report = await doctor(baseConfig({ hec: { urls: `https://127.0.0.1:${port}` } }));
+    expect(row(report.results, 'HEC health').status).toBe('fail');
+    expect(row(report.results, 'HEC token').status).toBe('skip');
+    expect(report.results.find((r) => r.check === 'TLS' && r.target.endsWith(`:${port}`))?.detail).toMatch(/refused/);
+    expect(report.ok).toBe(false);
+  });
+
+  it('reports an unhealthy HEC (queues full) from the health endpoint', async () => {
+    hec.setFault({ kind: 'busy' });
+    try {
+      const report = await doctor(baseConfig());
+      expect(row(report.results, 'HEC health').status).toBe('fail');
+      expect(row(report.results, 'HEC health').detail).toMatch(/unhealthy/);
+    } finally {
+      hec.setFault(null);
+    }
+  });
+
+  it('reports a certificate that does not verify against the configured CA', async () => {
+    const report = await doctor(baseConfig({ hec: { ca_file: pki.rogueCaFile } }));
+    const tls = report.results.find((r) => r.check === 'TLS' && r.target === `127.0.0.1:${new URL(hec.url).port}`)!;
+    expect(tls.status).toBe('fail');
+    expect(tls.fix).toMatch(/hec\.main\.ca_file/);
+    expect(report.ok).toBe(false);
+  });
+
+  it('reports a client certificate the send service does not trust', async () => {
+    const report = await doctor(baseConfig({ send: { client_cert_file: pki.rogueClientCertFile, client_key_file: pki.rogueClientKeyFile, passphrase: undefined } }));
+    expect(row(report.results, 'client certificate').status).toBe('pass');
+    const m = row(report.results, 'send mTLS');
+    expect(m.status).toBe('fail');
+    expect(m.fix).toMatch(/trust|CA/);
+  });
+
+  it('reports a wrong key passphrase and skips the handshake', async () => {
+    const report = await doctor(baseConfig(), { ...env(), KEY_PASS: 'not-the-passphrase' });
+    expect(row(report.results, 'client certificate').status).toBe('fail');
+    expect(row(report.results, 'client certificate').detail).toMatch(/passphrase/);
+    expect(row(report.results, 'send mTLS').status).toBe('skip');
+  });
+
+  it('reports an encryption key that cannot be loaded', async () => {
+    const bad = join(work, 'not-a-key.pem');
+    writeFileSync(bad, 'hello');
+    const report = await doctor(baseConfig({ send: { public_key_file: bad } }));
+    const r = row(report.results, 'encryption key');
+    expect(r.status).toBe('fail');
+    expect(r.fix).toMatch(/public_key_file/);
+  });
+
+  it('reports a checkpoint directory that cannot be written', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const report = await doctor(baseConfig({ service: { checkpoint_dir: join(file, 'checkpoints') } }));
+    const r = row(report.results, 'checkpoint dir');
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/ENOTDIR|EEXIST/);
+  });
+
+  it('reports an invalid configuration as one failed row naming the field', async () => {
+    const report = await doctor({ ...baseConfig(), hec: { main: { urls: 'not a url', token: { env: 'HEC_TOKEN' } } } });
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]!.status).toBe('fail');
+    expect(report.results[0]!.detail).toMatch(/hec\.main\.urls/);
+  });
+
+  it('refuses a secret written inline', async () => {
+    const report = await doctor({ ...baseConfig(), hec: { main: { urls: hec.url, token: hec.token } } });
+    expect(report.results[0]!.detail).toMatch(/hec\.main\.token: a secret is never written/);
+    expect(report.results[0]!.detail).not.toContain(hec.token);
+  });
+});
