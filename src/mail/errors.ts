@@ -1,0 +1,35 @@
+import { AddonError, type AddonErrorOptions } from '../core/errors.js';
+
+/** One bad field of a payload: `mailMessages[3].sentAt` and what is wrong with it. */
+export interface PayloadIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A request body or DataPath file that cannot be accepted as a whole (not JSON, wrong shape).
+ * The connector gets it as a 400 naming every bad field; nothing of it is forwarded.
+ */
+export class PayloadError extends AddonError {
+  readonly issues: readonly PayloadIssue[];
+  constructor(message: string, issues: readonly PayloadIssue[] = [], options?: AddonErrorOptions) {
+    super('MAIL_PAYLOAD_INVALID', message, options);
+    this.issues = issues;
+  }
+}
+
+/** The bearer token was missing, malformed, forged, expired or for someone else. */
+export class AuthError extends AddonError {
+  constructor(message: string, options?: AddonErrorOptions) {
+    super('MAIL_AUTH_REFUSED', message, options);
+  }
+}
+
+/** A whitelist/blacklist file cannot be read or is not a JSON array of addresses. */
+export class MailboxListError extends AddonError {
+  readonly file: string;
+  constructor(file: string, message: string, options?: AddonErrorOptions) {
+    super('MAIL_MAILBOX_LIST_INVALID', message, options);
+    this.file = file;
+  }
+}

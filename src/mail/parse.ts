@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { PayloadError, type PayloadIssue } from './errors.js';
+import { mailsPayloadSchema, usersPayloadSchema, type MailsPayload, type PayloadKind, type UsersPayload } from './payload.js';
+
+/** At most this many issues are listed; a 500-message batch with one bad field each stays readable. */
+export const MAX_LISTED_ISSUES = 1000;
+
+/** `['mailMessages', 3, 'sentAt']` → `mailMessages[3].sentAt`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (typeof p === 'string' && /^[A-Za-z_$][\w$]*$/.test(p)) out += out === '' ? p : `.${p}`;
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out === '' ? '(body)' : out;
+}
+
+export function issuesOf(error: z.ZodError): PayloadIssue[] {
+  return error.issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+/** JSON text (a BOM from a Windows connector is dropped) → value, or a PayloadError saying where it broke. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    throw new PayloadError(`the body is not valid JSON: ${(err as Error).message}`, [], { cause: err });
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = issuesOf(r.error);
+  const more = r.error.issues.length > issues.length ? ` (first ${issues.length} of ${r.error.issues.length} listed)` : '';
+  const head = issues
+    .slice(0, 3)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+  throw new PayloadError(`the ${what} payload has ${r.error.issues.length} invalid field(s)${more}: ${head}${issues.length > 3 ? '; …' : ''}`, issues);
+}
+
+export type ParsedPayload = { kind: 'mails'; payload: MailsPayload } | { kind: 'users'; payload: UsersPayload };
+
+/** Validates a parsed body as the given API's payload; all-or-nothing. */
+export function validatePayload(kind: PayloadKind, value: unknown): ParsedPayload {
+  if (kind === 'mails') return { kind, payload: validate(mailsPayloadSchema, value, 'Mails') };
+  return { kind, payload: validate(usersPayloadSchema, value, 'Users') };
+}
+
+/** A DataPath file says what it is by its top-level key. */
+export function detectKind(value: unknown): PayloadKind {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    if ('mailMessages' in value) return 'mails';
+    if ('users' in value) return 'users';
+  }
+  throw new PayloadError('the file is neither a Mails payload (mailMessages) nor a Users payload (users)', [
+    { path: '(body)', message: 'expected an object with mailMessages or users' },
+  ]);
+}

@@ -1,0 +1,201 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { describeError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Sink } from '../core/sink.js';
+import type { TokenCheck } from './auth.js';
+import { AuthError, PayloadError } from './errors.js';
+import { ingest, type IngestOptions } from './ingest.js';
+import { parseJson } from './parse.js';
+import type { PayloadKind } from './payload.js';
+import { checkContentType, readBody, RequestRefused } from './request-body.js';
+
+export interface ReceiverOptions {
+  host: string;
+  port: number;
+  mailsPath: string;
+  usersPath: string;
+  /** HTTPS when given (PEM strings). */
+  tls?: { cert: string; key: string };
+  maxRequestBytes: number;
+  maxConcurrentRequests: number;
+  deliveryTimeoutMs: number;
+  retryAfterSeconds: number;
+  auth: TokenCheck;
+  ingest: IngestOptions;
+  sink: Sink;
+  log: Logger;
+}
+
+export interface ReceiverStats {
+  requests: number;
+  accepted: number;
+  dropped: number;
+  refused: Record<number, number>;
+  inFlight: number;
+}
+
+/** The delivery did not finish in time or failed: the connector must keep its data and retry. */
+class DeliveryUnavailable extends Error {}
+
+/**
+ * The drop-in receiver for the connector's Mails and Users APIs. A request is answered 200 only
+ * after the sink has delivered all of its events; everything that can be wrong with it is
+ * found before the first event leaves (all-or-nothing). It keeps no state a second receiver
+ * behind the same load balancer would need: ids come from the messages themselves.
+ *
+ * Memory bound: a slot is held from the first byte until the sink settles the request's
+ * events (even after a 503 was answered at the delivery deadline), and there are
+ * `maxConcurrentRequests` slots of at most `maxRequestBytes` each.
+ */
+export class MailReceiver {
+  readonly #o: ReceiverOptions;
+  #server: Server | undefined;
+  #slots = 0;
+  #unavailableUntil = 0;
+  readonly #stats: ReceiverStats = { requests: 0, accepted: 0, dropped: 0, refused: {}, inFlight: 0 };
+
+  constructor(options: ReceiverOptions) {
+    this.#o = options;
+  }
+
+  get url(): string {
+    const a = this.#server?.address() as AddressInfo | null | undefined;
+    if (!a) throw new Error('the receiver is not listening');
+    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return `${this.#o.tls ? 'https' : 'http'}://${host}:${a.port}`;
+  }
+
+  stats(): ReceiverStats {
+    return { ...this.#stats, refused: { ...this.#stats.refused }, inFlight: this.#slots };
+  }
+
+  async start(): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        this.#o.log.error(`mail receiver: unexpected failure: ${describeError(err)}`);
+        if (!res.headersSent) this.#reply(res, 500, { error: 'internal', message: 'internal error; see the receiver log' });
+      });
+    };
+    const server = this.#o.tls ? createHttpsServer({ cert: this.#o.tls.cert, key: this.#o.tls.key }, handler) : createHttpServer(handler);
+    // A slow client must not hold a slot forever.
+    server.requestTimeout = 120_000;
+    server.headersTimeout = 30_000;
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#o.port, this.#o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#o.log.info(`mail receiver listening on ${this.url} (mails ${this.#o.mailsPath}, users ${this.#o.usersPath})`);
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  #route(req: IncomingMessage): PayloadKind | 'health' | undefined {
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
+    if (path === this.#o.mailsPath.replace(/\/+$/, '')) return 'mails';
+    if (path === this.#o.usersPath.replace(/\/+$/, '')) return 'users';
+    if (path === '/health') return 'health';
+    return undefined;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#stats.requests++;
+    const route = this.#route(req);
+    if (route === undefined) return this.#reply(res, 404, { error: 'not_found', message: `no API at ${req.url}; the Mails API is at ${this.#o.mailsPath}, the Users API at ${this.#o.usersPath}` });
+    if (route === 'health') {
+      const ok = Date.now() >= this.#unavailableUntil;
+      return this.#reply(res, ok ? 200 : 503, { status: ok ? 'ok' : 'delivery unavailable', inFlight: this.#slots });
+    }
+    if (req.method !== 'POST') return this.#reply(res, 405, { error: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' });
+    if (Date.now() < this.#unavailableUntil) return this.#unavailable(res, 'delivery to Splunk is failing; retry later');
+    if (this.#slots >= this.#o.maxConcurrentRequests) return this.#unavailable(res, 'the receiver is at capacity; retry later');
+
+    this.#slots++;
+    let release = true;
+    try {
+      await this.#o.auth.verify(req.headers.authorization);
+      checkContentType(req.headers['content-type']);
+      const text = await readBody(req, this.#o.maxRequestBytes);
+      const value = parseJson(text);
+      const result = ingest(route, value, this.#o.ingest, Date.now());
+      if (result.dropped > 0) {
+        this.#stats.dropped += result.dropped;
+        this.#o.log.info(`mail receiver: dropped ${result.dropped} message(s) of mailbox ${result.owner}: not allowed by the whitelist/blacklist`);
+      }
+      if (result.events.length > 0) {
+        release = false;
+        await this.#deliver(result.events);
+      }
+      this.#stats.accepted += result.events.length;
+      this.#reply(res, 200, { status: 'ok', accepted: result.events.length, dropped: result.dropped });
+    } catch (err) {
+      this.#refuse(res, err);
+    } finally {
+      if (release) this.#slots--;
+    }
+  }
+
+  /** Waits for the sink up to the deadline; the slot is released only when the sink settles. */
+  #deliver(events: Parameters<Sink['sendAll']>[0]): Promise<void> {
+    const delivery = this.#o.sink.sendAll(events);
+    delivery.then(
+      () => this.#slots--,
+      () => this.#slots--,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeliveryUnavailable(`HEC did not confirm delivery within ${this.#o.deliveryTimeoutMs} ms`)), this.#o.deliveryTimeoutMs);
+    });
+    return Promise.race([delivery, deadline])
+      .catch((err: unknown) => {
+        this.#unavailableUntil = Date.now() + this.#o.retryAfterSeconds * 1000;
+        this.#o.log.warn(`mail receiver: answering 503 for ${this.#o.retryAfterSeconds} s: ${describeError(err)}`);
+        throw err instanceof DeliveryUnavailable ? err : new DeliveryUnavailable(describeError(err));
+      })
+      .finally(() => clearTimeout(timer));
+  }
+
+  #refuse(res: ServerResponse, err: unknown): void {
+    if (err instanceof DeliveryUnavailable) return this.#unavailable(res, 'delivery to Splunk is failing; the data was not accepted, retry later');
+    if (err instanceof AuthError) {
+      return this.#reply(res, 401, { error: 'unauthorized', message: err.message }, { 'www-authenticate': 'Bearer error="invalid_token"' }, true);
+    }
+    if (err instanceof RequestRefused) return this.#reply(res, err.status, { error: err.code, message: err.message }, {}, err.status === 413);
+    if (err instanceof PayloadError) {
+      this.#o.log.info(`mail receiver: refused a payload: ${err.message}`);
+      return this.#reply(res, 400, { error: 'invalid_payload', message: err.message, issues: err.issues });
+    }
+    throw err;
+  }
+
+  #unavailable(res: ServerResponse, message: string): void {
+    this.#reply(res, 503, { error: 'unavailable', message }, { 'retry-after': String(Math.ceil(this.#o.retryAfterSeconds)) }, true);
+  }
+
+  /** `close`: the body may be unread (or too large to read); do not keep the connection. */
+  #reply(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}, close = false): void {
+    if (status !== 200) this.#stats.refused[status] = (this.#stats.refused[status] ?? 0) + 1;
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...(close ? { connection: 'close' } : {}),
+      ...headers,
+    });
+    res.end(text);
+  }
+}
