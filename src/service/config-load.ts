@@ -55,6 +55,7 @@ export function parseServiceConfig(text: string, file: string, env: NodeJS.Proce
   }
   if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new ConfigError(`${file}: the top level must be a map (service:, hec:, accounts:, inputs: …)`);
   const copy = structuredClone(raw) as Record<string, unknown>;
+  dropEmptySections(copy);
   const ctx: ResolveContext = { env, baseDir: dirname(file) };
   const secrets = new Map<string, Secret>();
   const problems: string[] = [];
@@ -104,6 +105,13 @@ export function loadServiceConfig(path: string, env: NodeJS.ProcessEnv = process
     throw new ConfigError(`configuration file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
   }
   return parseServiceConfig(text, file, env);
+}
+
+/** A section whose settings are all commented out is `null` in YAML: it means "all defaults". */
+function dropEmptySections(o: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(o)) if (v === null) delete o[k];
+  const inputs = o.inputs;
+  if (inputs && typeof inputs === 'object') for (const [k, v] of Object.entries(inputs)) if (v === null) delete (inputs as Record<string, unknown>)[k];
 }
 
 /** Names that point at nothing are errors at load time, not at the first poll an hour later. */
