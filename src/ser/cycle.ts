@@ -1,0 +1,140 @@
+import type { CheckpointStore } from '../core/checkpoint.js';
+import type { Logger } from '../core/logger.js';
+import type { Sink } from '../core/sink.js';
+import type { SerCheckpoint } from './checkpoint-state.js';
+import type { SerReportClient } from './client.js';
+import { windowDigest, windowEvents, type EventContext } from './events.js';
+import type { Window } from './windows.js';
+
+/** A window to read: a first read (catch-up) or a re-read of a delivered one (restatement). */
+export interface WindowTask {
+  window: Window;
+  /** For a re-read: the revision and digest delivered last time. */
+  previous?: { revision: number; digest: string };
+}
+
+export interface CycleCounts {
+  windows: number;
+  restated: number;
+  reread: number;
+  events: number;
+}
+
+export interface WindowRunOptions {
+  client: SerReportClient;
+  sink: Sink;
+  checkpoints: CheckpointStore;
+  key: string;
+  state: SerCheckpoint;
+  ctx: EventContext;
+  concurrency: number;
+  /** The clock of collected_at and of "last read" (the planner's clock). */
+  now: () => number;
+  /** Keep `recent` entries for windows that start at or after this. */
+  horizonStart: number;
+  log: Logger;
+  signal?: AbortSignal;
+  onWindowDone?: (task: WindowTask) => void;
+}
+
+/**
+ * Reads windows with `concurrency` requests in flight and moves the checkpoint. Catch-up
+ * windows must be contiguous from state.next; the checkpoint's `next` only moves over a
+ * prefix of windows whose events the sink has all delivered, so a crash anywhere re-reads at
+ * worst a few windows (same event ids), never skips one. Saves are coalesced: one write at a
+ * time, always of a state that is true.
+ */
+export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptions): Promise<CycleCounts> {
+  const counts: CycleCounts = { windows: 0, restated: 0, reread: 0, events: 0 };
+  const state = o.state;
+  const recent = new Map<number, SerCheckpoint['recent'][number]>(state.recent.map((r) => [r[0], r]));
+  const doneCatchUp = new Map<number, { end: number; digest: string; readAt: number }>();
+  let saving: Promise<void> | undefined;
+  let dirty = false;
+  let failure: unknown;
+
+  const snapshot = (): SerCheckpoint => ({
+    ...state,
+    recent: [...recent.values()].filter((r) => r[0] >= o.horizonStart).sort((a, b) => a[0] - b[0]),
+  });
+  const scheduleSave = (): void => {
+    dirty = true;
+    if (saving) return;
+    saving = (async () => {
+      while (dirty) {
+        dirty = false;
+        await o.checkpoints.save(o.key, snapshot());
+      }
+    })().finally(() => {
+      saving = undefined;
+    });
+    saving.catch((err: unknown) => {
+      failure ??= err;
+    });
+  };
+  const advance = (): void => {
+    let moved = false;
+    for (let d = doneCatchUp.get(state.next); d; d = doneCatchUp.get(state.next)) {
+      doneCatchUp.delete(state.next);
+      if (state.next >= o.horizonStart) recent.set(state.next, [state.next, d.end, 0, d.digest, d.readAt]);
+      state.next = d.end;
+      moved = true;
+    }
+    if (moved) scheduleSave();
+  };
+
+  const one = async (t: WindowTask): Promise<void> => {
+    const report = await o.client.summary(t.window, o.signal);
+    const readAt = o.now();
+    const digest = windowDigest(report.users);
+    if (t.previous) {
+      counts.reread += 1;
+      let revision = t.previous.revision;
+      if (digest !== t.previous.digest) {
+        revision += 1;
+        const events = windowEvents(o.ctx, t.window, revision, readAt, report.users);
+        await o.sink.sendAll(events);
+        counts.events += events.length;
+        counts.restated += 1;
+        o.log.info({ window_start: new Date(t.window.start).toISOString(), revision }, 'SER window changed since it was sent: sent again with a new revision');
+      }
+      recent.set(t.window.start, [t.window.start, t.window.end, revision, digest, readAt]);
+      scheduleSave();
+    } else {
+      const events = windowEvents(o.ctx, t.window, 0, readAt, report.users);
+      await o.sink.sendAll(events);
+      counts.events += events.length;
+      counts.windows += 1;
+      doneCatchUp.set(t.window.start, { end: t.window.end, digest, readAt });
+      advance();
+    }
+    o.onWindowDone?.(t);
+  };
+
+  let nextIndex = 0;
+  const worker = async (): Promise<void> => {
+    // Bounded: each turn takes one task; stops at the end, on abort or on the first failure.
+    while (failure === undefined && !o.signal?.aborted && nextIndex < tasks.length) {
+      const t = tasks[nextIndex++]!;
+      try {
+        await one(t);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, tasks.length)) }, worker));
+  // Write what is true now, whatever happened; then report the first failure.
+  dirty = true;
+  while (saving) await saving.catch(() => undefined);
+  if (dirty) {
+    try {
+      await o.checkpoints.save(o.key, snapshot());
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  o.state.recent = snapshot().recent;
+  if (failure !== undefined) throw failure;
+  return counts;
+}

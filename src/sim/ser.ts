@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { DEFAULT_SIM_USERS, windowCounts, type SimAppUser, type SimCounts } from './ser-data.js';
+
+/**
+ * The Proofpoint SER reporting API on 127.0.0.1: the token endpoint (TTL, 401 after expiry),
+ * the summary report with deterministic data, the entitlement block, a sliding-minute rate
+ * limit answered with 429, scripted faults, and a record of every request (never the token).
+ */
+export type SerFault =
+  /** Answer with this status (default 503). */
+  | { kind: 'status'; status?: number; count?: number; retryAfterSeconds?: number }
+  /** 200 with a body that is not JSON (cut in the middle). */
+  | { kind: 'malformed'; count?: number }
+  /** 200 with JSON whose first application user has `status.success: "lots"`. */
+  | { kind: 'bad-field'; count?: number }
+  /** Wait this long before answering. */
+  | { kind: 'slow'; delayMs: number; count?: number }
+  /** Destroy the connection without an answer. */
+  | { kind: 'reset'; count?: number }
+  /** Every token issued so far stops working (as after a key rotation or expiry). */
+  | { kind: 'revoke-tokens' };
+
+/** nested: as the documentation groups fields; flat: every field at the top; strings: nested, numbers as strings. */
+export type SerReplyStyle = 'nested' | 'flat' | 'strings';
+
+export interface SerSimulatorOptions {
+  port?: number;
+  tls?: { cert: string; key: string };
+  clientId?: string;
+  clientSecret?: string;
+  /** Token lifetime in seconds (SER: 43,200). */
+  tokenTtlSeconds?: number;
+  /** Report requests per sliding 60 s; 0 = unlimited. SER: 1,000. */
+  rateLimitPerMinute?: number;
+  seed?: number;
+  users?: SimAppUser[];
+  licenseStart?: string;
+  licenseEnd?: string;
+  annualThroughput?: number;
+  /** The simulator's clock, which drives reclassification and "no data yet" (default Date.now). */
+  now?: () => number;
+  replyStyle?: SerReplyStyle;
+  /** Keep a record of every request (default true). */
+  record?: boolean;
+}
+
+export interface SerRequestRecord {
+  at: number;
+  method: string;
+  path: string;
+  startTimeStamp?: string;
+  endTimeStamp?: string;
+  status: number;
+  /** Whether a bearer token was presented (the token itself is not recorded). */
+  bearer: boolean;
+}
+
+export interface SerSimulatorStats {
+  tokens: number;
+  reports: number;
+  /** Report requests answered 200. */
+  served: number;
+  tooMany: number;
+  unauthorized: number;
+  faults: number;
+}
+
+export interface SerSimulator {
+  /** Base URL of both the token service and the API. */
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  requests(): SerRequestRecord[];
+  stats(): SerSimulatorStats;
+  setFault(fault: SerFault): void;
+  clearFaults(): void;
+  setNow(now: (() => number) | undefined): void;
+  setReplyStyle(style: SerReplyStyle): void;
+  /** What the API would answer for [startMs, endMs) now, per user (for assertions). */
+  counts(startMs: number, endMs: number): Array<SimCounts & { applicationName: string; applicationUserName: string }>;
+  close(): Promise<void>;
+}
+
+const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function render(c: SimCounts, u: SimAppUser, style: SerReplyStyle): Record<string, unknown> {
+  const num = (n: number): number | string => (style === 'strings' ? String(n) : n);
+  const status = { success: num(c.success), failure: num(c.failure), tempFailure: num(c.tempFailure), partialSuccess: num(c.partialSuccess), inProgress: num(c.inProgress), total: num(c.total), recipientsTotal: num(c.recipientsTotal) };
+  const details = { '2.X.X': num(c.dsn2), '4.X.X': num(c.dsn4), '5.X.X': num(c.dsn5) };
+  const id = { applicationName: u.applicationName, applicationUserName: u.applicationUserName, fromEnvelope: u.fromEnvelope, fromHeader: u.fromHeader };
+  if (style === 'flat') return { ...id, ...status, messageSizeTotal: num(c.messageSizeTotal), deliveredSizeTotal: num(c.deliveredSizeTotal), ...details };
+  return { ...id, status, messageSizeTotal: num(c.messageSizeTotal), deliveredSizeTotal: num(c.deliveredSizeTotal), details, uid: `uid-${u.applicationUserName}` };
+}
+
+export async function startSerSimulator(options: SerSimulatorOptions = {}): Promise<SerSimulator> {
+  const clientId = options.clientId ?? 'sim-client';
+  const clientSecret = options.clientSecret ?? randomBytes(12).toString('hex');
+  const ttlMs = (options.tokenTtlSeconds ?? 43_200) * 1000;
+  const limit = options.rateLimitPerMinute ?? 1000;
+  const seed = options.seed ?? 1;
+  const users = options.users ?? DEFAULT_SIM_USERS;
+  let now = options.now ?? Date.now;
+  let style: SerReplyStyle = options.replyStyle ?? 'nested';
+  const realNow = Date.now();
+  const licenseStart = Date.parse(options.licenseStart ?? new Date(realNow - 200 * 86_400_000).toISOString().slice(0, 10));
+  const licenseEnd = Date.parse(options.licenseEnd ?? new Date(licenseStart + 365 * 86_400_000).toISOString().slice(0, 10));
+  const entitlement = { annual_throughput: options.annualThroughput ?? 5_000_000_000_000, license_start: new Date(licenseStart).toISOString().slice(0, 10), license_end: new Date(licenseEnd).toISOString().slice(0, 10) };
+
+  const tokens = new Map<string, number>(); // token → expiry (real time)
+  const recent: number[] = []; // receipt times of accepted report requests, for the sliding minute
+  let recentHead = 0;
+  const records: SerRequestRecord[] = [];
+  const stats: SerSimulatorStats = { tokens: 0, reports: 0, served: 0, tooMany: 0, unauthorized: 0, faults: 0 };
+  let faults: SerFault[] = [];
+  const sockets = new Set<Socket>();
+
+  const takeFault = (): SerFault | undefined => {
+    const f = faults[0];
+    if (!f) return undefined;
+    if ('count' in f && f.count !== undefined) {
+      if (f.count <= 1) faults.shift();
+      else f.count -= 1;
+    }
+    return f;
+  };
+
+  const counts = (start: number, end: number) => windowCounts(seed, users, start, end, now()).map((c, i) => ({ ...c, applicationName: users[i]!.applicationName, applicationUserName: users[i]!.applicationUserName }));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const rec: SerRequestRecord = { at: Date.now(), method: req.method ?? '', path: url.pathname, status: 0, bearer: false };
+    const done = (status: number): void => {
+      rec.status = status;
+      if (options.record !== false) records.push(rec);
+    };
+    if (url.pathname === '/v1/token' && req.method === 'POST') {
+      stats.tokens += 1;
+      const form = new URLSearchParams(await readBody(req));
+      if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
+        json(res, 401, { error: 'invalid_client' });
+        return done(401);
+      }
+      const token = randomBytes(24).toString('hex');
+      tokens.set(token, Date.now() + ttlMs);
+      json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: ttlMs / 1000 });
+      return done(200);
+    }
+    if (url.pathname !== '/v1/sercustomer/report/summary' || req.method !== 'GET') {
+      json(res, 404, { error: 'not found' });
+      return done(404);
+    }
+    stats.reports += 1;
+    const auth = req.headers.authorization ?? '';
+    rec.bearer = auth.startsWith('Bearer ');
+    const start = url.searchParams.get('startTimeStamp');
+    const end = url.searchParams.get('endTimeStamp');
+    if (start !== null) rec.startTimeStamp = start;
+    if (end !== null) rec.endTimeStamp = end;
+    const expiry = tokens.get(auth.slice(7));
+    if (expiry === undefined || expiry <= Date.now()) {
+      stats.unauthorized += 1;
+      json(res, 401, { error: 'invalid_token' });
+      return done(401);
+    }
+    if (limit > 0) {
+      const t = Date.now();
+      while (recentHead < recent.length && recent[recentHead]! <= t - 60_000) recentHead += 1;
+      if (recentHead > 4096) {
+        recent.splice(0, recentHead);
+        recentHead = 0;
+      }
+      if (recent.length - recentHead >= limit) {
+        stats.tooMany += 1;
+        const wait = Math.max(1, Math.ceil((recent[recentHead]! + 60_000 - t) / 1000));
+        json(res, 429, { error: 'rate limit exceeded' }, { 'retry-after': String(wait) });
+        return done(429);
+      }
+      recent.push(t);
+    }
+    const fault = takeFault();
+    if (fault) {
+      stats.faults += 1;
+      if (fault.kind === 'revoke-tokens') {
+        faults = faults.filter((f) => f !== fault);
+        tokens.clear();
+        stats.unauthorized += 1;
+        json(res, 401, { error: 'invalid_token' });
+        return done(401);
+      }
+      if (fault.kind === 'status') {
+        const status = fault.status ?? 503;
+        json(res, status, { error: 'simulated failure' }, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+        return done(status);
+      }
+      if (fault.kind === 'reset') {
+        req.socket.destroy();
+        return done(0);
+      }
+      if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
+    }
+    const startMs = start === null ? licenseStart : STAMP.test(start) ? Date.parse(start) : Number.NaN;
+    const endMs = end === null ? now() : STAMP.test(end) ? Date.parse(end) : Number.NaN;
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs >= endMs) {
+      json(res, 400, { error: "startTimeStamp and endTimeStamp must be yyyy-MM-dd'T'HH:mm:ss.SSSZ in UTC, start before end" });
+      return done(400);
+    }
+    const perUser = windowCounts(seed, users, startMs, endMs, now());
+    const applicationUsers = perUser.flatMap((c, i) => (c.total > 0 ? [render(c, users[i]!, style)] : []));
+    if (fault?.kind === 'bad-field' && applicationUsers[0]) (applicationUsers[0].status as Record<string, unknown>).success = 'lots';
+    stats.served += 1;
+    if (fault?.kind === 'malformed') {
+      const text = JSON.stringify({ applicationUsers, entitlement });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      return done(200);
+    }
+    json(res, 200, { applicationUsers, entitlement });
+    return done(200);
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: String(err) });
+      else res.destroy();
+    });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+
+  return {
+    url,
+    clientId,
+    clientSecret,
+    requests: () => [...records],
+    stats: () => ({ ...stats }),
+    setFault: (f) => {
+      faults.push({ ...f });
+    },
+    clearFaults: () => {
+      faults = [];
+    },
+    setNow: (fn) => {
+      now = fn ?? Date.now;
+    },
+    setReplyStyle: (s) => {
+      style = s;
+    },
+    counts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
