@@ -85,7 +85,10 @@ export interface HecSimulator {
   /** Every request seen (the latest 100 000). */
   requests(): HecRequestRecord[];
   stats(): HecSimulatorStats;
-  /** Plays a fault for the next `count` requests (default: until cleared with null). */
+  /**
+   * Plays a fault for the next `count` requests (default: until cleared with null). Event
+   * posts and health probes use up the count (ack polls only see lose-acks' effect).
+   */
   setFault(fault: HecFault | null): void;
   /** Forgets accepted events and requests (not channels or pending acks). */
   reset(): void;
@@ -289,21 +292,23 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
   function handleHealth(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const rec: HecRequestRecord = { method: req.method ?? '', path: url.pathname, status: 200, gzip: false, bytes: 0, events: 0 };
     logRequest(rec);
-    // Health probes do not use up a fault: they see the endpoint as it is.
-    if (fault?.kind === 'reset') {
+    // A probe is a request too: it uses up one of the fault's count, so a burst ends even
+    // while the sink only probes.
+    const f = takeFault(['busy', 'reset', 'hang', 'html500']);
+    if (f?.kind === 'reset') {
       rec.status = -1;
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'hang') {
+    if (f?.kind === 'hang') {
       rec.status = -2;
       return;
     }
-    if (fault?.kind === 'busy') {
+    if (f?.kind === 'busy') {
       rec.status = 503;
       return send(res, { status: 503, body: { text: 'HEC is unhealthy, queues are full', code: 18 } });
     }
-    if (fault?.kind === 'html500') {
+    if (f?.kind === 'html500') {
       rec.status = 500;
       res.writeHead(500, { 'content-type': 'text/html' });
       res.end('<html><body>Internal Server Error</body></html>');
