@@ -6,6 +6,8 @@ import type { Logger } from '../core/logger.js';
 import { SendFailedError, SendRefusedError, SendTlsError, SendUnavailableError } from './errors.js';
 import type { WireRequest } from './message.js';
 import { parseReply } from './reply.js';
+import { isHandshakeRefusal, probeHandshake } from './tls-probe.js';
+import { readPem } from '../core/tls.js';
 
 export interface SendClientOptions {
   host: string;
@@ -113,7 +115,9 @@ export class SendClient {
     try {
       res = await request(this.#url, { method: 'POST', headers: req.headers, body: req.body, dispatcher: this.#dispatcher });
     } catch (err) {
-      throw classifyTransportError(err, this.#url);
+      const e = classifyTransportError(err, this.#url);
+      if (e instanceof SendFailedError && (err as { socket?: { bytesRead?: number } }).socket?.bytesRead === 0) throw await this.#explainClosed(e);
+      throw e;
     }
     const text = await res.body.text().catch(() => '');
     const reply = parseReply(text);
@@ -123,6 +127,22 @@ export class SendClient {
     if (UNAVAILABLE_STATUS.has(res.statusCode)) throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`);
     if (!reply) throw new SendFailedError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode} without the documented JSON reply; the outcome is unknown`);
     return { httpStatus: res.statusCode, code: reply.code, message: reply.message, transactionId: reply.data?.transactionId };
+  }
+
+  /** A connection closed before any reply byte: check whether our client certificate is refused. */
+  async #explainClosed(e: SendFailedError): Promise<AddonError> {
+    const o = this.#o;
+    const code = await probeHandshake({
+      host: o.host,
+      port: o.port,
+      servername: o.serverName ?? (/^[\d.]+$|:/.test(o.host) ? undefined : o.host),
+      ca: o.caFile ? readPem(o.caFile, 'ca_file') : undefined,
+      cert: o.clientCert.cert,
+      key: o.clientCert.key,
+      passphrase: o.clientCert.passphrase,
+    }).catch(() => undefined);
+    if (!isHandshakeRefusal(code)) return e;
+    return new SendTlsError(`${this.#url} refused our client certificate (the connection closed during the TLS handshake, ${code}): client_cert_file must be signed by a CA the service trusts`, { cause: e });
   }
 
   async send(messageId: string, req: WireRequest): Promise<SendOutcome> {

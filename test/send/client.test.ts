@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { buildRequest, messageIdFor, type OutgoingMessage } from '../../src/send/message.js';
+import type { SendSimulator } from '../../src/sim/send.js';
+import { openService, startSim, testPki } from './fixtures.js';
+
+function message(over: Partial<OutgoingMessage> = {}): OutgoingMessage {
+  const to = over.to ?? ['soc.team@example.com'];
+  const cc = over.cc ?? [];
+  return { messageId: messageIdFor('sid-1', over.subject ?? 'x', to, cc), from: 'alerts@example.com', to, cc, subject: 'Alert: disk full', body: 'Host db1 is at 99%', bodyType: 'text/plain', importance: 'normal', ...over };
+}
+
+describe('send client over mutual TLS', () => {
+  let sim: SendSimulator;
+  beforeAll(async () => {
+    testPki();
+    sim = await startSim();
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('delivers a message: headers and body as specified, reply code 0 with a transactionId', async () => {
+    const svc = openService(sim.port);
+    const m = message({ cc: ['boss@example.org'], importance: 'high' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o.status).toBe('sent');
+    expect(o.code).toBe(0);
+    expect(o.transactionId).toMatch(/^[0-9A-F]{32}$/);
+    const got = sim.delivered().find((d) => d.messageId === m.messageId)!;
+    expect(got).toMatchObject({ from: 'alerts@example.com', to: ['soc.team@example.com'], cc: ['boss@example.org'], subject: m.subject, body: m.body, importance: 'high', transactionId: o.transactionId });
+  });
+
+  it('refuses addresses before any connection is made', async () => {
+    const before = sim.connections();
+    const svc = openService(sim.port);
+    for (const bad of [{ to: ['no-at-sign.example.com'] }, { to: [] }, { from: 'a@b' }, { cc: ['not an address'] }]) {
+      expect(() => buildRequest(message(bad), svc.wire)).toThrowError(/address/);
+    }
+    await svc.close();
+    expect(sim.connections()).toBe(before);
+  });
+
+  it('reports a -1 reply with message and explanation, and does not retry it', async () => {
+    sim.setFault({ kind: 'refuse', times: 1, message: 'Ошибка обработки запроса', explanation: 'Неверный ID почтового ящика' });
+    const svc = openService(sim.port, { max_attempts: '3' });
+    const m = message({ subject: 'refused one' });
+    const before = sim.requests().length;
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o).toMatchObject({ status: 'refused', code: -1, message: 'Ошибка обработки запроса', explanation: 'Неверный ID почтового ящика', attempts: 1 });
+    expect(sim.requests().length - before).toBe(1);
+    expect(sim.delivered().some((d) => d.messageId === m.messageId)).toBe(false);
+  });
+
+  it('a wrong mailbox secret is a -1 from the service', async () => {
+    const svc = openService(sim.port, { secret: 'not-the-token' });
+    const m = message({ subject: 'bad secret' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o.status).toBe('refused');
+    expect(o.explanation).toMatch(/secret/);
+  });
+
+  it('retries 502/503/504 with the same messageId and delivers once', async () => {
+    for (const status of [502, 503, 504] as const) {
+      sim.setFault({ kind: 'status', status, times: 2 });
+      const svc = openService(sim.port, { max_attempts: '3' });
+      const m = message({ subject: `retry ${status}` });
+      const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+      await svc.close();
+      expect(o).toMatchObject({ status: 'sent', attempts: 3 });
+      expect(sim.delivered().filter((d) => d.messageId === m.messageId)).toHaveLength(1);
+    }
+  });
+
+  it('gives up after max_attempts of 503 and reports failure', async () => {
+    sim.setFault({ kind: 'status', status: 503, times: 5 });
+    const svc = openService(sim.port, { max_attempts: '2' });
+    const m = message({ subject: 'always 503' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    sim.setFault(undefined);
+    expect(o).toMatchObject({ status: 'failed', attempts: 2, httpStatus: 503 });
+    expect(o.error?.code).toBe('SEND_UNAVAILABLE');
+  });
+
+  it('does not retry a 500 without the documented reply (outcome unknown)', async () => {
+    sim.setFault({ kind: 'html', times: 1 });
+    const svc = openService(sim.port, { max_attempts: '3' });
+    const m = message({ subject: 'html 500' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o).toMatchObject({ status: 'failed', attempts: 1, httpStatus: 500 });
+    expect(o.error?.code).toBe('SEND_FAILED');
+  });
+
+  it('retries connection refused (nothing can have been sent), then reports it', async () => {
+    const probe: Server = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const svc = openService(port, { max_attempts: '3' });
+    const m = message({ subject: 'refused conn' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(o.error?.code).toBe('SEND_UNAVAILABLE');
+    expect(o.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('an unknown client certificate gives a clear error', async () => {
+    const p = testPki();
+    const svc = openService(sim.port, { client_cert_file: p.rogueClientCertFile, client_key_file: p.rogueClientKeyFile, passphrase: '' });
+    const m = message({ subject: 'rogue' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o.status).toBe('failed');
+    expect(o.error?.code).toBe('SEND_TLS_FAILED');
+    expect(o.message).toMatch(/refused our client certificate/);
+    expect(sim.tlsFailures()).toBeGreaterThan(0);
+  });
+
+  it('a wrong CA gives a clear error', async () => {
+    const p = testPki();
+    const svc = openService(sim.port, { ca_file: p.rogueCaFile });
+    const m = message({ subject: 'wrong ca' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o.error?.code).toBe('SEND_TLS_FAILED');
+    expect(o.message).toMatch(/did not verify/);
+  });
+
+  it('a wrong key passphrase is refused before any connection', () => {
+    expect(() => openService(sim.port, { passphrase: 'wrong' })).toThrowError(/passphrase/);
+  });
+});
+
+describe('Cyrillic addresses end to end', () => {
+  for (const encoding of ['utf8', 'rfc2047'] as const) {
+    it(`Email-From and to with Cyrillic letters (${encoding})`, async () => {
+      const sim = await startSim({ from: 'почта.уведомления@пример.рф' });
+      const svc = openService(sim.port, { from: 'почта.уведомления@пример.рф', from_header_encoding: encoding });
+      const m = message({ from: 'почта.уведомления@пример.рф', to: ['иван.петров@пример.рф'], subject: 'Тревога', body: 'Тело письма' });
+      const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+      await svc.close();
+      await sim.close();
+      expect(o.status).toBe('sent');
+      expect(sim.delivered()[0]).toMatchObject({ from: 'почта.уведомления@пример.рф', to: ['иван.петров@пример.рф'], subject: 'Тревога', body: 'Тело письма' });
+    });
+  }
+});
