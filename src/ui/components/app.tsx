@@ -1,0 +1,48 @@
+import React from 'react';
+import Heading from '@splunk/react-ui/Heading';
+import Message from '@splunk/react-ui/Message';
+import TabLayout from '@splunk/react-ui/TabLayout';
+import { isConfigured, markConfigured } from '../app-state.js';
+import { SECTIONS, type Section } from '../sections.js';
+import { CollectionTab } from './collection-tab.js';
+import { StanzaTab } from './stanza-tab.js';
+
+/**
+ * The configuration page. While app.conf `[install] is_configured` is false Splunk Web opens
+ * it instead of the app; the first successful save sets the flag through apps/local.
+ */
+export function App({ sections = SECTIONS }: { sections?: Section[] }): React.ReactElement {
+  const [configured, setConfigured] = React.useState<boolean | undefined>();
+  const [tab, setTab] = React.useState(sections[0]?.id ?? '');
+
+  React.useEffect(() => {
+    isConfigured().then(setConfigured, () => setConfigured(undefined));
+  }, []);
+
+  const onSaved = React.useCallback(() => {
+    if (configured === false) {
+      markConfigured().then(
+        () => setConfigured(true),
+        () => undefined,
+      );
+    }
+  }, [configured]);
+
+  return (
+    <div style={{ padding: '16px 24px', maxWidth: 1200 }}>
+      <Heading level={1}>TA-ser-mail configuration</Heading>
+      {configured === false ? (
+        <Message type="info" data-first-launch>
+          Welcome. Add a SER account and an HEC destination (and the send service if you use the alert action), then save: the app opens normally from then on.
+        </Message>
+      ) : null}
+      <TabLayout activePanelId={tab} onChange={(_e, d) => setTab(d.activePanelId ?? tab)}>
+        {sections.map((s) => (
+          <TabLayout.Panel key={s.id} label={s.title} panelId={s.id}>
+            {s.kind === 'collection' ? <CollectionTab section={s} onSaved={onSaved} /> : <StanzaTab section={s} onSaved={onSaved} />}
+          </TabLayout.Panel>
+        ))}
+      </TabLayout>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import React from 'react';
+import ControlGroup from '@splunk/react-ui/ControlGroup';
+import Select from '@splunk/react-ui/Select';
+import Switch from '@splunk/react-ui/Switch';
+import Text from '@splunk/react-ui/Text';
+import type { FieldSpec } from '../schema-fields.js';
+
+export interface FieldControlProps {
+  field: FieldSpec;
+  value: string | boolean;
+  error?: string;
+  /** For secret fields: whether storage/passwords already holds one. */
+  stored?: boolean;
+  /** Prefix of element ids, so two forms on one page do not clash. */
+  idPrefix: string;
+  onChange: (key: string, value: string | boolean) => void;
+}
+
+/** One schema field as a labelled Splunk control, with its error beside it. */
+export function FieldControl({ field, value, error, stored, idPrefix, onChange }: FieldControlProps): React.ReactElement {
+  const id = `${idPrefix}-${field.key}`;
+  let help: React.ReactNode = field.help;
+  if (field.secret) {
+    help = (
+      <>
+        <span data-secret-status={field.key}>{stored ? 'Stored' : 'Not set'}</span>
+        {stored ? ' — leave blank to keep it, or type a new value to replace it. ' : '. '}
+        {field.help}
+      </>
+    );
+  }
+  const label = field.required && !(field.secret && stored) ? field.label : `${field.label}${field.required ? '' : ' (optional)'}`;
+  let control: React.ReactElement;
+  if (field.kind === 'boolean') {
+    control = (
+      <Switch id={id} appearance="toggle" selected={value === true} onClick={() => onChange(field.key, value !== true)}>
+        {value === true ? 'On' : 'Off'}
+      </Switch>
+    );
+  } else if (field.kind === 'select') {
+    control = (
+      <Select inputId={id} value={String(value)} error={Boolean(error)} onChange={(_e, d) => onChange(field.key, String(d.value))} inline={false}>
+        {field.options.map((o) => (
+          <Select.Option key={o} label={o} value={o} />
+        ))}
+      </Select>
+    );
+  } else {
+    control = (
+      <Text
+        inputId={id}
+        name={field.key}
+        value={String(value)}
+        error={Boolean(error)}
+        type={field.secret ? 'password' : 'text'}
+        autoComplete={field.secret ? 'new-password' : 'off'}
+        onChange={(_e, d) => onChange(field.key, d.value)}
+      />
+    );
+  }
+  return (
+    <ControlGroup label={label} labelPosition="left" labelWidth={200} help={help} error={error ?? false} required={field.required && !(field.secret && stored)} data-field={field.key}>
+      {control}
+    </ControlGroup>
+  );
+}

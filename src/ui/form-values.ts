@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import type { FieldSpec } from './schema-fields.js';
+
+/** What the inputs hold: text as typed, switches as booleans, secrets as typed (blank = keep). */
+export type FormValues = Record<string, string | boolean>;
+/** Error text by field key; `_form` for a rule that spans fields and names none. */
+export type FormErrors = Record<string, string>;
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'on', 't']);
+
+/** Values for the inputs from a stored stanza (or the schema defaults for a new one). */
+export function initialValues(specs: FieldSpec[], stored: Record<string, string> = {}): FormValues {
+  const out: FormValues = {};
+  for (const f of specs) {
+    const v = stored[f.key];
+    if (f.secret) out[f.key] = '';
+    else if (f.kind === 'boolean') out[f.key] = v === undefined ? f.default === true : TRUE_WORDS.has(v.trim().toLowerCase());
+    else out[f.key] = v ?? (typeof f.default === 'string' ? f.default : '');
+  }
+  return out;
+}
+
+/**
+ * The object the schema sees: exactly what the .conf stanza and storage/passwords will hold,
+ * as the program reads them (strings; blank = not set), booleans as booleans.
+ */
+export function candidate(specs: FieldSpec[], values: FormValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of specs) {
+    const v = values[f.key];
+    if (typeof v === 'boolean') out[f.key] = v;
+    else if (typeof v === 'string' && v.trim() !== '') out[f.key] = f.secret ? v : v.trim();
+  }
+  return out;
+}
+
+/**
+ * Validates with the program's own schema. A secret left blank that is already stored is
+ * kept, so the schema's "required" on it does not apply.
+ */
+export function validate(schema: z.ZodType, specs: FieldSpec[], values: FormValues, storedSecrets: ReadonlySet<string>): FormErrors {
+  const result = schema.safeParse(candidate(specs, values));
+  const errors: FormErrors = {};
+  if (result.success) return errors;
+  const keys = new Set(specs.map((f) => f.key));
+  for (const issue of result.error.issues) {
+    const key = typeof issue.path[0] === 'string' && keys.has(issue.path[0]) ? issue.path[0] : '_form';
+    const blank = values[key] === '' || values[key] === undefined;
+    if (storedSecrets.has(key) && blank) continue;
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+/** Stanza names: what splunkd and the inputs' references accept without quoting. */
+export function nameError(name: string, taken: readonly string[]): string | undefined {
+  if (name.trim() === '') return 'a name is required';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) return 'use letters, digits, "_", "-" or "." (start with a letter or digit, at most 100)';
+  if (name === 'default') return '"default" is reserved by Splunk';
+  if (taken.includes(name)) return `"${name}" already exists`;
+  return undefined;
+}
+
+/**
+ * The .conf keys to write: every non-secret field with a value; a field that had a value and
+ * was cleared is written empty (splunkd cannot remove a key), others left out.
+ */
+export function confValues(specs: FieldSpec[], values: FormValues, previous: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of specs) {
+    if (f.secret) continue;
+    const v = values[f.key];
+    if (typeof v === 'boolean') out[f.key] = v ? 'true' : 'false';
+    else if (typeof v === 'string' && v.trim() !== '') out[f.key] = v.trim();
+    else if (previous[f.key] !== undefined && previous[f.key] !== '') out[f.key] = '';
+  }
+  return out;
+}
+
+/** Secret fields the admin typed a new value into. */
+export function secretsToWrite(specs: FieldSpec[], values: FormValues): [string, string][] {
+  return specs.filter((f) => f.secret && typeof values[f.key] === 'string' && values[f.key] !== '').map((f) => [f.key, values[f.key] as string]);
+}

@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import { hecDestinationSchema } from '../hec/config.js';
+import { serAccountSchema } from '../ser/config.js';
+import { sendServiceSchema, SEND_PASSPHRASE_REALM, SEND_SECRET_REALM } from '../send/config.js';
+import { fieldSpecs, type FieldSpec } from './schema-fields.js';
+
+/**
+ * The page's tabs, one per kind of named settings in docs/ARCHITECTURE.md's configuration
+ * model: which .conf file (stanza = name), which storage/passwords realm holds each secret
+ * field (username = stanza name), and which zod schema validates it — the program's own.
+ */
+interface SectionBase {
+  id: string;
+  title: string;
+  /** .conf file name without `.conf`. */
+  file: string;
+  schema: z.ZodType;
+  fields: FieldSpec[];
+  /** secret field key → storage/passwords realm. */
+  realms: Record<string, string>;
+  /** Shown first; the other fields go under "Advanced settings". */
+  primary: string[];
+  intro: string;
+}
+
+/** Several named stanzas (accounts, destinations, services). */
+export interface CollectionSection extends SectionBase {
+  kind: 'collection';
+  /** "account": used in buttons and dialogs. */
+  noun: string;
+  /** Fields shown as table columns besides the name. */
+  columns: string[];
+}
+
+/** One fixed stanza of ta_ser_mail_settings.conf (proxy, logging). */
+export interface StanzaSection extends SectionBase {
+  kind: 'stanza';
+  stanza: string;
+}
+
+export type Section = CollectionSection | StanzaSection;
+
+const LABELS: Record<string, string> = {
+  client_id: 'Client ID (API key)',
+  client_secret: 'Client secret',
+  auth_url: 'Auth base URL',
+  api_url: 'API base URL',
+  rate_limit_per_minute: 'Requests per minute',
+  key_activation_date: 'Key activation date',
+  ca_file: 'CA file',
+  urls: 'HEC URLs',
+  token: 'HEC token',
+  ack: 'Indexer acknowledgement',
+  gzip: 'Gzip',
+  client_cert_file: 'Client certificate file',
+  client_key_file: 'Client key file',
+  passphrase: 'Client key passphrase',
+  public_key_file: 'Service public key file',
+  secret: 'Mailbox secret',
+  from: 'From address',
+  url: 'Proxy URL',
+  no_proxy: 'No proxy for',
+  use_env: 'Use environment proxy',
+};
+
+export const accounts: CollectionSection = {
+  kind: 'collection',
+  id: 'accounts',
+  title: 'SER accounts',
+  noun: 'account',
+  file: 'ta_ser_mail_accounts',
+  schema: serAccountSchema,
+  fields: fieldSpecs(serAccountSchema, LABELS),
+  realms: { client_secret: 'ta_ser_mail_account' },
+  primary: ['client_id', 'client_secret', 'auth_url', 'api_url', 'key_activation_date'],
+  columns: ['client_id', 'api_url', 'key_activation_date'],
+  intro: 'Proofpoint SER API credentials. SER report inputs name the account they read with.',
+};
+
+export const hec: CollectionSection = {
+  kind: 'collection',
+  id: 'hec',
+  title: 'HEC destinations',
+  noun: 'destination',
+  file: 'ta_ser_mail_hec',
+  schema: hecDestinationSchema,
+  fields: fieldSpecs(hecDestinationSchema, LABELS),
+  realms: { token: 'ta_ser_mail_hec' },
+  primary: ['urls', 'token', 'index', 'ack', 'gzip', 'ca_file'],
+  columns: ['urls', 'index', 'ack'],
+  intro: 'Where events are delivered (HTTP Event Collector). Inputs and the alert action name a destination.',
+};
+
+export const send: CollectionSection = {
+  kind: 'collection',
+  id: 'send',
+  title: 'Send service',
+  noun: 'service',
+  file: 'ta_ser_mail_send',
+  schema: sendServiceSchema,
+  fields: fieldSpecs(sendServiceSchema, LABELS),
+  realms: { secret: SEND_SECRET_REALM, passphrase: SEND_PASSPHRASE_REALM },
+  primary: ['host', 'port', 'client_cert_file', 'client_key_file', 'passphrase', 'ca_file', 'public_key_file', 'wrap_mode', 'secret', 'from', 'encrypt'],
+  columns: ['host', 'from', 'encrypt'],
+  intro: 'The secure send service the ser_secure_send alert action talks to over mutual TLS.',
+};
+
+export const SECTIONS: Section[] = [accounts, hec, send];
+
+/** Realms of every secret field of a section. */
+export const realmsOf = (s: Section): string[] => Object.values(s.realms);
