@@ -1,10 +1,12 @@
 import type { RegisterCommand } from './types.js';
 import { registerSim } from './sim.js';
+import { registerDemo } from './demo.js';
 import { registerAlert } from './alert.js';
 import { registerDoctor } from './doctor.js';
 
 /** Every subcommand, in the order `--help` lists them. Each file registers one command. */
 export const commands: RegisterCommand[] = [
+  registerDemo,
   registerSim,
   registerAlert,
   registerDoctor,
