@@ -3,6 +3,7 @@ import { registerSim } from './sim.js';
 import { registerDemo } from './demo.js';
 import { registerAlert } from './alert.js';
 import { registerDoctor } from './doctor.js';
+import { registerBackfill } from './backfill.js';
 
 /** Every subcommand, in the order `--help` lists them. Each file registers one command. */
 export const commands: RegisterCommand[] = [
@@ -10,4 +11,5 @@ export const commands: RegisterCommand[] = [
   registerSim,
   registerAlert,
   registerDoctor,
+  registerBackfill,
 ];

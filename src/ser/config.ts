@@ -64,7 +64,7 @@ export const serInputSchema = z.object({
   restatement_horizon: durationSeconds.default(7 * DAY_SECONDS).describe('windows younger than this are re-read, because SER reclassifies temporary failures for up to 7 days (seconds, or 7d …); 0 turns re-reading off'),
   restatement_interval: durationSeconds.default(6 * 3600).describe('how often a window inside the horizon is re-read; a changed window is sent again with revision + 1 (seconds, or 6h …)'),
   poll_interval: durationSeconds.default(300).describe('seconds between poll cycles of the long-running input (or 5m …)'),
-  concurrency: intish().min(1).max(64).default(8).describe('report requests in flight at once (the rate limit still applies)'),
+  concurrency: intish().min(1).max(64).default(16).describe('report requests in flight at once (the rate limit still applies)'),
 });
 
 export type SerInputConfigInput = z.input<typeof serInputSchema>;
