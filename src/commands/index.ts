@@ -3,6 +3,7 @@ import { registerSim } from './sim.js';
 import { registerDemo } from './demo.js';
 import { registerAlert } from './alert.js';
 import { registerDoctor } from './doctor.js';
+import { registerMail } from './mail.js';
 import { registerBackfill } from './backfill.js';
 
 /** Every subcommand, in the order `--help` lists them. Each file registers one command. */
@@ -11,5 +12,6 @@ export const commands: RegisterCommand[] = [
   registerSim,
   registerAlert,
   registerDoctor,
+  registerMail,
   registerBackfill,
 ];

@@ -21,7 +21,7 @@ export interface IngestOptions {
   filter?: MailboxFilter;
 }
 
-export function ingestOptions(config: MailInputConfig, inputName: string): IngestOptions {
+export function ingestOptions(config: Omit<MailInputConfig, 'auth_secret'>, inputName: string): IngestOptions {
   const source = config.source ?? `mail_metadata://${inputName}`;
   const common = { index: config.index, source, host: config.host };
   return {

@@ -15,6 +15,9 @@ import { MailReceiver } from './receiver.js';
 
 const MB = 1024 * 1024;
 
+/** The parsed settings without the secret, which travels separately as a Secret. */
+export type MailSettings = Omit<MailInputConfig, 'auth_secret'>;
+
 function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
@@ -22,7 +25,7 @@ function isLoopback(host: string): boolean {
 }
 
 /** Checks that need no I/O: what the modular input's validation and the CLI refuse up front. */
-export function checkMailInput(c: MailInputConfig, hasSecret: boolean): void {
+export function checkMailInput(c: MailSettings, hasSecret: boolean): void {
   if (!c.receiver && !c.data_path) throw new ConfigError('the input does nothing: turn the receiver on or set data_path');
   if (Boolean(c.tls_cert_file) !== Boolean(c.tls_key_file)) throw new ConfigError('tls_cert_file and tls_key_file go together: set both for HTTPS, or neither');
   if (c.receiver && !c.tls_cert_file && !isLoopback(c.listen_host) && !c.allow_plain_http) {
@@ -35,7 +38,7 @@ export function checkMailInput(c: MailInputConfig, hasSecret: boolean): void {
   }
 }
 
-export function buildTokenCheck(c: MailInputConfig, secret: Secret | undefined): TokenCheck {
+export function buildTokenCheck(c: MailSettings, secret: Secret | undefined): TokenCheck {
   if (c.auth_mode === 'static') {
     if (!secret) throw new ConfigError('auth_mode = static needs auth_secret (the connector\'s AuthToken)');
     return staticTokenCheck(secret);
@@ -52,7 +55,7 @@ export function buildTokenCheck(c: MailInputConfig, secret: Secret | undefined):
 
 export interface MailInputDeps {
   name: string;
-  config: MailInputConfig;
+  config: MailSettings;
   /** auth_secret, from storage/passwords (Splunk) or env/file (standalone). */
   secret?: Secret;
   sink: Sink;
@@ -66,6 +69,25 @@ export interface RunningMailInput {
   /** Settles when the importer loop ends (after stop()), or at once without an importer. */
   done: Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The DataPath importer of an input (its ledger is the checkpoint `mail_import_<name>`). */
+export function folderImporter(d: Omit<MailInputDeps, 'secret'>, filter?: MailboxFilter): FolderImporter {
+  const c = d.config;
+  if (!c.data_path) throw new ConfigError(`input ${d.name}: data_path is not set, so there is no folder to import`);
+  filter ??= new MailboxFilter({ whitelist: c.whitelist_file, blacklist: c.blacklist_file }, (err) => d.log.error(err.message));
+  return new FolderImporter({
+    dataPath: c.data_path,
+    donePath: c.done_path ?? join(c.data_path, 'done'),
+    errorPath: c.error_path ?? join(c.data_path, 'error'),
+    stableMs: c.stable_time * 1000,
+    maxFileBytes: Math.floor(c.max_request_size_mb * MB),
+    ingest: { ...ingestOptions(c, d.name), filter },
+    sink: d.sink,
+    checkpoints: d.checkpoints,
+    checkpointKey: `mail_import_${d.name}`,
+    log: d.log,
+  });
 }
 
 /** Starts what the input's configuration asks for: the receiver, the DataPath importer, or both. */
@@ -100,18 +122,7 @@ export async function startMailInput(d: MailInputDeps): Promise<RunningMailInput
   const abort = new AbortController();
   let done: Promise<void> = Promise.resolve();
   if (c.data_path) {
-    importer = new FolderImporter({
-      dataPath: c.data_path,
-      donePath: c.done_path ?? join(c.data_path, 'done'),
-      errorPath: c.error_path ?? join(c.data_path, 'error'),
-      stableMs: c.stable_time * 1000,
-      maxFileBytes: maxBytes,
-      ingest,
-      sink: d.sink,
-      checkpoints: d.checkpoints,
-      checkpointKey: `mail_import_${d.name}`,
-      log: d.log,
-    });
+    importer = folderImporter(d, filter);
     done = importer.run(c.import_interval * 1000, abort.signal);
   }
 

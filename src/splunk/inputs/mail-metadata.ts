@@ -1,0 +1,47 @@
+import { ConfigError } from '../../core/errors.js';
+import { mailInputSchema, MAIL_SECRET_REALM } from '../../mail/config.js';
+import { checkMailInput, startMailInput } from '../../mail/input.js';
+import { defineModularInput } from '../define-input.js';
+
+/**
+ * `[mail_metadata://<name>]`: the connector receiver and/or DataPath importer inside Splunk.
+ * One long-running process per stanza (interval 0 restarts it if it ever exits); it stops on
+ * splunkd's SIGTERM, after in-flight requests are answered.
+ */
+export default defineModularInput({
+  kind: 'mail_metadata',
+  title: 'Mail metadata (EWS/AD connector receiver)',
+  description: 'Receives the Yva-format Mails and Users APIs that EWS and AD connectors post to (or imports their DataPath folder) and indexes CIM Email message events and identity events',
+  schema: mailInputSchema,
+  secrets: { auth_secret: MAIL_SECRET_REALM },
+  validate(config) {
+    // At validation the secret may be typed into the form or already stored: only its need is checked here.
+    try {
+      checkMailInput(config, true);
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message;
+      throw err;
+    }
+    return undefined;
+  },
+  async run(ctx) {
+    const sink = await ctx.openSink();
+    const checkpoints = await ctx.checkpoints();
+    const running = await startMailInput({
+      name: ctx.name,
+      config: ctx.config,
+      secret: ctx.config.auth_secret,
+      sink,
+      checkpoints,
+      log: ctx.log,
+    });
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      // An importer that stops on its own (unreadable checkpoint) ends the input with its error.
+      running.done.catch(() => resolve());
+    });
+    await running.stop();
+    await running.done;
+  },
+});
