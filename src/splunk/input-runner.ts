@@ -1,0 +1,145 @@
+import type { CheckpointStore } from '../core/checkpoint.js';
+import { ConfigError, describeError } from '../core/errors.js';
+import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { Secret } from '../core/secret.js';
+import type { Sink } from '../core/sink.js';
+import { APP_NAME, splunkdTls } from './app-settings.js';
+import { updateStanza } from './conf-rest.js';
+import type { CommonInputConfig, InputContext, ModularInput } from './define-input.js';
+import { loadAccount, loadHecDestination, loadLogging, loadProxy, loadSendService } from './named-settings.js';
+import { readPassword, writePassword } from './passwords.js';
+import type { InputDocument, InputStanza } from './protocol-xml.js';
+import { flatParams, parseParams, secretParams } from './scheme.js';
+import { hasTypedSecret, MASK } from './settings.js';
+import { SplunkdClient } from './splunkd-client.js';
+import { XmlStreamSink, type Writable } from './xml-stream-sink.js';
+
+/**
+ * Run mode: one <input> document, each stanza run with its own splunkd client, secrets,
+ * checkpoint store and sink. A stanza's failure is one ERROR line naming the setting; the
+ * process exits non-zero when any stanza failed.
+ */
+export interface RunOptions {
+  stdout: Writable;
+  signal: AbortSignal;
+  log?: Logger;
+  logLevel?: LogLevel;
+  /** Milliseconds a sink gets to deliver what it holds when the input ends; default 30 s. */
+  closeDeadlineMs?: number;
+}
+
+export async function runDocument(input: ModularInput, doc: InputDocument, o: RunOptions): Promise<number> {
+  const base = o.log ?? createLogger({ name: input.kind, level: o.logLevel ?? 'info' });
+  if (doc.stanzas.length === 0) {
+    base.warn('splunkd sent no stanza to run');
+    return 0;
+  }
+  const results = await Promise.all(doc.stanzas.map((s) => runStanza(input, doc, s, o, base)));
+  return results.every(Boolean) ? 0 : 1;
+}
+
+/** Moves typed secret params into storage/passwords (masking inputs.conf), then reads every secret. */
+async function inputSecrets(input: ModularInput, client: SplunkdClient, name: string, stanza: InputStanza, log: Logger): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const masked: Record<string, string> = {};
+  for (const [field, realm] of Object.entries(secretParams(input))) {
+    const typed = stanza.params[field];
+    if (typeof typed === 'string' && hasTypedSecret(typed)) {
+      await writePassword(client, realm, name, new Secret(typed));
+      masked[field] = MASK;
+      out[field] = typed;
+      log.info(`moved the ${field} typed into inputs.conf to storage/passwords (realm ${realm}, username ${name}) and masked it`);
+    } else {
+      const s = await readPassword(client, realm, name);
+      if (s) out[field] = s.reveal();
+    }
+  }
+  if (Object.keys(masked).length > 0) await updateStanza(client, 'inputs', `${input.kind}://${name}`, masked);
+  return out;
+}
+
+async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputStanza, o: RunOptions, base: Logger): Promise<boolean> {
+  const name = stanza.name.includes('://') ? stanza.name.slice(stanza.name.indexOf('://') + 3) : stanza.name;
+  const log = base.child({}, { msgPrefix: `[${input.kind}://${name}] ` });
+  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: stanza.app || APP_NAME, tls: splunkdTls(), log });
+  const sinks: Sink[] = [];
+  try {
+    try {
+      const logging = await loadLogging(client);
+      if (!o.logLevel) log.level = logging.level;
+    } catch (err) {
+      log.warn(`[logging] settings not read, level stays ${log.level}: ${describeError(err)}`);
+    }
+    const secretValues = await inputSecrets(input, client, name, stanza, log);
+    const parsed = parseParams(input, name, stanza.params, secretValues);
+    if (!parsed.ok) throw new ConfigError(parsed.message);
+    const config = { ...parsed.config } as Record<string, unknown> & CommonInputConfig;
+    for (const field of Object.keys(secretParams(input))) {
+      if (typeof config[field] === 'string') config[field] = new Secret(config[field] as string);
+    }
+    const settings = {
+      account: (n: string) => loadAccount(client, n),
+      hec: (n: string) => loadHecDestination(client, n),
+      sendService: (n: string) => loadSendService(client, n),
+      proxy: () => loadProxy(client),
+    };
+    let checkpointStore: CheckpointStore | undefined;
+    const ctx: InputContext<typeof config> = {
+      kind: input.kind,
+      name,
+      stanza: `${input.kind}://${name}`,
+      app: stanza.app,
+      config,
+      params: flatParams(stanza.params),
+      serverHost: doc.serverHost,
+      serverUri: doc.serverUri,
+      checkpointDir: doc.checkpointDir,
+      splunkd: client,
+      settings,
+      log,
+      signal: o.signal,
+      async openSink() {
+        const sink = await openSink(config, ctx, o.stdout, log);
+        sinks.push(sink);
+        return sink;
+      },
+      async checkpoints() {
+        checkpointStore ??= await openCheckpoints(config, doc.checkpointDir, client);
+        return checkpointStore;
+      },
+    };
+    await input.run(ctx as InputContext<never>);
+    return true;
+  } catch (err) {
+    log.error(describeError(err));
+    return false;
+  } finally {
+    for (const s of sinks) {
+      try {
+        const r = await s.close(o.closeDeadlineMs ?? 30_000);
+        if (r.undelivered > 0) log.error(`${r.undelivered} events were not delivered; the checkpoint stays before them, so the next run sends them again`);
+      } catch (err) {
+        log.error(`closing the sink failed: ${describeError(err)}`);
+      }
+    }
+    await client.close();
+  }
+}
+
+async function openSink(config: CommonInputConfig, ctx: InputContext<unknown>, stdout: Writable, log: Logger): Promise<Sink> {
+  if (config.output === 'xml') return new XmlStreamSink(stdout, ctx.stanza);
+  const name = config.hec?.trim();
+  if (!name) throw new ConfigError(`${ctx.stanza} hec: name a HEC destination (a stanza of ta_ser_mail_hec.conf), or set output = xml`);
+  const [dest, proxy, { HecSink }] = await Promise.all([ctx.settings.hec(name), ctx.settings.proxy(), import('../hec/sink.js')]);
+  return new HecSink(dest, { log, proxy, name });
+}
+
+async function openCheckpoints(config: CommonInputConfig, dir: string, client: SplunkdClient): Promise<CheckpointStore> {
+  if (config.checkpoint_store === 'kvstore') {
+    const { KvCheckpointStore } = await import('./kv-checkpoint.js');
+    return new KvCheckpointStore(client);
+  }
+  if (!dir) throw new ConfigError('splunkd sent no checkpoint_dir; set checkpoint_store = kvstore or run the input from splunkd');
+  const { FileCheckpointStore } = await import('../core/checkpoint.js');
+  return new FileCheckpointStore(dir);
+}
