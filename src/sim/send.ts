@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ADDRESS_PATTERN, CC_PATTERN } from '../send/address.js';
+import { CC_PATTERN, isServiceAddress } from '../send/address.js';
 import { WRAP_MODES, type WrapMode } from '../send/config.js';
 import { decryptMessage } from '../send/crypto.js';
 
@@ -102,14 +102,14 @@ function validate(o: SendSimOptions, req: IncomingMessage, json: Record<string, 
   if (ctype !== 'application/json;charset=utf-8') return { ok: false, field: 'Content-Type', why: 'must be application/json;charset=UTF-8' };
   const rawFrom = req.headers['email-from'];
   const from = typeof rawFrom === 'string' ? decodeFromHeader(rawFrom) : undefined;
-  if (!from || !ADDRESS_PATTERN.test(from)) return { ok: false, field: 'Email-From', why: 'missing or does not match the address pattern' };
+  if (!from || !isServiceAddress(from)) return { ok: false, field: 'Email-From', why: 'missing or does not match the address pattern' };
   if (from !== mb.address) return { ok: false, field: 'Email-From', why: 'unknown mailbox' };
   for (const f of ['subject', 'messageId', 'secret', 'body', 'bodyType'] as const) {
     if (typeof json[f] !== 'string') return { ok: false, field: f, why: 'required string' };
   }
   if (!(json.messageId as string)) return { ok: false, field: 'messageId', why: 'must not be empty' };
   if (json.secret !== mb.secret) return { ok: false, field: 'secret', why: 'Неверный ID почтового ящика' };
-  if (!strings(json.to) || json.to.length === 0 || !json.to.every((a) => ADDRESS_PATTERN.test(a))) return { ok: false, field: 'to', why: 'required, each address matching the pattern' };
+  if (!strings(json.to) || json.to.length === 0 || !json.to.every((a) => isServiceAddress(a))) return { ok: false, field: 'to', why: 'required, each address matching the pattern' };
   if (!strings(json.cc) || !json.cc.every((a) => CC_PATTERN.test(a))) return { ok: false, field: 'cc', why: 'required array of xxxx@xxxxx.xx addresses' };
   if (json.bodyType !== 'text/plain' && json.bodyType !== 'text/html') return { ok: false, field: 'bodyType', why: 'text/plain or text/html' };
   const importance = json.importance ?? 'normal';
