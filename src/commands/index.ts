@@ -1,6 +1,7 @@
 import type { RegisterCommand } from './types.js';
 import { registerSim } from './sim.js';
 import { registerDemo } from './demo.js';
+import { registerForward } from './forward.js';
 import { registerAlert } from './alert.js';
 import { registerDoctor } from './doctor.js';
 import { registerRun } from './run.js';
@@ -12,6 +13,7 @@ import { registerModinput } from './modinput.js';
 export const commands: RegisterCommand[] = [
   registerDemo,
   registerSim,
+  registerForward,
   registerAlert,
   registerDoctor,
   registerRun,

@@ -1,7 +1,6 @@
 import { stringify } from 'yaml';
 import type { z } from 'zod';
-import { proxySchema } from '../core/http.js';
-import { loggingSchema, SECRET_FIELDS, SECTION_SCHEMAS, serviceSettingsSchema, type SecretSection } from './config-schema.js';
+import { loggingSchema, proxySchema, SECRET_FIELDS, SECTION_SCHEMAS, serviceSettingsSchema, type SecretSection } from './config-schema.js';
 
 /**
  * Renders default/config.yaml from the schemas, so the documented file lists every setting

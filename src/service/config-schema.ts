@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { proxySchema } from '../core/http.js';
-import { LOG_LEVELS } from '../core/logger.js';
+import { loggingSchema } from '../core/logging-config.js';
+import { proxySchema } from '../core/proxy-config.js';
 import { durationSeconds } from '../core/schema.js';
 import { hecDestinationSchema } from '../hec/config.js';
 import { mailInputSchema } from '../mail/config.js';
@@ -11,7 +11,7 @@ import { serAccountSchema, serInputSchema } from '../ser/config.js';
  * The standalone service's YAML, composed from the components' own schemas (the same ones
  * Splunk's .conf stanzas and modular-input parameters are checked with): named maps of
  * accounts, HEC destinations and send services, and the inputs that refer to them by name.
- * Only `service` and `logging` are the service's own.
+ * Only `service` is the service's own.
  */
 export const serviceSettingsSchema = z
   .object({
@@ -23,18 +23,12 @@ export const serviceSettingsSchema = z
   })
   .strict();
 
-export const loggingSchema = z
-  .object({
-    level: z.enum(LOG_LEVELS).default('info').describe('least severe level written to stderr; --log-level on the command line wins'),
-  })
-  .strict();
-
 const named = <T extends z.ZodType>(schema: T) => z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a name is letters, digits, _ . - (it is also a Splunk stanza name)'), schema);
 
 export const serviceConfigSchema = z
   .object({
     service: serviceSettingsSchema.prefault({}).describe('the standalone process itself'),
-    logging: loggingSchema.prefault({}).describe('logging to stderr'),
+    logging: loggingSchema.strict().prefault({}).describe('logging to stderr'),
     proxy: proxySchema.strict().prefault({}).describe('outbound HTTP(S) proxy for every client (SER, HEC, send)'),
     accounts: named(serAccountSchema.strict()).default({}).describe('SER accounts by name'),
     hec: named(hecDestinationSchema.strict()).default({}).describe('HEC destinations by name'),
@@ -49,6 +43,8 @@ export const serviceConfigSchema = z
       .describe('the inputs this process runs'),
   })
   .strict();
+
+export { loggingSchema, proxySchema };
 
 export type ServiceConfigInput = z.input<typeof serviceConfigSchema>;
 export type ParsedServiceConfig = z.output<typeof serviceConfigSchema>;

@@ -9,28 +9,33 @@ import { renderTable } from '../../src/doctor/table.js';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
 import { createPki, type Pki } from '../../src/sim/pki.js';
 import { startSendSimulator, type SendSimulator } from '../../src/sim/send.js';
+import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
 import { writeConfig } from './helpers.js';
 
 let pki: Pki;
 let hec: HecSimulator;
 let send: SendSimulator;
+let ser: SerSimulator;
 let work: string;
-const env = () => ({ HEC_TOKEN: hec.token, SEND_SECRET: 'mailbox-secret-1', KEY_PASS: pki.clientKeyPassphrase });
+const env = () => ({ SER_SECRET: ser.clientSecret, HEC_TOKEN: hec.token, SEND_SECRET: 'mailbox-secret-1', KEY_PASS: pki.clientKeyPassphrase });
 
 beforeAll(async () => {
   pki = createPki();
   work = mkdtempSync(join(tmpdir(), 'ta-doctor-work-'));
   hec = await startHecSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey }, ack: true });
+  ser = await startSerSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });
   send = await startSendSimulator({ cert: pki.serverCert, key: pki.serverKey, clientCa: pki.ca, mailbox: { address: 'alerts@example.com', secret: 'mailbox-secret-1' } });
 });
 afterAll(async () => {
   await hec?.close();
   await send?.close();
+  await ser?.close();
 });
 
 function baseConfig(over: { hec?: Record<string, unknown>; send?: Record<string, unknown>; service?: Record<string, unknown> } = {}) {
   return {
     service: { checkpoint_dir: join(work, 'checkpoints'), ...over.service },
+    accounts: { prod: { client_id: ser.clientId, client_secret: { env: 'SER_SECRET' }, auth_url: ser.url, api_url: ser.url, ca_file: pki.caFile } },
     hec: { main: { urls: hec.url, token: { env: 'HEC_TOKEN' }, ack: true, ca_file: pki.caFile, ...over.hec } },
     send_services: {
       mailer: {
@@ -47,7 +52,7 @@ function baseConfig(over: { hec?: Record<string, unknown>; send?: Record<string,
         ...over.send,
       },
     },
-    inputs: { mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', listen_port: 0, data_path: join(work, 'datapath') } } },
+    inputs: { ser_report: { prod: { account: 'prod', hec: 'main', window: '1h' } }, mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', listen_port: 0, data_path: join(work, 'datapath') } } },
   };
 }
 
@@ -76,7 +81,7 @@ describe('doctor against the simulators', () => {
     const table = renderTable(report.results);
     expect(report.results.filter((r) => r.status === 'fail'), table).toEqual([]);
     expect(report.ok).toBe(true);
-    for (const c of ['config', 'DNS', 'TLS', 'HEC health', 'HEC token', 'client certificate', 'send mTLS', 'encryption key', 'checkpoint dir']) {
+    for (const c of ['SER token', 'SER report', 'config', 'DNS', 'TLS', 'HEC health', 'HEC token', 'client certificate', 'send mTLS', 'encryption key', 'checkpoint dir']) {
       expect(row(report.results, c).status, c).toBe('pass');
     }
     expect(row(report.results, 'HEC token').detail).toMatch(/No data/);
@@ -84,6 +89,28 @@ describe('doctor against the simulators', () => {
     expect(send.delivered()).toEqual([]);
     expect(table).not.toContain(hec.token);
     expect(table).not.toContain(pki.clientKeyPassphrase);
+  });
+
+  it('reports SER credentials that are refused, and skips the report call', async () => {
+    const report = await doctor(baseConfig(), { ...env(), SER_SECRET: 'wrong-secret' });
+    const t = row(report.results, 'SER token');
+    expect(t.status).toBe('fail');
+    expect(t.fix).toMatch(/client_id \/ client_secret/);
+    expect(row(report.results, 'SER report').status).toBe('skip');
+    expect(renderTable(report.results)).not.toContain('wrong-secret');
+  });
+
+  it('reports a SER API that fails the report call (5xx) and one that answers garbage', async () => {
+    ser.setFault({ kind: 'status', status: 503, count: 1 });
+    const down = await doctor(baseConfig());
+    expect(row(down.results, 'SER token').status).toBe('pass');
+    expect(row(down.results, 'SER report').status).toBe('fail');
+    expect(row(down.results, 'SER report').detail).toMatch(/HTTP 503/);
+    ser.setFault({ kind: 'bad-field', count: 1 });
+    const garbage = await doctor(baseConfig());
+    expect(row(garbage.results, 'SER report').status).toBe('fail');
+    expect(row(garbage.results, 'SER report').detail).toMatch(/success/);
+    ser.clearFaults();
   });
 
   it('reports an invalid HEC token (code 4) with its fix', async () => {
