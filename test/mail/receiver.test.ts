@@ -1,0 +1,220 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningMailInput } from '../../src/mail/input.js';
+import { mails, message, post, ScriptedSink, sleep, startTestInput, TOKEN } from './helpers.js';
+
+const running: RunningMailInput[] = [];
+async function start(...args: Parameters<typeof startTestInput>) {
+  const r = await startTestInput(...args);
+  running.push(r);
+  return r;
+}
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.stop();
+});
+
+describe('mail receiver: a connector posting', () => {
+  it('accepts 10 messages a call with pauses, and users, answering after delivery', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink);
+    const owner = 'ivan@example.ru';
+    let n = 0;
+    for (let call = 0; call < 5; call++) {
+      const batch = Array.from({ length: 10 }, () => message(n++));
+      const res = await post(`${url}/api/mails`, mails(owner, batch));
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ accepted: 10, dropped: 0 });
+      // 2xx only after the sink has the events: they are there when the answer arrives.
+      expect(sink.delivered).toHaveLength((call + 1) * 10);
+      await sleep(20 + call * 5); // the connector pauses between calls
+    }
+    const internal = sink.delivered.map((e) => (e.event as Record<string, unknown>).internal_message_id);
+    expect(internal).toEqual(Array.from({ length: 50 }, (_, i) => `AAMk-${i}`));
+    expect(sink.delivered.every((e) => e.sourcetype === 'mail:message' && e.source === 'mail_metadata://test')).toBe(true);
+
+    const users = await post(`${url}/api/users`, { users: [{ id: 'g1', loginEmail: 'ivan@example.ru', firstName: 'Иван', lastName: 'Петров', identities: null }] });
+    expect(users.status).toBe(200);
+    expect(sink.delivered.at(-1)).toMatchObject({ sourcetype: 'mail:user', event: { first: 'Иван', last: 'Петров', email: 'ivan@example.ru' } });
+  });
+
+  it('takes a large gzip batch (500 messages) and keeps Cyrillic intact', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink);
+    const batch = Array.from({ length: 500 }, (_, i) => message(i));
+    const res = await post(`${url}/api/mails`, mails('Мария@пример.рф', batch), { gzip: true });
+    expect(res.status).toBe(200);
+    expect(res.json.accepted).toBe(500);
+    expect(new Set(sink.delivered.map((e) => e.id)).size).toBe(500);
+    const first = sink.delivered[0]!.event as Record<string, unknown>;
+    expect(first.subject).toBe('Отчёт №0 — квартал');
+    expect(first.owner).toBe('Мария@пример.рф');
+    expect(first.src_user_name).toBe('Иван Петров');
+  });
+
+  it('accepts null and empty optional fields as the specification allows', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink);
+    const sparse = {
+      id: null, sentAt: '2024-01-01T00:00:00Z', receivedAt: null, from: { displayName: null, address: 'x@y.z' },
+      to: null, cc: [], bcc: null, importance: null, threadId: '', subject: null, body: null, headers: null,
+      isFlagged: null, isSent: false, isAutomatic: null,
+    };
+    const res = await post(`${url}/api/mails`, mails('o@y.z', [sparse, { sentAt: '2024-01-01T00:00:01Z', isSent: true }]));
+    expect(res.status).toBe(200);
+    expect(sink.delivered).toHaveLength(2);
+    expect(sink.delivered[0]!.event).toMatchObject({ recipient: [], recipient_count: 0, direction: 'inbound' });
+    expect(sink.delivered[0]!.event).not.toHaveProperty('subject');
+  });
+
+  it('gives a retried request the same event ids (idempotent), across two receivers', async () => {
+    const a = new ScriptedSink();
+    const b = new ScriptedSink();
+    const ra = await start(a);
+    const rb = await start(b);
+    const body = mails('o@x.com', [message(1), message(2, { id: null }), message(3, { id: null, subject: 'other' })]);
+    expect((await post(`${ra.url}/api/mails`, body)).status).toBe(200);
+    expect((await post(`${rb.url}/api/mails`, body)).status).toBe(200);
+    expect(b.delivered.map((e) => e.id)).toEqual(a.delivered.map((e) => e.id));
+    expect(new Set(a.delivered.map((e) => e.id)).size).toBe(3);
+  });
+});
+
+describe('mail receiver: refusals', () => {
+  it('refuses a wrong or missing static token with 401 and a reason', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink);
+    const body = mails('o@x.com', [message(1)]);
+    const wrong = await post(`${url}/api/mails`, body, { token: `${TOKEN}x` });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.message).toMatch(/not the configured one/);
+    expect(JSON.stringify(wrong.json)).not.toContain(TOKEN);
+    const none = await post(`${url}/api/mails`, body, { token: null });
+    expect(none.status).toBe(401);
+    expect(none.json.message).toMatch(/no Authorization header/);
+    expect(sink.delivered).toHaveLength(0);
+  });
+
+  it('answers 413 over the size limit, declared or after gunzip, and forwards nothing', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink, { max_request_size_mb: 0.05 }); // 52 428 bytes
+    const big = mails('o@x.com', Array.from({ length: 200 }, (_, i) => message(i)));
+    const declared = await post(`${url}/api/mails`, big);
+    expect(declared.status).toBe(413);
+    expect(declared.json.error).toBe('MAIL_REQUEST_TOO_LARGE');
+    // a gzip bomb: small on the wire, large once inflated
+    const bomb = JSON.stringify(mails('o@x.com', [message(1, { subject: 'a'.repeat(200_000) })]));
+    expect(gzipSync(bomb).length).toBeLessThan(52_428);
+    const inflated = await post(`${url}/api/mails`, null, { raw: bomb, gzip: true });
+    expect(inflated.status).toBe(413);
+    expect(sink.delivered).toHaveLength(0);
+    // the receiver still serves after refusing
+    expect((await post(`${url}/api/mails`, mails('o@x.com', [message(1)]))).status).toBe(200);
+  });
+
+  it('answers 415 for a wrong content type or encoding, 400 for malformed JSON', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink);
+    const body = mails('o@x.com', [message(1)]);
+    expect((await post(`${url}/api/mails`, body, { contentType: 'text/plain' })).status).toBe(415);
+    expect((await post(`${url}/api/mails`, body, { headers: { 'content-encoding': 'br' } })).status).toBe(415);
+    const bad = await post(`${url}/api/mails`, null, { raw: '{"ownerIdentity": {"value": "o@x.com"}, "mailMessages": [' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/not valid JSON/);
+    const badGzip = await post(`${url}/api/mails`, null, { raw: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } });
+    expect(badGzip.status).toBe(400);
+    expect(sink.delivered).toHaveLength(0);
+  });
+
+  it('answers 400 naming every bad field by path, and forwards nothing of that request', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink);
+    const batch = Array.from({ length: 10 }, (_, i) => message(i));
+    batch[3] = { ...batch[3], sentAt: '08.12.2018' };
+    batch[7] = { ...batch[7], isSent: undefined, importance: 'urgent' };
+    const res = await post(`${url}/api/mails`, mails('o@x.com', batch));
+    expect(res.status).toBe(400);
+    const paths = (res.json.issues as Array<{ path: string }>).map((i) => i.path).sort();
+    expect(paths).toEqual(['mailMessages[3].sentAt', 'mailMessages[7].importance', 'mailMessages[7].isSent']);
+    expect(sink.delivered).toHaveLength(0);
+    const users = await post(`${url}/api/users`, { users: [{ id: '1', loginEmail: '' }] });
+    expect(users.status).toBe(400);
+    expect((users.json.issues as Array<{ path: string }>).map((i) => i.path)).toEqual(['users[0].loginEmail']);
+  });
+
+  it('answers 404 elsewhere and 405 for other methods', async () => {
+    const { url } = await start(new ScriptedSink());
+    expect((await post(`${url}/api/other`, {})).status).toBe(404);
+    const get = await request(`${url}/api/mails`, { method: 'GET' });
+    await get.body.text();
+    expect(get.statusCode).toBe(405);
+  });
+});
+
+describe('mail receiver: owner allow and deny lists (connector whitelist.json / blacklist.json)', () => {
+  it('counts and drops messages of owners that are not allowed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mail-lists-'));
+    const white = join(dir, 'whitelist.json');
+    const black = join(dir, 'blacklist.json');
+    writeFileSync(white, '\ufeff["Allowed@x.com", "both@x.com"]');
+    writeFileSync(black, '["both@x.com"]');
+    const sink = new ScriptedSink();
+    const { url } = await start(sink, { whitelist_file: white, blacklist_file: black });
+    const ok = await post(`${url}/api/mails`, mails('allowed@X.com', [message(1), message(2)]));
+    expect(ok.json).toMatchObject({ accepted: 2, dropped: 0 });
+    const other = await post(`${url}/api/mails`, mails('someone@x.com', [message(3)]));
+    expect(other.status).toBe(200);
+    expect(other.json).toMatchObject({ accepted: 0, dropped: 1 });
+    const denied = await post(`${url}/api/mails`, mails('both@x.com', [message(4)]));
+    expect(denied.json).toMatchObject({ accepted: 0, dropped: 1 });
+    expect(sink.delivered.map((e) => (e.event as Record<string, unknown>).owner)).toEqual(['allowed@X.com', 'allowed@X.com']);
+  });
+
+  it('refuses to start with a list file that is not a JSON array, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mail-lists-'));
+    const white = join(dir, 'whitelist.json');
+    writeFileSync(white, '{"a": 1}');
+    await expect(startTestInput(new ScriptedSink(), { whitelist_file: white })).rejects.toThrow(/whitelist\.json must be a JSON array/);
+  });
+});
+
+describe('mail receiver: back-pressure', () => {
+  it('answers 503 with Retry-After when delivery fails, then accepts again', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink, { retry_after: 1 });
+    sink.mode = 'fail';
+    const res = await post(`${url}/api/mails`, mails('o@x.com', [message(1)]));
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    // during Retry-After, refused at once without touching the sink
+    sink.mode = 'ok';
+    expect((await post(`${url}/api/mails`, mails('o@x.com', [message(2)]))).status).toBe(503);
+    expect(sink.delivered).toHaveLength(0);
+    for (let i = 0; i < 50; i++) {
+      const again = await post(`${url}/api/mails`, mails('o@x.com', [message(1)]));
+      if (again.status === 200) break;
+      expect(again.status).toBe(503);
+      await sleep(100);
+    }
+    expect(sink.delivered.map((e) => (e.event as Record<string, unknown>).internal_message_id)).toEqual(['AAMk-1']);
+  });
+
+  it('holds a slot until a slow delivery settles: a full receiver answers 503 at once', async () => {
+    const sink = new ScriptedSink();
+    const { url, receiver } = await start(sink, { max_concurrent_requests: 1, delivery_timeout: 0.2, retry_after: 0 });
+    sink.mode = 'hang';
+    const slow = await post(`${url}/api/mails`, mails('o@x.com', [message(1)]));
+    expect(slow.status).toBe(503); // the deadline passed
+    expect(receiver!.stats().inFlight).toBe(1); // … but the events are still with the sink
+    const full = await post(`${url}/api/mails`, mails('o@x.com', [message(2)]));
+    expect(full.status).toBe(503);
+    expect(full.json.message).toMatch(/capacity/);
+    sink.mode = 'ok';
+    sink.release();
+    for (let i = 0; i < 50 && receiver!.stats().inFlight > 0; i++) await sleep(10);
+    expect((await post(`${url}/api/mails`, mails('o@x.com', [message(2)]))).status).toBe(200);
+  });
+});
