@@ -1,0 +1,59 @@
+/**
+ * The subset of Dashboard Studio's definition JSON the app's dashboards use, typed so a typo
+ * in a builder is a compile error. The full schema check is Splunk's own validator (tests).
+ */
+export interface DataSourceDef {
+  type: 'ds.search' | 'ds.chain';
+  name: string;
+  options: {
+    query: string;
+    /** ds.chain only: the id of the data source this one extends. */
+    extend?: string;
+    queryParameters?: { earliest: string; latest: string };
+    enableSmartSources?: boolean;
+  };
+}
+
+export interface VisualizationDef {
+  type: string;
+  title?: string;
+  description?: string;
+  dataSources?: { primary: string };
+  options?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+}
+
+export interface InputDef {
+  type: string;
+  title: string;
+  options: Record<string, unknown>;
+}
+
+export interface LayoutItem {
+  item: string;
+  type: 'block';
+  position: { x: number; y: number; w: number; h: number };
+}
+
+export interface DashboardDefinition {
+  title: string;
+  description: string;
+  inputs: Record<string, InputDef>;
+  defaults: Record<string, unknown>;
+  dataSources: Record<string, DataSourceDef>;
+  visualizations: Record<string, VisualizationDef>;
+  layout: {
+    type: 'grid';
+    options: { width: number; height?: number };
+    structure: LayoutItem[];
+    globalInputs: string[];
+  };
+}
+
+/** One shipped dashboard: the view file name (without .xml) and its definition. */
+export interface ShippedDashboard {
+  view: string;
+  label: string;
+  description: string;
+  definition: DashboardDefinition;
+}

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import type { DashboardDefinition } from '../definition.js';
+import type { FixtureSet } from '../fixtures/fixture-set.js';
+
+/**
+ * Drives Debian's Chromium (never a downloaded browser) headless, offline, in UTC, at a fixed
+ * window size, so the same dashboard and rows give the same picture on every run.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--font-render-hinting=none',
+];
+
+export interface RenderRequest {
+  definition: DashboardDefinition;
+  fixtures: FixtureSet;
+  theme: 'dark' | 'light';
+  width: number;
+  height: number;
+  /** Write a PNG of the whole canvas here. */
+  screenshot?: string;
+}
+
+export interface RenderOutcome {
+  rendered: boolean;
+  consoleErrors: string[];
+  /** Data source ids the page asked for that had no fixture rows. */
+  missingFixtures: string[];
+  /** Titles of the panels found on the page. */
+  panelTitles: string[];
+  /** Panels whose visualization reported no data / an error. */
+  emptyPanels: number;
+}
+
+export class DashboardRenderer {
+  private constructor(
+    private readonly browser: BrowserContext,
+    private readonly profile: string,
+    private readonly html: string,
+  ) {}
+
+  static async launch(html: string): Promise<DashboardRenderer> {
+    const profile = await mkdtemp(path.join(tmpdir(), 'ta-ser-mail-chromium-'));
+    // A fresh profile per run (playwright passes it as --user-data-dir).
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: FLAGS,
+      deviceScaleFactor: 1,
+      timezoneId: 'UTC',
+      locale: 'en-US',
+      offline: true,
+    });
+    return new DashboardRenderer(browser, profile, html);
+  }
+
+  async render(req: RenderRequest, timeoutMs = 30_000): Promise<RenderOutcome> {
+    const page = await this.browser.newPage();
+    try {
+      await page.setViewportSize({ width: req.width, height: req.height });
+      await page.emulateMedia({ colorScheme: req.theme });
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+      // Refuse anything that is not the local bundle: the page must make no outside requests.
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith('file:') || route.request().url().startsWith('data:')
+          ? route.continue()
+          : route.abort(),
+      );
+      await page.addInitScript((input) => {
+        (window as unknown as { __DASHBOARD_INPUT__: unknown }).__DASHBOARD_INPUT__ = input;
+        (window as unknown as { __RENDERED__: boolean }).__RENDERED__ = false;
+        document.addEventListener('dashboardCore.rendered', () => {
+          (window as unknown as { __RENDERED__: boolean }).__RENDERED__ = true;
+        });
+      }, { definition: req.definition, fixtures: req.fixtures, theme: req.theme, width: req.width, height: req.height });
+      await page.goto(pathToFileURL(this.html).href);
+      let rendered = true;
+      try {
+        await page.waitForFunction(() => (window as unknown as { __RENDERED__: boolean }).__RENDERED__, null, {
+          timeout: timeoutMs,
+        });
+      } catch {
+        rendered = false;
+      }
+      // Charts animate in after the rendered event; let every canvas settle before the picture.
+      await page.waitForTimeout(rendered ? 1500 : 0);
+      const panelTitles = await page.$$eval('[data-test="viz-title"], [data-test="title"]', (els) =>
+        els.map((e) => (e.textContent ?? '').trim()).filter((t) => t !== ''),
+      );
+      const emptyPanels = await page.$$eval('[data-test="viz-waiting-for-data"], [data-test="no-data"], [data-test="message"]', (els) => els.length);
+      const missingFixtures = await page.evaluate(() => (window as unknown as { __MISSING_FIXTURES__?: string[] }).__MISSING_FIXTURES__ ?? []);
+      if (req.screenshot) await page.screenshot({ path: req.screenshot, fullPage: true });
+      return { rendered, consoleErrors, missingFixtures, panelTitles, emptyPanels };
+    } finally {
+      await page.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await rm(this.profile, { recursive: true, force: true });
+  }
+}

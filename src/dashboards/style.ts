@@ -1,0 +1,174 @@
+import type { DashboardDefinition, DataSourceDef, InputDef, LayoutItem, VisualizationDef } from './definition.js';
+
+/**
+ * One look for every dashboard the app ships: the same canvas width, row heights, palette,
+ * single-value style and time picker. Definitions are written with this builder so a style
+ * change is made once.
+ */
+export const CANVAS_WIDTH = 1440;
+export const ROW = { kpi: 130, chart: 330, table: 330, note: 90 } as const;
+
+/** Outcome colours, the same meaning on every dashboard. */
+export const COLOR = {
+  success: '#53A051',
+  failure: '#DC4E41',
+  tempFailure: '#F1813F',
+  inProgress: '#006D9C',
+  partial: '#B57EDC',
+  neutral: '#7B56DB',
+  muted: '#8C8C8C',
+} as const;
+
+export const TIME_TOKEN = 'global_time';
+
+export interface BuilderOptions {
+  title: string;
+  description: string;
+  /** Default of the time picker, e.g. "-7d@h". */
+  defaultEarliest: string;
+}
+
+export class DashboardBuilder {
+  private readonly def: DashboardDefinition;
+  private y = 0;
+
+  constructor(opts: BuilderOptions) {
+    const timeInput: InputDef = {
+      type: 'input.timerange',
+      title: 'Time range',
+      options: { token: TIME_TOKEN, defaultValue: `${opts.defaultEarliest},now` },
+    };
+    this.def = {
+      title: opts.title,
+      description: opts.description,
+      inputs: { input_time: timeInput },
+      defaults: {
+        dataSources: {
+          'ds.search': {
+            options: {
+              queryParameters: { earliest: `$${TIME_TOKEN}.earliest$`, latest: `$${TIME_TOKEN}.latest$` },
+            },
+          },
+        },
+      },
+      dataSources: {},
+      visualizations: {},
+      layout: { type: 'grid', options: { width: CANVAS_WIDTH }, structure: [], globalInputs: ['input_time'] },
+    };
+  }
+
+  /** A search; `fixedRange` pins its time range (e.g. licence since its start) instead of the picker. */
+  search(id: string, name: string, query: string, fixedRange?: { earliest: string; latest: string }): this {
+    const ds: DataSourceDef = { type: 'ds.search', name, options: { query: clean(query) } };
+    if (fixedRange) ds.options.queryParameters = fixedRange;
+    this.addDs(id, ds);
+    return this;
+  }
+
+  /** A post-process search on `base`'s results: one job serves several panels. */
+  chain(id: string, base: string, name: string, query: string): this {
+    if (!this.def.dataSources[base]) throw new Error(`chain ${id}: base data source ${base} not defined yet`);
+    this.addDs(id, { type: 'ds.chain', name, options: { extend: base, query: clean(query) } });
+    return this;
+  }
+
+  /** A row of panels sharing the canvas width; `weights` sets relative widths. */
+  row(height: number, panels: Array<[string, VisualizationDef]>, weights?: number[]): this {
+    const w = weights ?? panels.map(() => 1);
+    if (w.length !== panels.length) throw new Error('row: one weight per panel');
+    const total = w.reduce((a, b) => a + b, 0);
+    let x = 0;
+    panels.forEach(([id, viz], i) => {
+      if (this.def.visualizations[id]) throw new Error(`visualization ${id} defined twice`);
+      const width = i === panels.length - 1 ? CANVAS_WIDTH - x : Math.round((CANVAS_WIDTH * (w[i] ?? 1)) / total);
+      this.def.visualizations[id] = viz;
+      const item: LayoutItem = { item: id, type: 'block', position: { x, y: this.y, w: width, h: height } };
+      this.def.layout.structure.push(item);
+      x += width;
+    });
+    this.y += height;
+    return this;
+  }
+
+  build(): DashboardDefinition {
+    return structuredClone(this.def);
+  }
+
+  private addDs(id: string, ds: DataSourceDef): void {
+    if (this.def.dataSources[id]) throw new Error(`data source ${id} defined twice`);
+    this.def.dataSources[id] = ds;
+  }
+}
+
+/** Searches are written as indented template strings; Splunk gets one tidy line per command. */
+function clean(query: string): string {
+  return query
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+export function single(
+  title: string,
+  ds: string,
+  opts: { unit?: string; underLabel?: string; color?: string; precision?: number; colorRanges?: Array<{ from?: number; to?: number; value: string }> } = {},
+): VisualizationDef {
+  const options: Record<string, unknown> = {
+    majorColor: opts.color ?? COLOR.neutral,
+    sparklineDisplay: 'off',
+    trendDisplay: 'off',
+    numberPrecision: opts.precision ?? 0,
+    shouldUseThousandSeparators: true,
+  };
+  if (opts.unit) options.unit = opts.unit;
+  if (opts.underLabel) options.underLabel = opts.underLabel;
+  const viz: VisualizationDef = { type: 'splunk.singlevalue', title, dataSources: { primary: ds }, options };
+  if (opts.colorRanges) {
+    options.majorColor = '> majorValue | rangeValue(majorColorEditorConfig)';
+    viz.context = { majorColorEditorConfig: opts.colorRanges };
+  }
+  return viz;
+}
+
+type ChartKind = 'line' | 'area' | 'column' | 'bar';
+
+export function chart(
+  kind: ChartKind,
+  title: string,
+  ds: string,
+  opts: { stacked?: boolean; colors?: Record<string, string>; yTitle?: string; xTitle?: string; description?: string } = {},
+): VisualizationDef {
+  const options: Record<string, unknown> = {
+    legendDisplay: 'bottom',
+    yAxisTitleText: opts.yTitle ?? '',
+    xAxisTitleVisibility: opts.xTitle ? 'show' : 'hide',
+  };
+  if (opts.xTitle) options.xAxisTitleText = opts.xTitle;
+  if (opts.stacked && kind !== 'line') options.stackMode = 'stacked';
+  if (opts.colors) options.seriesColorsByField = opts.colors;
+  const viz: VisualizationDef = { type: `splunk.${kind}`, title, dataSources: { primary: ds }, options };
+  if (opts.description) viz.description = opts.description;
+  return viz;
+}
+
+export function pie(title: string, ds: string, colors?: Record<string, string>): VisualizationDef {
+  const options: Record<string, unknown> = { showDonutHole: true, labelDisplay: 'valuesAndPercentage' };
+  if (colors) options.seriesColorsByField = colors;
+  return { type: 'splunk.pie', title, dataSources: { primary: ds }, options };
+}
+
+export function table(title: string, ds: string, description?: string): VisualizationDef {
+  const viz: VisualizationDef = {
+    type: 'splunk.table',
+    title,
+    dataSources: { primary: ds },
+    options: { count: 8, showRowNumbers: false },
+  };
+  if (description) viz.description = description;
+  return viz;
+}
+
+export function note(markdown: string): VisualizationDef {
+  return { type: 'splunk.markdown', options: { markdown, fontSize: 'small' } };
+}
