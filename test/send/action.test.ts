@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySink, type Sink } from '../../src/core/sink.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { runAlert } from '../../src/send/action.js';
+import { AuditTrail } from '../../src/send/audit-trail.js';
+import { alertParamsSchema } from '../../src/send/config.js';
+import { sendAuditSchema } from '../../src/send/event-schema.js';
+import { readResults } from '../../src/send/results.js';
+import type { SendSimulator } from '../../src/sim/send.js';
+import { openService, startSim } from './fixtures.js';
+import { writeResultsFile } from './results-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-send-action-'));
+const ctx = (sid: string, mode: 'per_alert' | 'per_row') => ({ sid, searchName: 'Disk alerts', app: 'search', owner: 'admin', serverHost: 'sh1', mode });
+
+/** A sink that can never deliver (HEC down), like a HecSink whose retries ran out. */
+class DownSink extends MemorySink implements Sink {
+  override async send(): Promise<void> {
+    throw new Error('HEC unreachable');
+  }
+}
+
+describe('alert run', () => {
+  let sim: SendSimulator;
+  beforeAll(async () => {
+    sim = await startSim();
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('reads Splunk results: gzipped CSV, header row, multivalue via __mv_', async () => {
+    const file = join(dir, 'mv.csv.gz');
+    writeResultsFile(file, [{ host: 'db1', users: ['a', 'b$c'], note: 'x, "y"\nz' }]);
+    const rows = [];
+    for await (const r of readResults(file)) rows.push(r);
+    expect(rows).toEqual([{ host: 'db1', users: ['a', 'b$c'], note: 'x, "y"\nz' }]);
+  });
+
+  it('per_alert: one message with an escaped HTML table capped at max_rows', async () => {
+    const file = join(dir, 'alert.csv.gz');
+    writeResultsFile(file, Array.from({ length: 30 }, (_v, i) => ({ host: `db${i}`, msg: i === 0 ? '<script>alert(1)</script>' : 'ok', _cd: 'x' })));
+    const sink = new MemorySink();
+    const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a1.log'), deadlineMs: 5000 });
+    const params = alertParamsSchema.parse({ service: 's', to: 'soc.team@example.com', cc: 'boss@example.org', subject: 'Disk alert', body: '<h1>Disks</h1>$results_table$', max_rows: '10' });
+    const svc = openService(sim.port);
+    const s = await runAlert({ ctx: ctx('sid-per-alert', 'per_alert'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+    await svc.close();
+    await audit.finish();
+    expect(s).toMatchObject({ messages: 1, sent: 1, rows: 30 });
+    const m = sim.delivered().find((d) => d.subject === 'Disk alert')!;
+    expect(m.body.startsWith('<h1>Disks</h1><table')).toBe(true);
+    expect(m.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(m.body).not.toContain('<script>');
+    expect(m.body.match(/<tr>/g)).toHaveLength(11); // header + 10 rows
+    expect(m.body).toContain('Showing 10 of 30 results.');
+    expect(m.body).not.toContain('_cd');
+    expect(sink.events).toHaveLength(1);
+  });
+
+  it('per_row: 1,000 rows, one message each, tokens filled, max_messages honoured, one audit event per outcome', async () => {
+    const file = join(dir, 'rows.csv.gz');
+    writeResultsFile(file, Array.from({ length: 1000 }, (_v, i) => ({ user: `user${i}.name@example.com`, host: `host-${i}` })));
+    const sink = new MemorySink();
+    const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a2.log'), deadlineMs: 5000 });
+    const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 'Host $result.host$', body: 'Your host $result.host$ is down', body_type: 'text/plain', max_messages: '1000' });
+    const before = sim.delivered().length;
+    const svc = openService(sim.port, { concurrency: '8' });
+    const s = await runAlert({ ctx: ctx('sid-rows', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+    await svc.close();
+    const report = await audit.finish();
+    expect(s).toMatchObject({ messages: 1000, sent: 1000, refused: 0, failed: 0, skippedRows: 0, rows: 1000 });
+    const got = sim.delivered().slice(before);
+    expect(got).toHaveLength(1000);
+    expect(new Set(got.map((g) => g.messageId)).size).toBe(1000);
+    const g = got.find((x) => x.to[0] === 'user417.name@example.com')!;
+    expect(g).toMatchObject({ subject: 'Host host-417', body: 'Your host host-417 is down' });
+    expect(report).toEqual({ delivered: 1000, toFile: 0 });
+    for (const e of sink.events) sendAuditSchema.parse(e.event);
+
+    // the same file with a lower cap: the rest is counted, not sent
+    const svc2 = openService(sim.port);
+    const audit2 = new AuditTrail({ fallbackFile: join(dir, 'a3.log'), deadlineMs: 5000 });
+    const s2 = await runAlert({ ctx: ctx('sid-rows-capped', 'per_row'), params: { ...params, max_messages: 5 }, resultsFile: file, service: svc2, audit: audit2, log: silentLogger });
+    await svc2.close();
+    await audit2.finish();
+    expect(s2).toMatchObject({ messages: 5, sent: 5, skippedRows: 995 });
+  });
+
+  it('a retried alert (same sid) does not send twice: same messageIds, the service sees repeats', async () => {
+    const file = join(dir, 'retry.csv.gz');
+    writeResultsFile(file, [{ user: 'first.user@example.com' }, { user: 'second.user@example.com' }]);
+    const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 's', body: 'b', body_type: 'text/plain' });
+    const run = async () => {
+      const svc = openService(sim.port);
+      const audit = new AuditTrail({ sink: new MemorySink(), fallbackFile: join(dir, 'a4.log'), deadlineMs: 5000 });
+      const s = await runAlert({ ctx: ctx('sid-retried', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+      await svc.close();
+      await audit.finish();
+      return s;
+    };
+    const before = sim.delivered().length;
+    expect((await run()).sent).toBe(2);
+    expect((await run()).sent).toBe(2); // the service answers the repeat with the first transactionId
+    const mine = sim.delivered().slice(before);
+    expect(mine).toHaveLength(2);
+    expect(sim.repeats()).toEqual(expect.arrayContaining(mine.map((m) => m.messageId)));
+  });
+
+  it('an invalid address is audited as a failure and never sent; the others still go', async () => {
+    const file = join(dir, 'mixed.csv.gz');
+    writeResultsFile(file, [{ user: 'good.user@example.com' }, { user: 'ab@example.com' }]);
+    const sink = new MemorySink();
+    const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a5.log'), deadlineMs: 5000 });
+    const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 'secret subject', body: 'secret body' });
+    const reqBefore = sim.requests().length;
+    const svc = openService(sim.port);
+    const s = await runAlert({ ctx: ctx('sid-mixed', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+    await svc.close();
+    await audit.finish();
+    expect(s).toMatchObject({ messages: 2, sent: 1, failed: 1 });
+    expect(sim.requests().length - reqBefore).toBe(1);
+    const bad = sink.events.map((e) => e.event as Record<string, unknown>).find((e) => e.action_status === 'failure')!;
+    expect(bad).toMatchObject({ error_code: 'SEND_ADDRESS_INVALID', action: 'blocked', attempt: 0, recipient: ['ab@example.com'] });
+    expect(JSON.stringify(sink.events)).not.toContain('secret body');
+    expect(JSON.stringify(sink.events)).not.toContain('mailbox-token-for-tests');
+  });
+
+  it('HEC down: every audit event lands in the fallback file, none lost', async () => {
+    const file = join(dir, 'down.csv.gz');
+    writeResultsFile(file, [{ user: 'one.user@example.com' }, { user: 'two.user@example.com' }, { user: 'three.user@example.com' }]);
+    const fallback = join(dir, 'fallback', 'audit.log');
+    const audit = new AuditTrail({ sink: new DownSink(), fallbackFile: fallback, deadlineMs: 2000 });
+    const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 'x', body: 'y' });
+    const svc = openService(sim.port);
+    await runAlert({ ctx: ctx('sid-hec-down', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+    await svc.close();
+    expect(existsSync(fallback)).toBe(false);
+    const report = await audit.finish();
+    expect(report).toEqual({ delivered: 0, toFile: 3 });
+    const lines = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.to).flat().sort()).toEqual(['one.user@example.com', 'three.user@example.com', 'two.user@example.com']);
+    for (const l of lines) {
+      expect(l.timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+      sendAuditSchema.parse(l);
+    }
+  });
+
+  it('encrypted mailbox: the simulator decrypts; the audit has a sha256 of the subject, never the subject', async () => {
+    const enc = await startSim({ encrypt: true, wrapMode: 'RSA/ECB/OAEPWithSHA-1AndMGF1Padding' });
+    const file = join(dir, 'enc.csv.gz');
+    writeResultsFile(file, [{ host: 'db1' }]);
+    const sink = new MemorySink();
+    const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a6.log'), deadlineMs: 5000 });
+    const params = alertParamsSchema.parse({ service: 's', to: 'soc.team@example.com', subject: 'Конфиденциально: db1', body: 'Текст', body_type: 'text/plain' });
+    const { testPki } = await import('./fixtures.js');
+    const svc = openService(enc.port, { encrypt: '1', public_key_file: testPki().wrapCertFile, wrap_mode: 'RSA/ECB/OAEPWithSHA-1AndMGF1Padding' });
+    const s = await runAlert({ ctx: ctx('sid-enc', 'per_alert'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+    await svc.close();
+    await enc.close();
+    await audit.finish();
+    expect(s.sent).toBe(1);
+    expect(enc.delivered()[0]).toMatchObject({ encrypted: true, subject: 'Конфиденциально: db1' });
+    expect(enc.delivered()[0]!.body.startsWith('Текст')).toBe(true);
+    const ev = sink.events[0]!.event as Record<string, unknown>;
+    expect(ev.subject).toBeUndefined();
+    expect(ev.subject_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(sink.events)).not.toContain('Конфиденциально');
+  });
+});
