@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.js';
+import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
+import type { RunningMailInput } from '../../src/mail/input.js';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { mails, message, post, sleep, startTestInput } from './helpers.js';
+
+/** The real delivery path: receiver → HecSink → HEC simulator (indexer acknowledgement on). */
+let sim: HecSimulator | undefined;
+let sink: HecSink | undefined;
+let input: RunningMailInput | undefined;
+afterEach(async () => {
+  await input?.stop();
+  await sink?.close(2_000);
+  await sim?.close();
+  input = sink = sim = undefined;
+});
+
+async function startAll(settings: Record<string, unknown> = {}) {
+  sim = await startHecSimulator({ ack: true, ackDelayMs: 5, indexes: ['main', 'mail'] });
+  sink = new HecSink(
+    hecSinkConfig({
+      urls: sim.url,
+      token: sim.token,
+      ack: true,
+      batch_interval: '10ms',
+      ack_poll_interval: '20ms',
+      retries: 2,
+      retry_min_delay: '20ms',
+      retry_max_delay: '50ms',
+      health_check_interval: '50ms',
+    }),
+    { log: silentLogger },
+  );
+  const r = await startTestInput(sink, settings);
+  input = r;
+  return { sim, url: `${r.url}/api/mails` };
+}
+
+/** A connector: keeps a batch until it gets 2xx, honours Retry-After (capped for the test). */
+async function connector(url: string, batches: Array<Record<string, unknown>>, onAnswer: (status: number, retryAfter?: string) => void): Promise<void> {
+  for (const batch of batches) {
+    for (let attempt = 0; ; attempt++) {
+      expect(attempt).toBeLessThan(200);
+      const res = await post(url, batch);
+      onAnswer(res.status, res.headers['retry-after'] as string | undefined);
+      if (res.status === 200) break;
+      expect(res.status).toBe(503);
+      await sleep(Math.min(Number(res.headers['retry-after'] ?? 1) * 1000, 100));
+    }
+  }
+}
+
+describe('mail receiver → HEC', () => {
+  it('delivers Cyrillic metadata to HEC intact, with the event id as an indexed field, before answering', async () => {
+    const { sim, url } = await startAll({ index: 'mail' });
+    const res = await post(url, mails('Пётр@пример.рф', [message(1), message(2)]));
+    expect(res.status).toBe(200);
+    const events = sim.events();
+    expect(events).toHaveLength(2); // already there when 200 arrived
+    const e = events[0] as { index: string; sourcetype: string; event: Record<string, unknown>; fields: Record<string, unknown> };
+    expect(e.index).toBe('mail');
+    expect(e.sourcetype).toBe('mail:message');
+    expect(e.event.subject).toBe('Отчёт №1 — квартал');
+    expect(e.event.owner).toBe('Пётр@пример.рф');
+    expect(e.event).not.toHaveProperty('body');
+    expect(typeof e.fields.event_id).toBe('string');
+  });
+
+  it('answers 503 + Retry-After while HEC is down; after recovery every message is there exactly once by id', async () => {
+    const { sim, url } = await startAll({ delivery_timeout: 0.3, retry_after: 0.2, max_concurrent_requests: 4 });
+    const batches = Array.from({ length: 12 }, (_, b) => mails('o@x.com', Array.from({ length: 10 }, (_, i) => message(b * 10 + i))));
+    const answers: Array<{ status: number; retryAfter?: string }> = [];
+    await connector(url, batches.slice(0, 3), (status) => answers.push({ status }));
+    sim.setFault({ kind: 'busy' }); // until cleared
+    let refusedDuringOutage = 0;
+    const outage = connector(url, batches.slice(3), (status, retryAfter) => {
+      answers.push({ status, retryAfter });
+      if (status === 503) refusedDuringOutage++;
+    });
+    for (let i = 0; i < 200 && refusedDuringOutage < 5; i++) await sleep(20);
+    expect(refusedDuringOutage).toBeGreaterThanOrEqual(5);
+    sim.setFault(null);
+    await outage;
+    await sink!.flush(5_000);
+
+    expect(answers.filter((a) => a.status === 503).every((a) => a.retryAfter === '1')).toBe(true);
+    const events = sim.events() as Array<{ event: Record<string, unknown>; fields: Record<string, string> }>;
+    const byId = new Map<string, Set<unknown>>();
+    for (const e of events) {
+      const s = byId.get(e.fields.event_id!) ?? new Set();
+      s.add(e.event.internal_message_id);
+      byId.set(e.fields.event_id!, s);
+    }
+    // 120 distinct ids, each one message, every message present: duplicates (a timed-out request
+    // that HEC later took, then the connector's retry) collapse by id.
+    expect(byId.size).toBe(120);
+    expect([...byId.values()].every((s) => s.size === 1)).toBe(true);
+    const messages = new Set([...byId.values()].flatMap((s) => [...s]));
+    expect(messages).toEqual(new Set(Array.from({ length: 120 }, (_, i) => `AAMk-${i}`)));
+  });
+});
