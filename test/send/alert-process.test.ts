@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import type { SendSimulator } from '../../src/sim/send.js';
+import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
+import { MAILBOX_SECRET, serviceSettings, startSim, testPki } from './fixtures.js';
+import { writeResultsFile } from './results-file.js';
+
+/** The alert action run the way splunkd runs it: a child process, --execute, JSON on stdin. */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-alert-proc-'));
+
+function runAction(payload: unknown, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'alert', 'ser_secure_send', '--execute'], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(JSON.stringify(payload));
+  });
+}
+
+describe('ser_secure_send as a child process, payload on stdin', () => {
+  let splunkd: SplunkdSimulator;
+  let hec: HecSimulator;
+  let send: SendSimulator;
+
+  beforeAll(async () => {
+    testPki();
+    [splunkd, hec, send] = await Promise.all([startSplunkdSimulator({ app: 'TA-ser-mail' }), startHecSimulator({ keep: 'all' }), startSim()]);
+    const { passphrase, secret, ...conf } = serviceSettings(send.port);
+    splunkd.setStanza('ta_ser_mail_send', 'mailbox', conf);
+    splunkd.setPassword('ta_ser_mail_send_secret', 'mailbox', secret!);
+    splunkd.setPassword('ta_ser_mail_send_passphrase', 'mailbox', passphrase!);
+    splunkd.setStanza('ta_ser_mail_hec', 'main', { urls: hec.url.replace(/\/services.*$/, ''), gzip: '0', retries: '0', request_timeout: '5' });
+    splunkd.setPassword('ta_ser_mail_hec', 'main', hec.token);
+    splunkd.setStanza('ta_ser_mail_hec', 'down', { urls: 'http://127.0.0.1:9', retries: '0', request_timeout: '2' });
+    splunkd.setPassword('ta_ser_mail_hec', 'down', 'no-such-token');
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([splunkd.close(), hec.close(), send.close()]);
+  });
+
+  const payload = (sid: string, configuration: Record<string, string>, resultsFile: string) => ({
+    app: 'search',
+    owner: 'admin',
+    results_file: resultsFile,
+    results_link: 'http://sh1:8000/app/search/@go?sid=' + sid,
+    search_uri: '/servicesNS/admin/search/saved/searches/Disk%20alerts',
+    server_host: 'sh1',
+    server_uri: splunkd.url,
+    session_key: splunkd.sessionKey,
+    sid,
+    search_name: 'Disk alerts',
+    configuration,
+    result: { host: 'db1' },
+  });
+
+  it('sends per row, audits through HEC, exits 0; secrets come from storage/passwords', async () => {
+    const file = join(dir, 'ok.csv.gz');
+    writeResultsFile(file, [{ user: 'one.user@example.com', host: 'db1' }, { user: 'two.user@example.com', host: 'db2' }]);
+    const fallback = join(dir, 'ok-audit.log');
+    const r = await runAction(payload('sid-proc-ok', { service: 'mailbox', hec: 'main', mode: 'per_row', to: '$result.user$', subject: 'Host $result.host$', body: 'Down: $result.host$', body_type: 'text/plain' }, file), { TA_SER_MAIL_SEND_AUDIT_FILE: fallback });
+    expect(r.stderr).not.toMatch(/^ERROR/m);
+    expect(r.code).toBe(0);
+    expect(send.delivered().filter((d) => d.subject.startsWith('Host db'))).toHaveLength(2);
+    const audit = hec.events().filter((e) => e.sourcetype === 'proofpoint:ser:send:audit').map((e) => e.event as Record<string, unknown>);
+    expect(audit.map((a) => a.sid)).toEqual(['sid-proc-ok', 'sid-proc-ok']);
+    expect(existsSync(fallback)).toBe(false);
+    const all = r.stderr + r.stdout + JSON.stringify(hec.events());
+    expect(all).not.toContain(MAILBOX_SECRET);
+    expect(all).not.toContain(testPki().clientKeyPassphrase);
+    expect(all).not.toContain(splunkd.sessionKey);
+  }, 90_000);
+
+  it('HEC unreachable: audit goes to the fallback file; a refused message gives exit 2 and one summary line', async () => {
+    const file = join(dir, 'down.csv.gz');
+    writeResultsFile(file, [{ user: 'three.user@example.com' }, { user: 'x@y' }]);
+    const fallback = join(dir, 'down-audit.log');
+    send.setFault({ kind: 'refuse', times: 1, message: 'Ошибка обработки запроса', explanation: 'scripted' });
+    const r = await runAction(payload('sid-proc-down', { service: 'mailbox', hec: 'down', mode: 'per_row', to: '$result.user$', subject: 's', body: 'b' }, file), { TA_SER_MAIL_SEND_AUDIT_FILE: fallback, TA_SER_MAIL_AUDIT_DEADLINE_MS: '3000' });
+    send.setFault(undefined);
+    expect(r.code).toBe(2);
+    // other components may log their own ERROR lines (the HEC sink does); ours is the last line
+    const summary = r.stderr.split('\n').filter((l) => l.startsWith('ERROR ser_secure_send:'));
+    expect(summary).toHaveLength(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(summary[0]);
+    expect(summary[0]).toMatch(/0\/2 message\(s\) sent, 1 refused by the service, 1 failed/);
+    const lines = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.error_code).sort()).toEqual(['SEND_ADDRESS_INVALID', 'SEND_REFUSED']);
+  }, 90_000);
+
+  it('a bad payload or parameter is one readable line and a non-zero exit', async () => {
+    const r1 = await runAction({ sid: 'x' }, {});
+    expect(r1.code).not.toBe(0);
+    expect(r1.stderr).toMatch(/^ERROR .*server_uri/m);
+    const r2 = await runAction(payload('sid-bad', { service: 'mailbox', to: 'a.b@example.com', mode: 'sometimes' }, join(dir, 'none.csv.gz')), {});
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toMatch(/^ERROR .*mode/m);
+    expect(r2.stderr).not.toContain(splunkd.sessionKey);
+  }, 90_000);
+});
