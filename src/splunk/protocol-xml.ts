@@ -80,6 +80,7 @@ function readParams(node: Node): Record<string, ParamValue> {
 }
 
 function parseRoot(xml: string, root: 'input' | 'items'): Node {
+  if (xml.trim() === '') throw new InputDocumentError(`expected an <${root}> document on stdin, got nothing`);
   let doc: Node;
   try {
     doc = parser.parse(xml, true) as Node;
