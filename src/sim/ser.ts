@@ -35,6 +35,8 @@ export interface SerSimulatorOptions {
   tokenTtlSeconds?: number;
   /** Report requests per sliding 60 s; 0 = unlimited. SER: 1,000. */
   rateLimitPerMinute?: number;
+  /** Length of the sliding window the limit counts in (default 60 000 ms; shorter only in tests). */
+  rateWindowMs?: number;
   seed?: number;
   users?: SimAppUser[];
   licenseStart?: string;
@@ -115,6 +117,7 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
   const clientSecret = options.clientSecret ?? randomBytes(12).toString('hex');
   const ttlMs = (options.tokenTtlSeconds ?? 43_200) * 1000;
   const limit = options.rateLimitPerMinute ?? 1000;
+  const rateWindowMs = options.rateWindowMs ?? 60_000;
   const seed = options.seed ?? 1;
   const users = options.users ?? DEFAULT_SIM_USERS;
   let now = options.now ?? Date.now;
@@ -182,14 +185,14 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
     }
     if (limit > 0) {
       const t = Date.now();
-      while (recentHead < recent.length && recent[recentHead]! <= t - 60_000) recentHead += 1;
+      while (recentHead < recent.length && recent[recentHead]! <= t - rateWindowMs) recentHead += 1;
       if (recentHead > 4096) {
         recent.splice(0, recentHead);
         recentHead = 0;
       }
       if (recent.length - recentHead >= limit) {
         stats.tooMany += 1;
-        const wait = Math.max(1, Math.ceil((recent[recentHead]! + 60_000 - t) / 1000));
+        const wait = Math.max(1, Math.ceil((recent[recentHead]! + rateWindowMs - t) / 1000));
         json(res, 429, { error: 'rate limit exceeded' }, { 'retry-after': String(wait) });
         return done(429);
       }

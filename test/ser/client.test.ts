@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SerApiError, SerReplyError } from '../../src/ser/errors.js';
+import { RateLimiter } from '../../src/ser/rate-limiter.js';
+import { createSerSession } from '../../src/ser/session.js';
+import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
+import { accountFor } from './helpers.js';
+
+let sim: SerSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const WINDOW = { start: Date.parse('2026-11-01T05:00:00Z'), end: Date.parse('2026-11-01T06:00:00Z') };
+const unlimited = () => new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity });
+
+async function setup(retries = 4) {
+  sim = await startSerSimulator({ rateLimitPerMinute: 0 });
+  const session = createSerSession(accountFor(sim, { retries }), { limiter: unlimited() });
+  return { sim, client: session.client };
+}
+
+describe('SER report client', () => {
+  it('asks for [start, end) with both timestamps in the exact SER format', async () => {
+    const { sim, client } = await setup();
+    await client.summary(WINDOW);
+    const r = sim.requests().find((x) => x.path === '/v1/sercustomer/report/summary')!;
+    expect(r).toMatchObject({ startTimeStamp: '2026-11-01T05:00:00.000Z', endTimeStamp: '2026-11-01T06:00:00.000Z', bearer: true, status: 200 });
+  });
+
+  it('retries 429 honouring Retry-After, then succeeds', async () => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'status', status: 429, count: 2, retryAfterSeconds: 0 });
+    const r = await client.summary(WINDOW);
+    expect(r.users.length).toBeGreaterThan(0);
+    expect(sim.requests().filter((x) => x.path.endsWith('/summary')).map((x) => x.status)).toEqual([429, 429, 200]);
+    expect(sim.stats().served).toBe(1);
+  });
+
+  it('retries 5xx and dropped connections, then succeeds', async () => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'status', status: 502, count: 1 });
+    sim.setFault({ kind: 'reset', count: 1 });
+    sim.setFault({ kind: 'status', status: 500, count: 1 });
+    await client.summary(WINDOW);
+    expect(sim.stats().faults).toBe(3);
+    expect(sim.stats().served).toBe(1);
+  });
+
+  it('gives up after its retries with a retryable SerApiError carrying the status', async () => {
+    const { sim, client } = await setup(2);
+    sim.setFault({ kind: 'status', status: 503 });
+    const err = await client.summary(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerApiError);
+    expect((err as SerApiError).status).toBe(503);
+    expect((err as SerApiError).retryable).toBe(true);
+    expect(sim.stats().reports).toBe(3);
+  });
+
+  it('does not retry a 400 and says what SER answered', async () => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'status', status: 400, count: 1 });
+    const err = await client.summary(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerApiError);
+    expect((err as SerApiError).status).toBe(400);
+    expect(sim.stats().reports).toBe(1);
+  });
+
+  it('a malformed body and a bad field are errors that name the field, not zeros', async () => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'malformed', count: 1 });
+    const e1 = await client.summary(WINDOW).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(SerReplyError);
+    expect((e1 as Error).message).toMatch(/not JSON/);
+    sim.setFault({ kind: 'bad-field', count: 1 });
+    const e2 = await client.summary(WINDOW).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(SerReplyError);
+    expect((e2 as SerReplyError).path).toBe('applicationUsers[0].status.success');
+  });
+
+  it('waits out a slow reply', async () => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'slow', delayMs: 300, count: 1 });
+    const r = await client.summary(WINDOW);
+    expect(r.users).toEqual((await client.summary(WINDOW)).users);
+  });
+
+  it('reads nested, flat and string-number replies to the same numbers', async () => {
+    const { sim, client } = await setup();
+    const a = await client.summary(WINDOW);
+    sim.setReplyStyle('flat');
+    const b = await client.summary(WINDOW);
+    sim.setReplyStyle('strings');
+    const c = await client.summary(WINDOW);
+    const strip = (r: typeof a) => r.users.map(({ extra: _e, ...u }) => u);
+    expect(strip(b)).toEqual(strip(a));
+    expect(strip(c)).toEqual(strip(a));
+  });
+});
+
+describe('rate limiter', () => {
+  it('keeps a simulator at its limit free of 429s, where an unpaced client is refused', async () => {
+    // A 1 s sliding window of 10 requests stands in for the API's minute of 1,000 (same shape, faster test).
+    sim = await startSerSimulator({ rateLimitPerMinute: 10, rateWindowMs: 1000 });
+    const paced = createSerSession(accountFor(sim, { retries: 0 }), { limiter: new RateLimiter({ perMinute: 600, ceilingPerMinute: 600, marginMs: 3000 }) });
+    await Promise.all(Array.from({ length: 35 }, (_, i) => paced.client.summary({ start: WINDOW.start + i * 3_600_000, end: WINDOW.end + i * 3_600_000 })));
+    expect(sim.stats().served).toBe(35);
+    expect(sim.stats().tooMany).toBe(0);
+
+    const unpaced = createSerSession(accountFor(sim, { retries: 0 }), { limiter: unlimited() });
+    const results = await Promise.allSettled(Array.from({ length: 35 }, () => unpaced.client.summary(WINDOW)));
+    expect(results.some((r) => r.status === 'rejected')).toBe(true);
+    expect(sim.stats().tooMany).toBeGreaterThan(0);
+  });
+
+  it('refuses a rate above the API limit', () => {
+    expect(() => new RateLimiter({ perMinute: 1001 })).toThrow(/1000 requests per minute/);
+    expect(new RateLimiter({ perMinute: 900 }).intervalMs).toBeGreaterThan(60_000 / 900);
+  });
+});
