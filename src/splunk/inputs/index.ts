@@ -6,6 +6,7 @@ import type { ModularInput } from '../define-input.js';
  */
 export const INPUT_KINDS: Record<string, () => Promise<ModularInput>> = {
   ser_report: async () => (await import('./ser-report.js')).default,
+  mail_metadata: async () => (await import('./mail-metadata.js')).default,
 };
 
 export async function loadInputKind(kind: string): Promise<ModularInput> {
