@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileCheckpointStore } from '../core/checkpoint.js';
@@ -58,11 +59,14 @@ export class ServiceRunner {
   /** Settles with the reason when an input stops for good; the command then shuts down. */
   readonly fatal: Promise<string>;
   #stopping = false;
+  #stopped: Promise<RunReport> | undefined;
 
   constructor(cfg: ServiceConfig, log: Logger, private readonly overrides: { telemetryIntervalMs?: number } = {}) {
     this.#cfg = cfg;
     this.#log = log;
     this.fatal = new Promise((r) => (this.#fatal = r));
+    // Every in-flight window and request listens to this one signal; the count is bounded by the inputs' concurrency.
+    setMaxListeners(1000, this.#abort.signal);
   }
 
   #sink(name: string): HecSink {
@@ -202,7 +206,12 @@ export class ServiceRunner {
   }
 
   /** The orderly shutdown (SIGTERM/SIGINT or a fatal input error). */
-  async stop(reason = 'stop requested'): Promise<RunReport> {
+  stop(reason = 'stop requested'): Promise<RunReport> {
+    this.#stopped ??= this.#stop(reason);
+    return this.#stopped;
+  }
+
+  async #stop(reason: string): Promise<RunReport> {
     this.#stopping = true;
     const deadline = Date.now() + this.#cfg.service.shutdown_timeout * 1000;
     this.#log.info(`stopping (${reason}): no new windows or requests; draining`);

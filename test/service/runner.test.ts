@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { stringify } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SOURCETYPES } from '../../src/core/sourcetypes.js';
+import { createLogger } from '../../src/core/logger.js';
+import { mailsPayload, postPayload } from '../../src/demo/connector.js';
+import { parseServiceConfig } from '../../src/service/config-load.js';
+import { eventSchemas } from '../../src/service/event-schema.js';
+import { ServiceRunner } from '../../src/service/runner.js';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
+import { waitFor } from './helpers.js';
+
+const HOUR = 3_600_000;
+const closers: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!().catch(() => undefined);
+});
+
+async function setup(): Promise<{ hec: HecSimulator; ser: SerSimulator; dir: string; yaml: (extra?: object) => string; env: NodeJS.ProcessEnv }> {
+  const hec = await startHecSimulator({ ack: true, ackDelayMs: 20 });
+  const ser = await startSerSimulator({});
+  closers.push(() => hec.close(), () => ser.close());
+  const dir = mkdtempSync(join(tmpdir(), 'ta-run-'));
+  const start = new Date(Math.floor((Date.now() - 30 * HOUR) / (24 * HOUR)) * 24 * HOUR).toISOString().slice(0, 10);
+  const yaml = (extra: object = {}) =>
+    stringify({
+      service: { checkpoint_dir: join(dir, 'checkpoints'), telemetry_interval: 60 },
+      hec: { main: { urls: hec.url, token: { env: 'HEC_TOKEN' }, ack: true, batch_interval: '50ms', ack_poll_interval: '50ms' } },
+      accounts: { prod: { client_id: ser.clientId, client_secret: { env: 'SER_SECRET' }, auth_url: ser.url, api_url: ser.url } },
+      inputs: {
+        ser_report: { prod: { account: 'prod', hec: 'main', window: '1h', start_date: start, max_lookback: '3d', poll_interval: '1h' } },
+        mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', auth_secret: { env: 'RECEIVER_TOKEN' }, listen_port: 0 } },
+      },
+      ...extra,
+    });
+  return { hec, ser, dir, yaml, env: { HEC_TOKEN: hec.token, SER_SECRET: ser.clientSecret, RECEIVER_TOKEN: 'connector-token-1' } };
+}
+
+describe('the standalone service runner', () => {
+  it('runs the SER input and the mail receiver through one sink, reports telemetry, and drains on stop', async () => {
+    const { hec, dir, yaml, env } = await setup();
+    const cfg = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
+    const runner = new ServiceRunner(cfg, createLogger({ level: 'warn' }), { telemetryIntervalMs: 300 });
+    const urls = await runner.start();
+    closers.push(() => runner.stop());
+    const receiver = urls.exchange!;
+
+    // Connector-like client: three calls of 10 messages.
+    for (let b = 0; b < 3; b++) expect((await postPayload(`${receiver}/api/mails`, 'connector-token-1', mailsPayload('owner@example.com', b, 10, Date.now()))).status).toBe(200);
+    expect((await postPayload(`${receiver}/api/mails`, 'wrong-token', mailsPayload('owner@example.com', 0, 1, Date.now()))).status).toBe(401);
+
+    // The SER catch-up reaches the newest settled hour, and telemetry shows it.
+    const newest = Math.floor((Date.now() - 15 * 60_000) / HOUR) * HOUR;
+    const ser = await waitFor('SER catch-up', () => runner.inputFigures().find((i) => i.kind === 'ser_report' && i.last_window_end === new Date(newest).toISOString()));
+    expect(ser.events_delivered).toBeGreaterThan(0);
+    const tele = await waitFor('a telemetry event naming the SER window', () =>
+      hec.events().find((e) => e.sourcetype === SOURCETYPES.telemetry && JSON.stringify(e.event).includes(new Date(newest).toISOString())),
+    );
+    const body = eventSchemas[SOURCETYPES.telemetry].parse(tele.event);
+    expect(body.inputs.map((i) => i.name).sort()).toEqual(['mail_metadata://exchange', 'ser_report://prod']);
+    expect(body.inputs.find((i) => i.kind === 'mail_metadata')!.events_delivered).toBe(30);
+
+    const report = await runner.stop('test');
+    expect(report.undelivered).toBe(0);
+    // Everything the service says it delivered is what HEC accepted (distinct ids), including the final telemetry event.
+    const ids = new Set(hec.eventIds());
+    expect(report.delivered).toBe(hec.eventIds().length);
+    expect(ids.size).toBe(hec.eventIds().length);
+    const final = hec.events().filter((e) => e.sourcetype === SOURCETYPES.telemetry).map((e) => eventSchemas[SOURCETYPES.telemetry].parse(e.event));
+    expect(final.at(-1)!.kind).toBe('final');
+    expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.mailMessage)).toHaveLength(30);
+    // Coverage: one coverage event per hour from the start date to the newest settled hour, no gap.
+    const cover = hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage).map((e) => Date.parse(String((e.event as Record<string, unknown>).window_start ?? (e.event as Record<string, unknown>).start)));
+    expect(cover.length).toBeGreaterThan(24);
+    const sorted = [...new Set(cover)].sort((a, b) => a - b);
+    expect(sorted.length).toBe(cover.length);
+    expect(sorted.at(-1)).toBe(newest - HOUR);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBe(HOUR);
+    // The checkpoint is on disk and the receiver no longer accepts.
+    const files = readdirSync(join(dir, 'checkpoints'));
+    expect(files.some((f) => f.includes('prod'))).toBe(true);
+    const cp = JSON.parse(readFileSync(join(dir, 'checkpoints', files.find((f) => f.includes('prod'))!), 'utf8')) as { next: number };
+    expect(cp.next).toBe(newest);
+    await expect(request(`${receiver}/health`)).rejects.toThrow();
+    expect(existsSync(join(dir, 'checkpoints'))).toBe(true);
+  });
+});
