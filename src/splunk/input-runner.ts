@@ -21,6 +21,8 @@ import { XmlStreamSink, type Writable } from './xml-stream-sink.js';
  */
 export interface RunOptions {
   stdout: Writable;
+  /** Where log lines go (splunkd.log); process.stderr by default. */
+  stderr?: { write(line: string): unknown };
   signal: AbortSignal;
   log?: Logger;
   logLevel?: LogLevel;
@@ -29,7 +31,8 @@ export interface RunOptions {
 }
 
 export async function runDocument(input: ModularInput, doc: InputDocument, o: RunOptions): Promise<number> {
-  const base = o.log ?? createLogger({ name: input.kind, level: o.logLevel ?? 'info' });
+  const stderr = o.stderr;
+  const base = o.log ?? createLogger({ level: o.logLevel ?? 'info', ...(stderr ? { write: (l: string) => void stderr.write(l) } : {}) });
   if (doc.stanzas.length === 0) {
     base.warn('splunkd sent no stanza to run');
     return 0;

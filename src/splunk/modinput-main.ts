@@ -12,14 +12,14 @@ import type { Writable } from './xml-stream-sink.js';
 export type ModinputMode = 'scheme' | 'validate' | 'run';
 
 export interface ModinputIo {
-  stdin: AsyncIterable<Uint8Array | string>;
+  stdin: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
   stdout: Writable;
   stderr: { write(line: string): unknown };
   signal: AbortSignal;
   logLevel?: LogLevel;
 }
 
-async function readAll(stdin: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
+async function readAll(stdin: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<Uint8Array> {
   const parts: Buffer[] = [];
   for await (const c of stdin) parts.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
   return Buffer.concat(parts);
@@ -57,5 +57,5 @@ export async function runModinput(input: ModularInput, mode: ModinputMode, io: M
     return 1;
   }
   const { runDocument } = await import('./input-runner.js');
-  return runDocument(input, doc, { stdout: io.stdout, signal: io.signal, logLevel: io.logLevel });
+  return runDocument(input, doc, { stdout: io.stdout, stderr: io.stderr, signal: io.signal, logLevel: io.logLevel });
 }

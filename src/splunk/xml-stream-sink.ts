@@ -5,13 +5,12 @@ import type { CloseReport, Sink, SinkStats } from '../core/sink.js';
 /**
  * Splunk's XML streaming output on stdout (`output = xml`): for admins who run the input
  * inside Splunk without a HEC token. splunkd indexes what it reads, so an event counts as
- * delivered once the pipe has taken it (write callback; waits on 'drain' = back-pressure).
+ * delivered once the pipe has taken it (the write callback; waiting for it is the back-pressure).
  * XML events carry no indexed fields: an object event gets `event_id` (and `fields`) in its
  * JSON body instead, so `| dedup event_id` still works with KV_MODE=json.
  */
 export interface Writable {
   write(chunk: string, cb?: (err?: Error | null) => void): boolean;
-  once(event: 'drain', listener: () => void): unknown;
 }
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: false, processEntities: true, suppressEmptyNode: true });
@@ -48,9 +47,9 @@ export class XmlStreamSink implements Sink {
   }
 
   #write(chunk: string): Promise<void> {
+    // The callback fires once the pipe took the chunk; waiting for it is the back-pressure.
     return new Promise((resolve, reject) => {
-      const more = this.#out.write(chunk, (err) => (err ? reject(err) : more ? resolve() : undefined));
-      if (!more) this.#out.once('drain', resolve);
+      this.#out.write(chunk, (err) => (err ? reject(err) : resolve()));
     });
   }
 

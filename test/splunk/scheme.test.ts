@@ -78,7 +78,7 @@ describe('scheme from the zod schema', () => {
       let err = '';
       const code = await runModinput(demo, 'validate', {
         stdin: [Buffer.from(xml)],
-        stdout: { write: (c: string, cb?: (e?: Error | null) => void) => ((out += c), cb?.(), true), once: () => undefined },
+        stdout: { write: (c: string, cb?: (e?: Error | null) => void) => ((out += c), cb?.(), true) },
         stderr: { write: (l: string) => (err += l) },
         signal: new AbortController().signal,
       });

@@ -1,0 +1,122 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { eventId } from '../../src/core/event.js';
+import type { Secret } from '../../src/core/secret.js';
+import { createPki, type Pki } from '../../src/sim/pki.js';
+import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
+import { defineModularInput } from '../../src/splunk/define-input.js';
+import { runModinput } from '../../src/splunk/modinput-main.js';
+import { MASK } from '../../src/splunk/settings.js';
+
+let pki: Pki;
+let sim: SplunkdSimulator;
+
+beforeAll(async () => {
+  pki = createPki();
+  sim = await startSplunkdSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });
+  process.env.TA_SER_MAIL_SPLUNKD_CA_FILE = pki.caFile;
+});
+afterAll(async () => {
+  delete process.env.TA_SER_MAIL_SPLUNKD_CA_FILE;
+  await sim.close();
+});
+
+const seen: Array<{ name: string; token: string | undefined; count: number; index?: string }> = [];
+
+const counter = defineModularInput({
+  kind: 'counter',
+  title: 'Counter',
+  description: 'emits count events and remembers how far it got',
+  schema: z.object({
+    count: z.coerce.number().int().min(1).max(100).describe('events per run'),
+    hec: z.string().default('').describe('HEC destination'),
+    token: z.string().optional().describe('an API token (secret: stored in storage/passwords)'),
+  }),
+  async run(ctx) {
+    const token = ctx.config.token as Secret | undefined;
+    seen.push({ name: ctx.name, token: token?.reveal(), count: ctx.config.count, index: ctx.params.index });
+    const cp = await ctx.checkpoints();
+    const from = ((await cp.load<{ next: number }>(ctx.name)) ?? { next: 0 }).next;
+    const sink = await ctx.openSink();
+    for (let i = from; i < from + ctx.config.count; i++) {
+      await sink.send({ time: 1_700_000_000 + i, sourcetype: 'counter', index: ctx.params.index, event: { n: i, name: ctx.name }, id: eventId(ctx.name, i) });
+    }
+    await cp.save(ctx.name, { next: from + ctx.config.count });
+  },
+});
+
+function inputDoc(dir: string, stanzas: string): string {
+  return `<input><server_host>sh1</server_host><server_uri>${sim.url}</server_uri><session_key>${sim.sessionKey}</session_key><checkpoint_dir>${dir}</checkpoint_dir><configuration>${stanzas}</configuration></input>`;
+}
+
+async function run(xml: string | Buffer) {
+  let out = '';
+  let err = '';
+  const code = await runModinput(counter, 'run', {
+    stdin: [typeof xml === 'string' ? Buffer.from(xml) : xml],
+    stdout: { write: (c: string, cb?: (e?: Error | null) => void) => ((out += c), cb?.(), true) },
+    stderr: { write: (l: string) => (err += l) },
+    signal: new AbortController().signal,
+    logLevel: 'info',
+  });
+  return { code, out, err };
+}
+
+describe('run mode', () => {
+  it('runs each stanza to the XML stream, keeps file checkpoints, and moves a typed secret into storage/passwords', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+    sim.setStanza('inputs', 'counter://a', { count: '3', output: 'xml', token: 'typed-tok' });
+    const stanzas =
+      '<stanza name="counter://a" app="TA-ser-mail"><param name="count">3</param><param name="output">xml</param><param name="token">typed-tok</param><param name="index">ser</param><param name="interval">300</param></stanza>' +
+      '<stanza name="counter://b" app="TA-ser-mail"><param name="count">2</param><param name="output">xml</param></stanza>';
+    const r = await run(inputDoc(dir, stanzas));
+    expect(r.code).toBe(0);
+    // Both stanzas wrote into one stdout: each sink brackets its own <stream>.
+    const events = [...r.out.matchAll(/<event [^>]*>.*?<\/event>/gs)].map((m) => m[0]);
+    expect(events).toHaveLength(5);
+    const p = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
+    const first = (p.parse(events.find((e) => e.includes('counter://a'))!) as { event: Record<string, string> }).event;
+    expect(first).toMatchObject({ '@_stanza': 'counter://a', '@_unbroken': '1', sourcetype: 'counter', index: 'ser' });
+    expect(JSON.parse(first.data!)).toMatchObject({ name: 'a', event_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'))).toEqual({ next: 3 });
+    expect(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'))).toEqual({ next: 2 });
+    // The typed token is in storage/passwords now and masked in inputs.conf.
+    expect(sim.passwords.get('ta_ser_mail_counter:a:')?.password).toBe('typed-tok');
+    expect(sim.getStanza('inputs', 'counter://a')?.token).toBe(MASK);
+    expect(seen.find((s) => s.name === 'a')).toMatchObject({ token: 'typed-tok', index: 'ser' });
+    expect(r.err).not.toContain('typed-tok');
+    expect(r.err).not.toContain(sim.sessionKey);
+    expect(r.err).toMatch(/^INFO .*moved the token/m);
+  });
+
+  it('reads a masked secret back from storage/passwords on the next run and continues from the checkpoint (UTF-16 document)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+    sim.setPassword('ta_ser_mail_counter', 'c', 'stored-tok');
+    const xml = inputDoc(dir, `<stanza name="counter://c" app="TA-ser-mail"><param name="count">2</param><param name="output">xml</param><param name="token">${MASK}</param></stanza>`);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+    const r1 = await run(utf16);
+    expect(r1.err).toBe('');
+    expect(r1.code).toBe(0);
+    const r = await run(utf16);
+    expect(r.code).toBe(0);
+    expect(seen.filter((s) => s.name === 'c').map((s) => s.token)).toEqual(['stored-tok', 'stored-tok']);
+    const p = new XMLParser({ parseTagValue: false });
+    const ns = [...r.out.matchAll(/<event [^>]*>.*?<\/event>/gs)].map((m) => (JSON.parse((p.parse(m[0]) as { event: { data: string } }).event.data) as { n: number }).n);
+    expect(ns).toEqual([2, 3]);
+  });
+
+  it('fails a stanza with one ERROR line naming the setting, and exits non-zero', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+    const r = await run(inputDoc(dir, '<stanza name="counter://d"><param name="count">0</param><param name="output">xml</param></stanza>'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^ERROR .*counter:\/\/d count: /m);
+    const r2 = await run(inputDoc(dir, '<stanza name="counter://e"><param name="count">1</param></stanza>'));
+    expect(r2.code).toBe(1);
+    expect(r2.err).toMatch(/hec: name a HEC destination .*or set output = xml/);
+    expect(r2.out).toBe('');
+  });
+});
