@@ -11,6 +11,8 @@ import { ACTION_NAME } from '../send/audit.js';
 import { AuditTrail } from '../send/audit-trail.js';
 import { alertParamsSchema, SEND_PASSPHRASE_REALM, SEND_SECRET_REALM, sendServiceSchema } from '../send/config.js';
 import { openSendService, type SendService } from '../send/service.js';
+import { rawTemplates } from '../send/templates.js';
+import type { AlertParams } from '../send/config.js';
 import { parseAlertPayload, type AlertPayload } from '../splunk/alert-payload.js';
 import { loadNamed, zodMessage } from '../splunk/settings.js';
 import { SplunkdClient } from '../splunk/splunkd-client.js';
@@ -59,14 +61,34 @@ async function hecSink(splunkd: SplunkdClient, name: string, log: Logger): Promi
   }
 }
 
+/**
+ * per_row needs the parameters before splunkd filled `$result.*$` from the first row: read them
+ * from the saved search (search_uri). Without it (ad hoc sendalert, no permission) the
+ * parameters are used as given, and the log says why every row looks like the first.
+ */
+async function perRowTemplates(splunkd: SplunkdClient, p: AlertPayload, params: AlertParams, log: Logger): Promise<AlertParams> {
+  if (params.mode !== 'per_row') return params;
+  try {
+    if (!p.search_uri) throw new Error('the payload has no search_uri');
+    const feed = await splunkd.call<{ entry?: Array<{ content?: Record<string, unknown> }> }>(p.search_uri);
+    const content = feed?.entry?.[0]?.content;
+    if (!content) throw new Error(`${p.search_uri} returned no saved search`);
+    const raw = rawTemplates(content, ACTION_NAME, { name: p.search_name, app: p.app, owner: p.owner, sid: p.sid, resultsLink: p.results_link, serverHost: p.server_host });
+    return { ...params, ...raw };
+  } catch (err) {
+    log.warn(`per_row: the saved search's own parameters cannot be read (${describeError(err)}); splunkd has filled $result.<field>$ tokens from the first row only`);
+    return params;
+  }
+}
+
 export async function executeAlert(payloadText: string, log: Logger): Promise<number> {
   const payload = parseAlertPayload(payloadText);
   const parsed = alertParamsSchema.safeParse(payload.configuration);
   if (!parsed.success) throw new Error(zodMessage(parsed.error, `${ACTION_NAME} parameter`));
-  const params = parsed.data;
   const splunkd = splunkdClient(payload, log);
   let service: SendService | undefined;
   try {
+    const params = await perRowTemplates(splunkd, payload, parsed.data, log);
     const cfg = await loadNamed(splunkd, { file: SEND_CONF, what: 'send service', schema: sendServiceSchema, secrets: { secret: SEND_SECRET_REALM, passphrase: SEND_PASSPHRASE_REALM } }, params.service);
     service = openSendService(cfg, log);
     const sink = params.hec ? await hecSink(splunkd, params.hec, log) : undefined;

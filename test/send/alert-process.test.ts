@@ -47,6 +47,12 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     splunkd.setPassword('ta_ser_mail_hec', 'main', hec.token);
     splunkd.setStanza('ta_ser_mail_hec', 'down', { urls: 'http://127.0.0.1:9', retries: '0', request_timeout: '2' });
     splunkd.setPassword('ta_ser_mail_hec', 'down', 'no-such-token');
+    // the saved search as splunkd stores it: parameters before token replacement
+    splunkd.route((req) =>
+      req.method === 'GET' && req.path === 'saved/searches/Disk alerts' // the simulator strips servicesNS/<owner>/<app>/
+        ? { status: 200, body: { entry: [{ name: 'Disk alerts', content: { 'action.ser_secure_send.param.to': '$result.user$', 'action.ser_secure_send.param.subject': 'Host $result.host$ ($name$)', 'action.ser_secure_send.param.body': 'Down: $result.host$' } }] } }
+        : undefined,
+    );
   }, 60_000);
   afterAll(async () => {
     await Promise.all([splunkd.close(), hec.close(), send.close()]);
@@ -71,10 +77,16 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     const file = join(dir, 'ok.csv.gz');
     writeResultsFile(file, [{ user: 'one.user@example.com', host: 'db1' }, { user: 'two.user@example.com', host: 'db2' }]);
     const fallback = join(dir, 'ok-audit.log');
-    const r = await runAction(payload('sid-proc-ok', { service: 'mailbox', hec: 'main', mode: 'per_row', to: '$result.user$', subject: 'Host $result.host$', body: 'Down: $result.host$', body_type: 'text/plain' }, file), { TA_SER_MAIL_SEND_AUDIT_FILE: fallback });
+    // splunkd has already replaced $result.*$ from the first row; the action reads the templates from search_uri
+    const filled = { service: 'mailbox', hec: 'main', mode: 'per_row', to: 'one.user@example.com', subject: 'Host db1 (Disk alerts)', body: 'Down: db1', body_type: 'text/plain' };
+    const r = await runAction(payload('sid-proc-ok', filled, file), { TA_SER_MAIL_SEND_AUDIT_FILE: fallback });
     expect(r.stderr).not.toMatch(/^ERROR/m);
     expect(r.code).toBe(0);
-    expect(send.delivered().filter((d) => d.subject.startsWith('Host db'))).toHaveLength(2);
+    const got = send.delivered().filter((d) => d.subject.startsWith('Host db'));
+    expect(got.map((d) => [d.to[0], d.subject, d.body]).sort()).toEqual([
+      ['one.user@example.com', 'Host db1 (Disk alerts)', 'Down: db1'],
+      ['two.user@example.com', 'Host db2 (Disk alerts)', 'Down: db2'],
+    ]);
     const audit = hec.events().filter((e) => e.sourcetype === 'proofpoint:ser:send:audit').map((e) => e.event as Record<string, unknown>);
     expect(audit.map((a) => a.sid)).toEqual(['sid-proc-ok', 'sid-proc-ok']);
     expect(existsSync(fallback)).toBe(false);
