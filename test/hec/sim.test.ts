@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { splitConcatenatedJson } from '../../src/sim/hec-body.js';
+import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
+
+const GUID = '0e6c4b2e-5d1a-4f3c-9a7b-2c8d1e0f3a4b';
+const sims: HecSimulator[] = [];
+afterEach(async () => {
+  for (const s of sims.splice(0)) await s.close();
+});
+async function sim(o: HecSimulatorOptions = {}) {
+  const s = await startHecSimulator(o);
+  sims.push(s);
+  return s;
+}
+
+async function post(s: HecSimulator, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers: { authorization: `Splunk ${s.token}`, ...headers } });
+  const text = await r.text();
+  return { status: r.status, json: JSON.parse(text) as Record<string, unknown>, headers: r.headers };
+}
+
+const ev = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ time: 1, sourcetype: 's', event: { id }, fields: { event_id: id }, ...extra });
+
+describe('splitConcatenatedJson', () => {
+  it('splits any concatenation of JSON objects back into them (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue()), { maxLength: 20 }), fc.constantFrom('', '\n', ' ', '\r\n\t'), (objs, sep) => {
+        const texts = objs.map((o) => JSON.stringify(o));
+        const parts = splitConcatenatedJson(texts.join(sep));
+        return parts.length === texts.length && parts.every((p, i) => p === texts[i]);
+      }),
+    );
+  });
+  it('rejects stray text and truncation', () => {
+    expect(() => splitConcatenatedJson('{"a":1} x')).toThrow();
+    expect(() => splitConcatenatedJson('{"a":"}')).toThrow();
+    expect(() => splitConcatenatedJson('[1,2]')).toThrow();
+  });
+});
+
+describe('HEC simulator: strict like Splunk', () => {
+  it('checks the token: missing, malformed, wrong, disabled', async () => {
+    const s = await sim({ disabledTokens: ['old'] });
+    const r = (h: Record<string, string>) => fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev('a'), headers: h }).then(async (x) => [x.status, (await x.json()).code]);
+    expect(await r({})).toEqual([401, 2]);
+    expect(await r({ authorization: 'Bearer x' })).toEqual([401, 3]);
+    expect(await r({ authorization: 'Splunk wrong' })).toEqual([403, 4]);
+    expect(await r({ authorization: 'Splunk old' })).toEqual([403, 1]);
+    expect(s.eventIds()).toEqual([]);
+  });
+
+  it('accepts concatenated and gzip bodies, fills the default index, enforces the allow-list', async () => {
+    const s = await sim({ indexes: ['main', 'mail'] });
+    expect((await post(s, '/services/collector/event', ev('a') + ev('b', { index: 'mail' }))).json).toEqual({ text: 'Success', code: 0 });
+    expect((await post(s, '/services/collector', gzipSync(ev('c')), { 'content-encoding': 'gzip' })).status).toBe(200);
+    const bad = await post(s, '/services/collector/event', ev('d') + ev('e', { index: 'other' }));
+    expect(bad).toMatchObject({ status: 400, json: { code: 7, 'invalid-event-number': 1 } });
+    expect(s.eventIds()).toEqual(['a', 'b', 'c']); // the refused batch is refused whole
+  });
+
+  it('answers the body errors with their HEC codes', async () => {
+    const s = await sim();
+    expect((await post(s, '/services/collector/event', '')).json.code).toBe(5);
+    expect((await post(s, '/services/collector/event', '{"event":')).json.code).toBe(6);
+    expect((await post(s, '/services/collector/event', '{"time":1}')).json.code).toBe(12);
+    expect((await post(s, '/services/collector/event', '{"event":""}')).json.code).toBe(13);
+    expect((await post(s, '/services/collector/event', '{"event":"x","fields":{"a":{"b":1}}}')).json.code).toBe(15);
+    expect((await post(s, '/services/collector/event', Buffer.from('not gzip'), { 'content-encoding': 'gzip' })).json.code).toBe(6);
+  });
+
+  it('with ack on: channel required and a GUID; ack ids per channel, true once after the delay', async () => {
+    const s = await sim({ ack: true, ackDelayMs: 40 });
+    expect((await post(s, '/services/collector/event', ev('a'))).json.code).toBe(10);
+    expect((await post(s, '/services/collector/event', ev('a'), { 'x-splunk-request-channel': 'nope' })).json.code).toBe(11);
+    const h = { 'x-splunk-request-channel': GUID };
+    expect((await post(s, '/services/collector/event', ev('a'), h)).json).toEqual({ text: 'Success', code: 0, ackId: 0 });
+    expect((await post(s, '/services/collector/event', ev('b'), h)).json.ackId).toBe(1);
+    expect((await post(s, '/services/collector/ack', '{"acks":[0,1]}', h)).json).toEqual({ acks: { '0': false, '1': false } });
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await post(s, '/services/collector/ack', '{"acks":[0,1,5]}', h)).json).toEqual({ acks: { '0': true, '1': true, '5': false } });
+    expect((await post(s, '/services/collector/ack', '{"acks":[0]}', h)).json).toEqual({ acks: { '0': false } });
+    expect((await post(s, '/services/collector/ack', '{"acks":[0]}', { 'x-splunk-request-channel': '11111111-2222-3333-4444-555555555555' })).json.code).toBe(11);
+  });
+
+  it('with ack off: the ack endpoint says so (code 14)', async () => {
+    const s = await sim();
+    expect((await post(s, '/services/collector/ack', '{"acks":[0]}', { 'x-splunk-request-channel': GUID })).json.code).toBe(14);
+  });
+
+  it('answers 413 over max content length', async () => {
+    const s = await sim({ maxContentLength: 100 });
+    const r = await fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev('x'.repeat(200)), headers: { authorization: `Splunk ${s.token}` } });
+    expect(r.status).toBe(413);
+    expect(s.eventIds()).toEqual([]);
+  });
+
+  it('serves /health, reflects a busy fault there, and plays 429 with Retry-After', async () => {
+    const s = await sim();
+    expect((await fetch(`${s.url}/services/collector/health`)).status).toBe(200);
+    s.setFault({ kind: 'busy', count: 1 });
+    const h = await fetch(`${s.url}/services/collector/health`);
+    expect([h.status, (await h.json()).code]).toEqual([503, 18]);
+    expect((await fetch(`${s.url}/services/collector/health`)).status).toBe(200); // count used up
+    s.setFault({ kind: 'throttle', count: 1, retryAfterSeconds: 4 });
+    const t = await post(s, '/services/collector/event', ev('a'));
+    expect([t.status, t.headers.get('retry-after')]).toEqual([429, '4']);
+    expect((await post(s, '/services/collector/event', ev('a'))).status).toBe(200);
+  });
+
+  it('resets connections and serves HTML 500 when told to', async () => {
+    const s = await sim();
+    s.setFault({ kind: 'reset', count: 1 });
+    await expect(fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev('a') })).rejects.toThrow();
+    s.setFault({ kind: 'html500', count: 1 });
+    const r = await fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev('a'), headers: { authorization: `Splunk ${s.token}` } });
+    expect(r.status).toBe(500);
+    expect(r.headers.get('content-type')).toContain('text/html');
+    expect(s.eventIds()).toEqual([]);
+  });
+
+  it('records accepted events to a JSONL file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hec-sim-')), 'accepted.jsonl');
+    const s = await startHecSimulator({ recordFile: file });
+    await post(s, '/services/collector/event', ev('a') + ev('b'));
+    await post(s, '/services/collector/event', '{"event":""}');
+    await s.close();
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { fields: { event_id: string } });
+    expect(lines.map((l) => l.fields.event_id)).toEqual(['a', 'b']);
+  });
+
+  it('can be driven from another process through /_sim/*', async () => {
+    const s = await sim();
+    await post(s, '/services/collector/event', ev('a'));
+    expect(await (await fetch(`${s.url}/_sim/stats`)).json()).toMatchObject({ accepted: 1, distinctIds: 1 });
+    await fetch(`${s.url}/_sim/fault`, { method: 'POST', body: JSON.stringify({ kind: 'busy', count: 1 }) });
+    expect((await post(s, '/services/collector/event', ev('b'))).status).toBe(503);
+    await fetch(`${s.url}/_sim/reset`, { method: 'POST' });
+    expect(s.stats().accepted).toBe(0);
+  });
+});
