@@ -1,4 +1,5 @@
 import { hecSimulatorKind } from './hec-kind.js';
+import { sendSimulatorKind } from './send-kind.js';
 
 /**
  * The simulators `ta-ser-mail sim <kind>` can start in their own process. Each kind parses its
@@ -20,4 +21,5 @@ export interface SimulatorKind {
 
 export const simulators: Record<string, SimulatorKind> = {
   hec: hecSimulatorKind,
+  send: sendSimulatorKind,
 };
