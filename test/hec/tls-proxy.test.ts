@@ -1,0 +1,99 @@
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
+import { createPki, type Pki } from '../../src/sim/pki.js';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { capturingLogger, FAST, idsOf, makeEvents } from './helpers.js';
+
+let pki: Pki;
+let hec: HecSimulator;
+let proxy: Server;
+let proxyUrl: string;
+const tunnels: string[] = [];
+const sockets = new Set<Socket>();
+
+beforeAll(async () => {
+  pki = createPki();
+  hec = await startHecSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });
+  // A minimal CONNECT proxy on 127.0.0.1 that records the targets it tunnels to.
+  proxy = createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, client: Socket) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host!, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((r) => proxy.close(() => r()));
+  await hec.close();
+});
+
+const cfg = (extra: Record<string, unknown>) => hecSinkConfig({ urls: hec.url, token: hec.token, ...FAST, retries: 1, ...extra });
+
+describe('HEC sink over TLS', () => {
+  it('verifies the certificate against the configured CA and delivers', async () => {
+    hec.reset();
+    const sink = new HecSink(cfg({ ca_file: pki.caFile }), { log: capturingLogger().log });
+    const events = makeEvents(20, 'tls');
+    await sink.sendAll(events);
+    await sink.close();
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
+  });
+
+  it('refuses an unverifiable certificate with a TLS error, not a retry loop', async () => {
+    hec.reset();
+    const sink = new HecSink(cfg({}), { log: capturingLogger().log });
+    const err = await sink.send(makeEvents(1, 'tls-bad')[0]!).catch((e: unknown) => e);
+    await sink.close(100);
+    expect((err as { code?: string }).code).toBe('TLS_VERIFY_FAILED');
+    expect((err as Error).message).toMatch(/CA file/);
+    expect(hec.eventIds()).toEqual([]);
+  });
+
+  it('insecure works and logs a warning', async () => {
+    hec.reset();
+    const { log, lines } = capturingLogger();
+    const sink = new HecSink(cfg({ insecure: true }), { log });
+    await sink.sendAll(makeEvents(3, 'insecure'));
+    await sink.close();
+    expect(hec.eventIds()).toHaveLength(3);
+    expect(lines.some((l) => l.startsWith('WARN') && /verification is OFF/.test(l))).toBe(true);
+  });
+
+  it('goes through the configured HTTP proxy (CONNECT tunnel)', async () => {
+    hec.reset();
+    tunnels.length = 0;
+    const sink = new HecSink(cfg({ ca_file: pki.caFile }), { log: capturingLogger().log, proxy: { url: proxyUrl } });
+    const events = makeEvents(10, 'proxy');
+    await sink.sendAll(events);
+    await sink.close();
+    expect(tunnels.length).toBeGreaterThan(0);
+    expect(tunnels.every((t) => t === new URL(hec.url).host)).toBe(true);
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
+  });
+
+  it('never writes the token into its logs', async () => {
+    hec.reset();
+    const { log, lines } = capturingLogger();
+    const sink = new HecSink(cfg({ ca_file: pki.caFile, token: 'wrong-token-value' }), { log });
+    await sink.send(makeEvents(1, 'leak')[0]!).catch(() => undefined);
+    await sink.close(100);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('')).not.toContain('wrong-token-value');
+    expect(JSON.stringify(sink.config)).not.toContain('wrong-token-value');
+  });
+});
