@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { MemorySink } from '../../src/core/sink.js';
 import { serAccountSchema, serInputSchema, type SerAccountInput, type SerInputConfigInput } from '../../src/ser/config.js';
 import type { SerInputRunOptions } from '../../src/ser/input.js';
+import { RateLimiter } from '../../src/ser/rate-limiter.js';
 import { createSerSession, toSerAccountSettings } from '../../src/ser/session.js';
 import type { SerSimulator } from '../../src/sim/ser.js';
 
@@ -24,7 +25,8 @@ export function runOptions(sim: SerSimulator, o: { input?: Partial<SerInputConfi
   const sink = new MemorySink();
   const dir = o.dir ?? tempDir();
   const checkpoints = new FileCheckpointStore(dir);
-  const session = createSerSession(account, {});
+  // Unpaced: these tests are about windows and checkpoints; the limiter has its own tests.
+  const session = createSerSession(account, { limiter: new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }) });
   const run: SerInputRunOptions = { name: o.name ?? 'main', input, account, sink, checkpoints, log: silentLogger, session, now: o.now };
   return { run, sink, checkpoints, session, dir };
 }
