@@ -1,0 +1,116 @@
+/**
+ * Secure send throughput: messages/s to the send-service simulator over keep-alive mutual TLS
+ * with encryption on, against the baseline the specification's curl example implies (a new TLS
+ * connection, with its full mutual handshake, for every message), measured in the same run;
+ * plus the encryption cost per message. The last line is one JSON object with every figure.
+ *
+ *   npm run bench:send            (env: SEND_BENCH_MESSAGES, SEND_BENCH_BASELINE_MESSAGES, SEND_BENCH_CONCURRENCY)
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { silentLogger } from '../src/core/logger.js';
+import { SendClient } from '../src/send/client.js';
+import { sendServiceSchema } from '../src/send/config.js';
+import { encryptMessage, loadWrapKey } from '../src/send/crypto.js';
+import { buildRequest, messageIdFor, type OutgoingMessage } from '../src/send/message.js';
+import { openSendService, withSecrets, type SendService } from '../src/send/service.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const N = Number(process.env.SEND_BENCH_MESSAGES ?? 2000);
+const N_BASE = Number(process.env.SEND_BENCH_BASELINE_MESSAGES ?? 300);
+const CONC = Number(process.env.SEND_BENCH_CONCURRENCY ?? 8);
+const WRAP = 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' as const;
+
+// The simulator runs in its own process (`ta-ser-mail sim send`), as the real service would:
+// its TLS and RSA decryption must not share the client's event loop.
+const root = fileURLToPath(new URL('../', import.meta.url));
+const simProc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sim', 'send', '-o', 'encrypt=1', '-o', `wrap_mode=${WRAP}`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const info = await new Promise<Record<string, string>>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error('sim send did not start in 60 s')), 60_000);
+  simProc.on('exit', (code) => reject(new Error(`sim send exited with ${code}`)));
+  createInterface({ input: simProc.stdout! }).once('line', (line) => {
+    clearTimeout(timer);
+    resolve(JSON.parse(line) as Record<string, string>);
+  });
+});
+const pki = { caFile: info.ca_file!, clientCertFile: info.client_cert_file!, clientKeyFile: info.client_key_file!, clientKeyPassphrase: info.passphrase!, wrapCertFile: info.public_key_file! };
+const sim = { port: Number(info.port) };
+const cfg = withSecrets(
+  sendServiceSchema.parse({
+    host: '127.0.0.1', port: String(sim.port), client_cert_file: pki.clientCertFile, client_key_file: pki.clientKeyFile, passphrase: pki.clientKeyPassphrase,
+    ca_file: pki.caFile, secret: info.secret, from: info.from, encrypt: '1', public_key_file: pki.wrapCertFile, wrap_mode: WRAP, concurrency: String(CONC), max_attempts: '1',
+  }),
+);
+
+const body = `<p>Host <b>db1</b> disk at 99%.</p>${'<tr><td>row</td><td>value</td></tr>'.repeat(20)}`; // ~1 KB
+function message(run: string, i: number): OutgoingMessage {
+  const to = [`user${i % 50}.name@example.com`];
+  return { messageId: messageIdFor(run, i, to, []), from: 'alerts@example.com', to, cc: [], subject: `Alert ${i}`, body, bodyType: 'text/html', importance: 'normal' };
+}
+
+/** Sends n messages with at most CONC in flight; `clientFor` gives the client per message. */
+async function drive(run: string, n: number, svc: SendService, clientFor: () => { client: SendClient; done: () => Promise<void> }): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONC }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const m = message(run, i);
+        const { client, done } = clientFor();
+        const o = await client.send(m.messageId, buildRequest(m, svc.wire));
+        await done();
+        if (o.status !== 'sent') failed++;
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  if (failed > 0) throw new Error(`${failed} message(s) failed in ${run}`);
+  return n / secs;
+}
+
+// keep-alive pool (the product)
+const svc = openSendService(cfg, silentLogger);
+await drive('warmup', 50, svc, () => ({ client: svc.client, done: async () => {} }));
+const keepAlive = await drive('keepalive', N, svc, () => ({ client: svc.client, done: async () => {} }));
+await svc.close();
+
+// baseline: a new mutual-TLS connection per message, as one curl call per message does
+const pem = { cert: readFileSync(pki.clientCertFile, 'utf8'), key: readFileSync(pki.clientKeyFile, 'utf8'), passphrase: pki.clientKeyPassphrase };
+const baseline = await drive('naive', N_BASE, svc, () => {
+  const client = new SendClient({ host: '127.0.0.1', port: sim.port, clientCert: pem, caFile: pki.caFile, concurrency: 1, timeoutMs: 30_000, maxAttempts: 1, retryDelayMs: 0 });
+  return { client, done: () => client.close() };
+});
+
+// encryption cost per message (fresh key + IV, two GCM fields, RSA wrap) vs plain body build
+const pub = loadWrapKey(readFileSync(pki.wrapCertFile, 'utf8'));
+const E = 2000;
+let t = performance.now();
+for (let i = 0; i < E; i++) encryptMessage(`Alert ${i}`, body, pub, WRAP);
+const encryptUs = ((performance.now() - t) * 1000) / E;
+t = performance.now();
+for (let i = 0; i < E; i++) buildRequest(message('plain', i), { secret: cfg.secret, fromHeaderEncoding: 'utf8' });
+const plainBuildUs = ((performance.now() - t) * 1000) / E;
+
+simProc.kill('SIGTERM');
+
+const ratio = keepAlive / baseline;
+console.log(`keep-alive mTLS + encryption: ${keepAlive.toFixed(0)} messages/s (${N} messages after 50 warm-up, ${CONC} in flight on at most ${CONC} connections)`);
+console.log(`baseline, new TLS connection per message: ${baseline.toFixed(0)} messages/s (${N_BASE} messages, ${N_BASE} mutual-TLS handshakes)`);
+console.log(`ratio keep-alive / baseline: ${ratio.toFixed(1)}x`);
+console.log(`encryption per message (AES-256-GCM subject+body ~1 KB, RSA-OAEP-256 wrap): ${encryptUs.toFixed(0)} µs; plain request build: ${plainBuildUs.toFixed(0)} µs`);
+console.log(
+  JSON.stringify({
+    bench: 'send',
+    messages: N,
+    baseline_messages: N_BASE,
+    concurrency: CONC,
+    keepalive_msgs_per_s: Math.round(keepAlive),
+    baseline_new_connection_msgs_per_s: Math.round(baseline),
+    ratio_vs_baseline: Number(ratio.toFixed(2)),
+    encrypt_us_per_message: Math.round(encryptUs),
+    plain_build_us_per_message: Math.round(plainBuildUs),
+  }),
+);
