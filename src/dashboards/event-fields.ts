@@ -57,11 +57,11 @@ function walk(node: ZodInternal, prefix: string, out: Set<string>, depth: number
   }
 }
 
-/** True when `field` is one of `names`, allowing the `a.*` patterns records produce. */
+/** True when `field` is one of `names`, allowing prefix patterns (`a.*`, `header_*`). */
 export function fieldMatches(field: string, names: Iterable<string>): boolean {
   for (const n of names) {
     if (n === field) return true;
-    if (n.endsWith('.*') && field.startsWith(n.slice(0, -1))) return true;
+    if (n.endsWith('*') && field.startsWith(n.slice(0, -1))) return true;
   }
   return false;
 }

@@ -13,8 +13,8 @@ export interface FieldUse {
   sourcetypes: string[];
   macros: string[];
   unknownCommands: string[];
-  /** Subsearches, read in their own scope. */
-  subsearches: FieldUse[];
+  /** Subsearches, read in their own scope; `stage` is where they sit in this pipeline. */
+  subsearches: Array<FieldUse & { stage: number }>;
 }
 
 /** Search keys that are not event fields (time modifiers, index selectors, data model names). */
@@ -160,7 +160,7 @@ export function readFields(spl: string): FieldUse {
   const stages = splitPipeline(spl);
   stages.forEach((raw, stage) => {
     const { text, subs } = liftSubsearches(raw);
-    for (const sub of subs) use.subsearches.push(readFields(sub));
+    for (const sub of subs) use.subsearches.push({ ...readFields(sub), stage });
     const read = (field: string, command: string) => use.reads.push({ field, stage, command });
     const create = (field: string) => use.creates.push({ field, stage });
     const m = /^\s*([A-Za-z_]\w*)\b([\s\S]*)$/.exec(text);
@@ -252,16 +252,73 @@ export function readFields(spl: string): FieldUse {
       case 'return':
         for (const f of fieldList(args.replace(/\$/g, ''))) read(f, command);
         break;
+      case 'join':
+      case 'append':
+      case 'appendcols':
+        for (const f of fieldList(args.replace(/__subsearch__/g, ' '))) read(f, command);
+        break;
+      case 'spath': {
+        const input = /\binput\s*=\s*([\w.{}]+)/.exec(args)?.[1];
+        const output = /\boutput\s*=\s*([\w.{}]+)/.exec(args)?.[1];
+        const path = /\bpath\s*=\s*("[^"]+"|[\w.{}]+)/.exec(args)?.[1]?.replace(/"/g, '');
+        if (input) read(input, command);
+        else if (path) read(path, command);
+        if (output) create(output);
+        break;
+      }
       case 'head':
       case 'tail':
       case 'reverse':
       case 'format':
+      case 'outputlookup':
         break;
       default:
         use.unknownCommands.push(command);
     }
   });
   return use;
+}
+
+/** `fn(arg) as name`, `count`, … with balanced parentheses, in order. */
+function aggregations(s: string): Array<{ fn: string; arg?: string; as?: string }> {
+  const out: Array<{ fn: string; arg?: string; as?: string }> = [];
+  let i = 0;
+  while (i < s.length) {
+    const m = /[A-Za-z_]\w*/y;
+    m.lastIndex = i;
+    const word = m.exec(s);
+    if (!word) {
+      i++;
+      continue;
+    }
+    i = m.lastIndex;
+    const item: { fn: string; arg?: string; as?: string } = { fn: word[0] };
+    let j = i;
+    while (s[j] === ' ') j++;
+    if (s[j] === '(') {
+      let depth = 0;
+      let k = j;
+      let quote = false;
+      for (; k < s.length; k++) {
+        const c = s[k];
+        if (c === '"') quote = !quote;
+        if (quote) continue;
+        if (c === '(') depth++;
+        else if (c === ')' && --depth === 0) break;
+      }
+      item.arg = s.slice(j + 1, k);
+      i = k + 1;
+    }
+    const as = /\s+as\s+("[^"]+"|[\w.{}]+)/iy;
+    as.lastIndex = i;
+    const asM = as.exec(s);
+    if (asM) {
+      item.as = (asM[1] as string).replace(/"/g, '');
+      i = as.lastIndex;
+    }
+    out.push(item);
+  }
+  return out;
 }
 
 function readSearchTerms(args: string, read: (f: string) => void, sourcetype: (st: string) => void): void {
@@ -293,18 +350,15 @@ function readStats(
   const aggPart = byIdx >= 0 ? body.slice(0, byIdx) : body;
   const groupPart = byIdx >= 0 ? body.slice(byIdx) : '';
   const agg = aggPart.replace(new RegExp(`\\b(${[...OPTION_KEYS].join('|')})\\s*=\\s*("[^"]*"|\\S+)`, 'g'), ' ');
-  // Each aggregation: fn(arg) [as name] | count [as name]
-  const re = /([A-Za-z_]\w*)\s*(\(((?:[^()]|\([^()]*\))*)\))?(?:\s+as\s+("[^"]+"|[\w.{}]+))?/gi;
-  for (const m of agg.matchAll(re)) {
-    const fn = m[1] as string;
-    if (EXPR_WORDS.has(fn)) continue;
-    const inner = m[3];
+  // Each aggregation: fn(arg) [as name] | count [as name]; arguments may nest (sum(eval(if(…)))).
+  for (const a of aggregations(agg)) {
+    if (EXPR_WORDS.has(a.fn)) continue;
+    const inner = a.arg?.trim();
     if (inner !== undefined) {
-      if (/^eval\(/.test(inner)) for (const f of exprFields(inner.slice(5, -1))) read(f);
-      else if (inner.trim() !== '' && IDENT.test(inner.trim())) read(inner.trim());
+      if (/^eval\s*\(/.test(inner)) for (const f of exprFields(inner.replace(/^eval\s*\(/, '').slice(0, -1))) read(f);
+      else if (inner !== '' && IDENT.test(inner)) read(inner);
     }
-    const name = m[4] ? m[4].replace(/"/g, '') : inner !== undefined ? `${fn}(${inner})` : fn;
-    create(name);
+    create(a.as ?? (inner !== undefined ? `${a.fn}(${inner})` : a.fn));
   }
   for (const f of fieldList(groupPart.replace(/\b(by|over)\b/gi, ' '))) read(f);
 }

@@ -112,7 +112,15 @@ function clean(query: string): string {
 export function single(
   title: string,
   ds: string,
-  opts: { unit?: string; underLabel?: string; color?: string; precision?: number; colorRanges?: Array<{ from?: number; to?: number; value: string }> } = {},
+  opts: {
+    /** The column to show (default: the first). */
+    field?: string;
+    unit?: string;
+    underLabel?: string;
+    color?: string;
+    precision?: number;
+    colorRanges?: Array<{ from?: number; to?: number; value: string }>;
+  } = {},
 ): VisualizationDef {
   const options: Record<string, unknown> = {
     majorColor: opts.color ?? COLOR.neutral,
@@ -121,6 +129,7 @@ export function single(
     numberPrecision: opts.precision ?? 0,
     shouldUseThousandSeparators: true,
   };
+  if (opts.field) options.majorValue = `> primary | seriesByName('${opts.field}') | lastPoint()`;
   if (opts.unit) options.unit = opts.unit;
   if (opts.underLabel) options.underLabel = opts.underLabel;
   const viz: VisualizationDef = { type: 'splunk.singlevalue', title, dataSources: { primary: ds }, options };

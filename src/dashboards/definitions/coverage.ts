@@ -1,0 +1,68 @@
+import type { ShippedDashboard } from '../definition.js';
+import { chart, COLOR, DashboardBuilder, ROW, single, table } from '../style.js';
+
+const definition = new DashboardBuilder({
+  title: 'SER coverage',
+  description:
+    'Proof that the SER input read every window: one coverage event per window delivered, even without traffic. A gap between two delivered windows is listed plainly; lag is how far the newest delivered window (the checkpoint) trails now.',
+  defaultEarliest: '-7d@h',
+})
+  .search(
+    'ds_coverage',
+    'Coverage events, one per window and input',
+    `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:coverage"
+     | dedup account, source, window_start
+     | fields _time account source window_end_time window_seconds revision application_users total`,
+  )
+  .chain(
+    'ds_gaps',
+    'ds_coverage',
+    'Gaps between delivered windows',
+    `| sort 0 account source _time
+     | streamstats current=f last(window_end_time) as previous_end by account, source
+     | where isnotnull(previous_end) AND _time > previous_end
+     | eval gap_from=strftime(previous_end, "%Y-%m-%d %H:%M"), gap_to=strftime(_time, "%Y-%m-%d %H:%M"), missing_hours=round((_time - previous_end) / 3600, 1)
+     | table account source gap_from gap_to missing_hours
+     | rename account as Account, source as Input, gap_from as "Gap from", gap_to as "Gap to", missing_hours as "Hours missing"`,
+  )
+  .chain('ds_gap_count', 'ds_gaps', 'Number of gaps', '| stats count as gaps')
+  .chain(
+    'ds_checkpoints',
+    'ds_coverage',
+    'Last checkpoint per input',
+    `| stats max(window_end_time) as checkpoint_time, count as windows, max(revision) as max_revision by account, source
+     | eval lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M")`,
+  )
+  .chain(
+    'ds_checkpoint_table',
+    'ds_checkpoints',
+    'Last checkpoint per input, table',
+    `| table account source checkpoint lag_minutes windows max_revision
+     | rename account as Account, source as Input, checkpoint as "Last checkpoint (window end)", lag_minutes as "Lag (min)", windows as "Windows delivered", max_revision as "Highest revision"`,
+  )
+  .chain('ds_lag', 'ds_checkpoints', 'Worst input lag', '| stats max(lag_minutes) as lag_minutes')
+  .chain('ds_windows', 'ds_coverage', 'Windows delivered', '| stats count as windows, sum(eval(if(revision > 0, 1, 0))) as restated')
+  .chain('ds_windows_time', 'ds_coverage', 'Windows delivered per hour', '| timechart span=1h count as windows by account')
+  .chain('ds_traffic_time', 'ds_coverage', 'Messages per window', '| timechart span=1h sum(total) as messages, max(application_users) as application_users')
+  .row(ROW.kpi, [
+    ['viz_gaps', single('Gaps in coverage', 'ds_gap_count', { field: 'gaps', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
+    ['viz_lag', single('Worst input lag', 'ds_lag', { field: 'lag_minutes', unit: 'min', colorRanges: [{ to: 120, value: COLOR.success }, { from: 120, to: 240, value: COLOR.tempFailure }, { from: 240, value: COLOR.failure }] })],
+    ['viz_windows', single('Windows delivered', 'ds_windows', { field: 'windows' })],
+    ['viz_restated', single('Windows restated (revision > 0)', 'ds_windows', { field: 'restated', color: COLOR.inProgress })],
+  ])
+  .row(ROW.chart, [
+    ['viz_windows_time', chart('column', 'Windows delivered per hour (a missing bar is a gap)', 'ds_windows_time', { yTitle: 'windows' })],
+    ['viz_gap_table', table('Gaps between delivered windows', 'ds_gaps', 'Empty when every window from the first to the last was delivered.')],
+  ])
+  .row(ROW.chart, [
+    ['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table')],
+    ['viz_traffic_time', chart('line', 'Messages and application users per window', 'ds_traffic_time', { colors: { messages: COLOR.neutral, application_users: COLOR.inProgress } })],
+  ])
+  .build();
+
+export const coverageDashboard: ShippedDashboard = {
+  view: 'ta_ser_mail_coverage',
+  label: 'SER coverage',
+  description: definition.description,
+  definition,
+};

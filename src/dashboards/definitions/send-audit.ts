@@ -1,0 +1,65 @@
+import type { ShippedDashboard } from '../definition.js';
+import { chart, COLOR, DashboardBuilder, pie, ROW, single, table } from '../style.js';
+
+const OUTCOME = { success: COLOR.success, failure: COLOR.failure };
+
+const definition = new DashboardBuilder({
+  title: 'Secure send audit',
+  description:
+    'Every message the ser_secure_send alert action tried to send (proofpoint:ser:send:audit): outcome per saved search, the service\'s explanation of each failure, and how much was sent encrypted.',
+  defaultEarliest: '-7d@h',
+})
+  .search(
+    'ds_audit',
+    'Secure send audit events',
+    `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:send:audit"
+     | dedup event_id
+     | fields _time search_name action_status encrypted error_code code message explanation signature recipient_count transaction_id attempt`,
+  )
+  .chain(
+    'ds_kpis',
+    'ds_audit',
+    'Totals',
+    `| stats count as sends, sum(eval(if(action_status="failure", 1, 0))) as failures, sum(eval(if(encrypted="true", 1, 0))) as encrypted_sends, dc(search_name) as searches
+     | eval encrypted_pct=round(100 * encrypted_sends / max(sends, 1), 1)`,
+  )
+  .chain('ds_by_search', 'ds_audit', 'Sends by search and outcome', '| chart count over search_name by action_status')
+  .chain('ds_time', 'ds_audit', 'Sends over time', '| timechart count by action_status')
+  .chain(
+    'ds_encrypted',
+    'ds_audit',
+    'Encrypted share',
+    `| eval mode=if(encrypted="true", "encrypted", "plain")
+     | stats count by mode`,
+  )
+  .chain(
+    'ds_failures',
+    'ds_audit',
+    'Failures with their explanation',
+    `| where action_status="failure"
+     | eval reason=coalesce(explanation, message, signature), time=strftime(_time, "%Y-%m-%d %H:%M:%S")
+     | sort 0 - _time
+     | head 50
+     | table time search_name error_code code reason recipient_count attempt transaction_id
+     | rename time as Time, search_name as "Saved search", error_code as Error, code as "Service code", reason as Explanation, recipient_count as Recipients, attempt as Attempts, transaction_id as "Transaction id"`,
+  )
+  .row(ROW.kpi, [
+    ['viz_sends', single('Sends', 'ds_kpis', { field: 'sends' })],
+    ['viz_failures', single('Failed sends', 'ds_kpis', { field: 'failures', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
+    ['viz_encrypted_pct', single('Sent encrypted', 'ds_kpis', { field: 'encrypted_pct', unit: '%', precision: 1, color: COLOR.inProgress })],
+    ['viz_searches', single('Alerting searches', 'ds_kpis', { field: 'searches' })],
+  ])
+  .row(ROW.chart, [
+    ['viz_by_search', chart('bar', 'Sends by saved search and outcome', 'ds_by_search', { stacked: true, colors: OUTCOME })],
+    ['viz_time', chart('column', 'Sends over time', 'ds_time', { stacked: true, colors: OUTCOME, yTitle: 'messages' })],
+    ['viz_encrypted', pie('Encrypted share', 'ds_encrypted', { encrypted: COLOR.inProgress, plain: COLOR.muted })],
+  ], [2, 2, 1])
+  .row(ROW.table, [['viz_failures_table', table('Failures with their explanation', 'ds_failures')]])
+  .build();
+
+export const sendAuditDashboard: ShippedDashboard = {
+  view: 'ta_ser_mail_send_audit',
+  label: 'Secure send audit',
+  description: definition.description,
+  definition,
+};
