@@ -2,7 +2,7 @@
 // and the scheme XML of each input (golden copies). Run after changing a schema:
 //   npx tsx scripts/generate-splunk-files.ts          (write)
 //   npx tsx scripts/generate-splunk-files.ts --check  (exit 1 when a committed file differs)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INPUT_KINDS } from '../src/splunk/inputs/index.js';
@@ -20,13 +20,16 @@ for (const [rel, content] of generatedFiles(inputs)) {
   } catch {
     old = undefined;
   }
-  if (old === content) continue;
+  const wantExec = rel.endsWith('.sh');
+  const modeOk = old === undefined || !wantExec || (statSync(file).mode & 0o111) !== 0;
+  if (old === content && modeOk) continue;
   if (check) {
     drift++;
     process.stderr.write(`out of date: ${rel}\n`);
   } else {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
+    chmodSync(file, wantExec ? 0o755 : 0o644);
     process.stdout.write(`wrote ${rel}\n`);
   }
 }

@@ -5,11 +5,13 @@ import type { ModularInput } from './define-input.js';
 import { ACCOUNT_KIND, HEC_KIND, nodeSettingsSchema, PROXY_REALM, SEND_KIND, splunkdSettingsSchema } from './named-settings.js';
 import { schemeXml, declaredSettings, secretParams } from './scheme.js';
 import { confValue, settingsOf, type SettingInfo } from './schema-args.js';
+import { WRAPPER_ENTRIES, wrapperCmd, wrapperSh } from './wrappers.js';
 
 /**
  * The files generated from the zod schemas (scripts/generate-splunk-files.ts writes them; a
  * test fails when the committed copies drift): README/inputs.conf.spec, the spec of each
- * ta_ser_mail_*.conf, and each input's scheme XML (a golden copy under test/splunk/fixtures).
+ * ta_ser_mail_*.conf, each input's scheme XML (a golden copy under test/splunk/fixtures) and
+ * the bin/ wrappers (`.sh` files are written executable).
  */
 const HEADER = '# Generated from the zod schemas by scripts/generate-splunk-files.ts (npx tsx scripts/generate-splunk-files.ts). Do not edit.\n';
 
@@ -67,5 +69,9 @@ export function generatedFiles(inputs: ModularInput[]): Map<string, string> {
   out.set(`${app}/README/ta_ser_mail_send.conf.spec`, namedSpec(SEND_KIND, 'A secure send service. The alert action names it with service = <name>.'));
   out.set(`${app}/README/ta_ser_mail_settings.conf.spec`, settingsSpec());
   for (const i of inputs) out.set(`test/splunk/fixtures/${i.kind}.scheme.xml`, schemeXml(i));
+  for (const e of WRAPPER_ENTRIES) {
+    out.set(`${app}/bin/${e.name}.sh`, wrapperSh(e));
+    out.set(`${app}/bin/${e.name}.cmd`, wrapperCmd(e));
+  }
   return out;
 }
