@@ -135,6 +135,7 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
     }
   }
   o.state.recent = snapshot().recent;
-  if (failure !== undefined) throw failure;
+  // An abort is a stop, not a failure: report what was delivered; the checkpoint says where to resume.
+  if (failure !== undefined && !(o.signal?.aborted && (failure as Error)?.name === 'AbortError')) throw failure;
   return counts;
 }

@@ -29,7 +29,9 @@ function envelope(ctx: EventContext, sourcetype: string, timeMs: number, id: str
 
 /** Application users in a stable order, so hashes and event order do not depend on SER's order. */
 function sorted(users: readonly AppUserCounts[]): AppUserCounts[] {
-  return [...users].sort((a, b) => (a.application_name + '\u001f' + a.application_user).localeCompare(b.application_name + '\u001f' + b.application_user));
+  const key = (u: AppUserCounts) => `${u.application_name}\u001f${u.application_user}`;
+  // Code-unit order, not localeCompare: the same on every host, whatever its locale.
+  return [...users].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** A short digest of a window's numbers: a re-read that yields the same digest is not re-emitted. */

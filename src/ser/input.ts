@@ -124,11 +124,8 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
       log: o.log,
       signal: o.signal,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
-    }).catch((err: unknown) => {
-      if (aborted(err, o.signal)) return undefined;
-      throw err;
     });
-    return summary(counts ?? { windows: 0, restated: 0, reread: 0, events: 0 }, tasks.length, state, counts === undefined);
+    return summary(counts, tasks.length, state, o.signal?.aborted === true);
   } catch (err) {
     if (aborted(err, o.signal)) return summary({ windows: 0, restated: 0, reread: 0, events: 0 }, 0, stored, true);
     throw err;
@@ -201,6 +198,6 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
     planned: tasks.length,
     checkpoint: new Date(state.next).toISOString(),
     requests: session.client.requests - requestsBefore,
-    aborted: counts === undefined,
+    aborted: o.signal?.aborted === true,
   };
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
 import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
-import { DAY, HOUR, tempDir, writeFile } from './helpers.js';
+import { DAY, HOUR, tempDir, writeServiceConfig } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FROM = Date.parse('2026-10-01T00:00:00Z');
@@ -65,35 +65,7 @@ describe('backfill survives SIGKILL at random moments', () => {
 
   it(`covers every hour of 30 days exactly once after de-dup, with ${KILLS} kills and no 429`, { timeout: 240_000 }, async () => {
     const dir = tempDir('ser-crash-');
-    const config = writeFile(
-      dir,
-      'config.yaml',
-      [
-        'service:',
-        `  checkpoint_dir: ${dir}/checkpoints`,
-        '  shutdown_timeout: 10',
-        'accounts:',
-        '  acme:',
-        `    client_id: ${ser.clientId}`,
-        '    client_secret: { env: SER_SECRET }',
-        `    auth_url: ${ser.url}`,
-        `    api_url: ${ser.url}`,
-        `    rate_limit_per_minute: ${LIMIT}`,
-        'hec:',
-        '  main:',
-        `    urls: ${hec.url}`,
-        '    token: { env: HEC_TOKEN }',
-        '    batch_interval: 50ms',
-        'inputs:',
-        '  ser_report:',
-        '    main:',
-        '      account: acme',
-        '      hec: main',
-        '      window: 1h',
-        '      concurrency: 8',
-        '',
-      ].join('\n'),
-    );
+    const config = writeServiceConfig(dir, ser, hec.url, { rate: LIMIT, concurrency: 8 });
     const seed = Number(process.env.SER_CRASH_SEED ?? Date.now() % 1_000_000);
     const random = prng(seed);
     let kills = 0;

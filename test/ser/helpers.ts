@@ -39,3 +39,36 @@ export function writeFile(dir: string, name: string, text: string): string {
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+
+/** A standalone YAML configuration with one account, one HEC destination and one SER input. */
+export function writeServiceConfig(dir: string, ser: { url: string; clientId: string }, hecUrl: string, o: { rate?: number; concurrency?: number; window?: string } = {}): string {
+  return writeFile(
+    dir,
+    'config.yaml',
+    [
+      'service:',
+      `  checkpoint_dir: ${dir}/checkpoints`,
+      '  shutdown_timeout: 10',
+      'accounts:',
+      '  acme:',
+      `    client_id: ${ser.clientId}`,
+      '    client_secret: { env: SER_SECRET }',
+      `    auth_url: ${ser.url}`,
+      `    api_url: ${ser.url}`,
+      `    rate_limit_per_minute: ${o.rate ?? 1000}`,
+      'hec:',
+      '  main:',
+      `    urls: ${hecUrl}`,
+      '    token: { env: HEC_TOKEN }',
+      '    batch_interval: 50ms',
+      'inputs:',
+      '  ser_report:',
+      '    main:',
+      '      account: acme',
+      '      hec: main',
+      `      window: ${o.window ?? '1h'}`,
+      `      concurrency: ${o.concurrency ?? 8}`,
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,44 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { eventSchemas } from '../../src/ser/event-schema.js';
+import { entitlementEvent, windowDigest, windowEvents } from '../../src/ser/events.js';
+import { parseSummaryReply } from '../../src/ser/reply.js';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const reply = parseSummaryReply(readFileSync(here('golden/summary-reply.json'), 'utf8'));
+const W = { start: Date.parse('2026-11-01T05:00:00Z'), end: Date.parse('2026-11-01T06:00:00Z') };
+const COLLECTED = Date.parse('2026-11-01T06:20:00Z');
+
+function golden(name: string, value: unknown): void {
+  const file = here(`golden/${name}`);
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('SER reply → events', () => {
+  it('maps a reply to one summary event per application user plus a coverage event (golden)', () => {
+    const events = windowEvents({ account: 'acme', source: 'ser_report://main' }, W, 0, COLLECTED, reply.users);
+    golden('window-events.json', events);
+    for (const e of events) expect(eventSchemas[e.sourcetype as keyof typeof eventSchemas].safeParse(e.event).success).toBe(true);
+  });
+
+  it('maps the entitlement block and licence usage (golden)', () => {
+    golden('entitlement-event.json', entitlementEvent({ account: 'acme' }, COLLECTED, { entitlement: reply.entitlement, usedBytes: 123_456_789, keyExpiresMs: Date.parse('2027-03-01T00:00:00Z') }));
+  });
+
+  it('ids are deterministic per account, window, application user and revision', () => {
+    const ids = (account: string, rev: number, w = W) => windowEvents({ account }, w, rev, COLLECTED, reply.users).map((e) => e.id);
+    expect(ids('acme', 0)).toEqual(windowEvents({ account: 'acme' }, W, 0, COLLECTED + 999, [...reply.users].reverse()).map((e) => e.id));
+    const all = [...ids('acme', 0), ...ids('acme', 1), ...ids('globex', 0), ...ids('acme', 0, { start: W.end, end: W.end + 3_600_000 })];
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('the digest changes with any number and ignores the order of users', () => {
+    const d = windowDigest(reply.users);
+    expect(windowDigest([...reply.users].reverse())).toBe(d);
+    const changed = reply.users.map((u, i) => (i === 0 ? { ...u, temp_failure: u.temp_failure - 1, failure: u.failure + 1 } : u));
+    expect(windowDigest(changed)).not.toBe(d);
+  });
+});
