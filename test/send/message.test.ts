@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Secret } from '../../src/core/secret.js';
+import { buildRequest, encodeFromHeader, messageIdFor, type OutgoingMessage } from '../../src/send/message.js';
+import { decodeFromHeader } from '../../src/sim/send.js';
+import { fillRowTokens, escapeHtml, renderTable } from '../../src/send/render.js';
+import { parseMultivalue } from '../../src/send/results.js';
+import { parseReply } from '../../src/send/reply.js';
+
+const m: OutgoingMessage = { messageId: 'id-1', from: 'alerts@example.com', to: ['soc.team@example.com'], cc: [], subject: 'S', body: 'B', bodyType: 'text/plain', importance: 'normal' };
+
+describe('wire request', () => {
+  it('has exactly the specified headers and body fields', () => {
+    const r = buildRequest(m, { secret: new Secret('tok'), fromHeaderEncoding: 'utf8' });
+    expect(r.headers).toEqual({ 'content-type': 'application/json;charset=UTF-8', 'email-from': 'alerts@example.com' });
+    const body = JSON.parse(r.body) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['body', 'bodyType', 'cc', 'importance', 'messageId', 'secret', 'subject', 'to']);
+    expect(body).toMatchObject({ messageId: 'id-1', bodyType: 'text/plain', importance: 'normal', to: ['soc.team@example.com'], cc: [], subject: 'S', secret: 'tok', body: 'B' });
+    expect(r.encrypted).toBe(false);
+  });
+
+  it('messageId: same run, row and recipient set → same id; anything else → another', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.nat(), fc.uniqueArray(fc.emailAddress(), { minLength: 1, maxLength: 5 }), (sid, row, to) => {
+        const id = messageIdFor(sid, row, to, []);
+        expect(messageIdFor(sid, row, [...to].reverse(), [])).toBe(id);
+        expect(messageIdFor(sid, row + 1, to, [])).not.toBe(id);
+        expect(messageIdFor(`${sid}x`, row, to, [])).not.toBe(id);
+        expect(messageIdFor(sid, row, to, ['x.y@example.com'])).not.toBe(id);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('Email-From encodings decode back to the address for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (s) => {
+        expect(decodeFromHeader(encodeFromHeader(s, 'utf8'))).toBe(s);
+        expect(decodeFromHeader(encodeFromHeader(s, 'rfc2047'))).toBe(s);
+        expect(encodeFromHeader(s, 'rfc2047')).toMatch(/^[\x20-\x7e]*$/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('rendering and results', () => {
+  it('fills $result.<field>$ tokens, escaping for HTML, empty for missing fields', () => {
+    expect(fillRowTokens('to $result.user$ on $result.host$ $result.nope$.', { user: 'a<b', host: ['h1', 'h2'] })).toBe('to a<b on h1, h2 .');
+    expect(fillRowTokens('$result.user$', { user: '<b>"x"&' }, escapeHtml)).toBe('&lt;b&gt;&quot;x&quot;&amp;');
+  });
+
+  it('plain-text table keeps one line per row even with line breaks in values', () => {
+    const t = renderTable([{ a: 'x\ny', b: '1' }], 1, 'text/plain');
+    expect(t.split('\n')).toHaveLength(5);
+    expect(t).toContain('x y');
+  });
+
+  it('multivalue encoding parses back for any values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 5 }), (vals) => {
+        const enc = vals.map((v) => `$${v.replace(/\$/g, '$$$$')}$`).join(';');
+        expect(parseMultivalue(enc)).toEqual(vals);
+      }),
+    );
+  });
+
+  it('replies: the documented shapes parse; anything else is not a reply', () => {
+    expect(parseReply('{"code":-1,"message":"m","timestamp":"2022-09-29T14:14:20.435","data":{"description":"d","explanation":"e","transactionId":"T","messageId":"M"}}')).toMatchObject({ code: -1, data: { transactionId: 'T' } });
+    expect(parseReply('{"code":"0","data":null}')).toMatchObject({ code: 0 });
+    expect(parseReply('<html>502</html>')).toBeUndefined();
+    expect(parseReply('{"status":"ok"}')).toBeUndefined();
+  });
+});
