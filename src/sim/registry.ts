@@ -1,4 +1,5 @@
 import { hecSimulatorKind } from './hec-kind.js';
+import { serSimulatorKind } from './ser-kind.js';
 import { sendSimulatorKind } from './send-kind.js';
 
 /**
@@ -22,4 +23,5 @@ export interface SimulatorKind {
 export const simulators: Record<string, SimulatorKind> = {
   hec: hecSimulatorKind,
   send: sendSimulatorKind,
+  ser: serSimulatorKind,
 };

@@ -8,6 +8,7 @@ import { DEFAULT_SIM_USERS, windowCounts, type SimAppUser, type SimCounts } from
  * The Proofpoint SER reporting API on 127.0.0.1: the token endpoint (TTL, 401 after expiry),
  * the summary report with deterministic data, the entitlement block, a sliding-minute rate
  * limit answered with 429, scripted faults, and a record of every request (never the token).
+ * GET /_sim/stats answers the counters (for a simulator run in its own process by `sim ser`).
  */
 export type SerFault =
   /** Answer with this status (default 503). */
@@ -154,6 +155,11 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
       rec.status = status;
       if (options.record !== false) records.push(rec);
     };
+    if (url.pathname === '/_sim/stats' && req.method === 'GET') {
+      // Control endpoint for a simulator in its own process (benchmarks): counts only, never tokens.
+      json(res, 200, stats);
+      return;
+    }
     if (url.pathname === '/v1/token' && req.method === 'POST') {
       stats.tokens += 1;
       const form = new URLSearchParams(await readBody(req));
