@@ -26,7 +26,7 @@ const SCENARIOS = [
   { perRequest: 10, requests: 1500 },
   { perRequest: 500, requests: 60 },
 ];
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 // ---------------------------------------------------------------- child: one server
 async function serve(mode: Mode, hecUrl: string, hecToken: string): Promise<void> {

@@ -33,6 +33,13 @@ function headerValue(m: MailMessage, lowerName: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** The object without its undefined values (cheaper than deleting keys, which slows the object down). */
+function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** `X-Mailer` → `header_x_mailer`. */
 export function headerFieldName(name: string): string {
   return HEADER_FIELD_PREFIX + name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
@@ -79,7 +86,7 @@ export function mapMessage(owner: Owner, m: MailMessage, o: MessageMapOptions): 
   if (m.isAutomatic) flags.push('automatic');
   const returnPath = headerValue(m, 'return-path')?.replace(/^<|>$/g, '');
 
-  const body: Record<string, unknown> = {
+  const body = definedOnly({
     action: 'delivered',
     protocol: o.protocol,
     vendor_product: o.vendorProduct,
@@ -108,14 +115,12 @@ export function mapMessage(owner: Owner, m: MailMessage, o: MessageMapOptions): 
     is_automatic: m.isAutomatic,
     sent_time: new Date(m.sentAt).toISOString(),
     received_time: m.receivedAt === undefined ? undefined : new Date(m.receivedAt).toISOString(),
-    ...applyBodyPolicy(m.body, o.bodyPolicy, o.bodyTruncateChars),
-  };
+  });
+  if (m.body !== undefined && o.bodyPolicy !== 'drop') Object.assign(body, applyBodyPolicy(m.body, o.bodyPolicy, o.bodyTruncateChars));
   for (const name of o.headerAllowList) {
     const values = m.headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
     if (values.length > 0) body[headerFieldName(name)] = values.length === 1 ? values[0]! : values;
   }
-  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-
   const event: SplunkEvent = {
     time: toEpochSeconds(messageTime(m)),
     sourcetype: SOURCETYPES.mailMessage,

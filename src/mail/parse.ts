@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { PayloadError, type PayloadIssue } from './errors.js';
-import { mailsPayloadSchema, usersPayloadSchema, type MailsPayload, type PayloadKind, type UsersPayload } from './payload.js';
+import { mailsPayloadSchema, normalizeMails, normalizeUsers, usersPayloadSchema, valueIssues, type MailsPayload, type PayloadKind, type UsersPayload } from './payload.js';
 
 /** At most this many issues are listed; a 500-message batch with one bad field each stays readable. */
 export const MAX_LISTED_ISSUES = 1000;
@@ -17,7 +17,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export function issuesOf(error: z.ZodError): PayloadIssue[] {
-  return error.issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: formatPath(i.path), message: i.message }));
+  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }
 
 /** JSON text (a BOM from a Windows connector is dropped) → value, or a PayloadError saying where it broke. */
@@ -29,24 +29,33 @@ export function parseJson(text: string): unknown {
   }
 }
 
-function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = issuesOf(r.error);
-  const more = r.error.issues.length > issues.length ? ` (first ${issues.length} of ${r.error.issues.length} listed)` : '';
+function fail(what: string, all: PayloadIssue[]): never {
+  const issues = all.slice(0, MAX_LISTED_ISSUES);
+  const more = all.length > issues.length ? ` (first ${issues.length} of ${all.length} listed)` : '';
   const head = issues
     .slice(0, 3)
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ');
-  throw new PayloadError(`the ${what} payload has ${r.error.issues.length} invalid field(s)${more}: ${head}${issues.length > 3 ? '; …' : ''}`, issues);
+  throw new PayloadError(`the ${what} payload has ${all.length} invalid field(s)${more}: ${head}${issues.length > 3 ? '; …' : ''}`, issues);
 }
 
 export type ParsedPayload = { kind: 'mails'; payload: MailsPayload } | { kind: 'users'; payload: UsersPayload };
 
-/** Validates a parsed body as the given API's payload; all-or-nothing. */
+/** Validates a parsed body as the given API's payload; all-or-nothing, every bad field named. */
 export function validatePayload(kind: PayloadKind, value: unknown): ParsedPayload {
-  if (kind === 'mails') return { kind, payload: validate(mailsPayloadSchema, value, 'Mails') };
-  return { kind, payload: validate(usersPayloadSchema, value, 'Users') };
+  if (kind === 'users') {
+    const r = usersPayloadSchema.safeParse(value);
+    if (!r.success) fail('Users', issuesOf(r.error));
+    return { kind, payload: normalizeUsers(r.data) };
+  }
+  const r = mailsPayloadSchema.safeParse(value);
+  const extra = valueIssues(value).map((i) => ({ path: formatPath(i.path), message: i.message }));
+  if (!r.success || extra.length > 0) {
+    const typeIssues = r.success ? [] : issuesOf(r.error);
+    const seen = new Set(typeIssues.map((i) => i.path));
+    fail('Mails', [...typeIssues, ...extra.filter((i) => !seen.has(i.path))]);
+  }
+  return { kind, payload: normalizeMails(r.data) };
 }
 
 /** A DataPath file says what it is by its top-level key. */

@@ -41,126 +41,201 @@ export function parseDateTime(text: string): number | undefined {
   return out >= 0 ? out : undefined;
 }
 
-const dateTime = z.string().transform((v, ctx): number => {
-  const ms = parseDateTime(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected an ISO 8601 date-time such as 2018-12-08T05:50:49.360Z, got "${v.slice(0, 60)}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-/** null, undefined and "" all mean "absent". */
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : v));
+/**
+ * The wire schemas check types only: zod compiles plain object schemas into fast code, and
+ * transforms would cost 8x on a 500-message request. Values that need more than a type
+ * check (dates, importance, body type) are checked by `valueIssues`, and `normalize*` turns
+ * the wire shape into the typed messages the mappers take.
+ */
+const text = z.string().nullish();
 
 export const mailAddressSchema = z.object({
-  displayName: optionalString.describe('display name, e.g. Иван Петров'),
-  address: optionalString.describe('SMTP (or Exchange X.500) address'),
+  displayName: text.describe('display name, e.g. Иван Петров'),
+  address: text.describe('SMTP (or Exchange X.500) address'),
 });
-
-const addressList = z
-  .array(mailAddressSchema)
-  .nullish()
-  .transform((v) => v ?? []);
-
-const IMPORTANCE = ['low', 'normal', 'high'] as const;
-export type Importance = (typeof IMPORTANCE)[number];
-
-/** "low" | "Low" | 0 (the .NET enum's order: Low, Normal, High) → "low". */
-const importance = z
-  .union([z.string(), z.number().int()])
-  .nullish()
-  .transform((v, ctx): Importance | undefined => {
-    if (v === null || v === undefined || v === '') return undefined;
-    const word = typeof v === 'number' ? IMPORTANCE[v] : (v.toLowerCase() as Importance);
-    if (word !== undefined && IMPORTANCE.includes(word)) return word;
-    ctx.addIssue({ code: 'custom', message: `expected low, normal or high, got ${JSON.stringify(v)}` });
-    return z.NEVER;
-  });
-
-const bodySchema = z
-  .object({
-    contentType: z
-      .string()
-      .nullish()
-      .transform((v) => (v ? v.toLowerCase() : 'text'))
-      .pipe(z.enum(['text', 'html'], { message: 'expected text or html' })),
-    content: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? ''),
-  })
-  .nullish()
-  .transform((v) => v ?? undefined);
-
-const headerSchema = z.object({
-  name: z.string().min(1, 'a header needs a name'),
-  value: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
-});
+const addressList = z.array(mailAddressSchema).nullish();
 
 export const mailMessageSchema = z.object({
-  id: optionalString.describe('the source system\'s message id (EWS ItemId); may be null'),
-  sentAt: dateTime.describe('when the message was sent'),
-  receivedAt: dateTime.nullish().transform((v) => v ?? undefined).describe('when the message was received; may be null'),
-  from: mailAddressSchema.nullish().transform((v) => v ?? undefined),
-  to: addressList,
-  cc: addressList,
-  bcc: addressList,
-  importance,
-  threadId: optionalString,
-  subject: optionalString,
-  body: bodySchema,
-  headers: z
-    .array(headerSchema)
-    .nullish()
-    .transform((v) => v ?? []),
-  isFlagged: z.boolean().nullish().transform((v) => v ?? undefined),
-  isSent: z.boolean({ message: 'expected true (sent by the owner) or false (received)' }),
-  isAutomatic: z.boolean().nullish().transform((v) => v ?? undefined),
+  id: text.describe('the source system\'s message id (EWS ItemId); may be null'),
+  sentAt: z.string().describe('when the message was sent: ISO 8601, e.g. 2018-12-08T05:50:49.360Z (no offset = UTC)'),
+  receivedAt: text.describe('when the message was received; may be null'),
+  from: mailAddressSchema.nullish().describe('the sender'),
+  to: addressList.describe('To recipients; null or empty allowed'),
+  cc: addressList.describe('Cc recipients; null or empty allowed'),
+  bcc: addressList.describe('Bcc recipients; null or empty allowed'),
+  importance: z.union([z.string(), z.number()]).nullish().describe('low | normal | high (any case, or the .NET enum number 0/1/2); may be null'),
+  threadId: text.describe('conversation id; null or empty allowed'),
+  subject: text.describe('subject; null or empty allowed'),
+  body: z.object({ contentType: text.describe('text or html'), content: text.describe('the body') }).nullish().describe('the body (dropped by default)'),
+  headers: z.array(z.object({ name: z.string().min(1, 'a header needs a name'), value: text })).nullish().describe('message headers; null or empty allowed'),
+  isFlagged: z.boolean().nullish().describe('flagged, when the source knows'),
+  isSent: z.boolean({ message: 'expected true (sent by the owner) or false (received)' }).describe('sent by the mailbox owner (true) or received (false)'),
+  isAutomatic: z.boolean().nullish().describe('automatic mail, when the source knows'),
 });
 
 export const mailsPayloadSchema = z.object({
   ownerIdentity: z.object({
-    type: optionalString.describe('kind of identity, e.g. email'),
-    value: z.string().trim().min(1, 'the owner mailbox is required'),
+    type: text.describe('kind of identity, e.g. email'),
+    value: z.string().regex(/\S/, 'the owner mailbox is required').describe('the mailbox the messages were read from'),
   }),
-  mailMessages: z.array(mailMessageSchema),
+  mailMessages: z.array(mailMessageSchema).describe('the messages (the EWS connector sends 10 per call)'),
 });
 
-export const identitySchema = z.object({
-  type: optionalString,
-  value: optionalString,
-});
+export const identitySchema = z.object({ type: text, value: text });
 
 export const directoryUserSchema = z.object({
-  id: optionalString.describe('directory id (objectGUID)'),
-  loginEmail: z.string().trim().min(1, 'a user needs a loginEmail'),
-  identities: z
-    .array(identitySchema)
-    .nullish()
-    .transform((v) => v ?? []),
-  firstName: optionalString,
-  lastName: optionalString,
-  displayName: optionalString,
-  jobTitle: optionalString,
-  department: optionalString,
-  timeZoneOffset: optionalString,
+  id: text.describe('directory id (objectGUID)'),
+  loginEmail: z.string().regex(/\S/, 'a user needs a loginEmail').describe('login e-mail'),
+  identities: z.array(identitySchema).nullish().describe('other identities (type, value)'),
+  firstName: text,
+  lastName: text,
+  displayName: text,
+  jobTitle: text,
+  department: text,
+  timeZoneOffset: text,
 });
 
 export const usersPayloadSchema = z.object({
   users: z.array(directoryUserSchema),
 });
 
-export type MailAddress = z.infer<typeof mailAddressSchema>;
-export type MailMessage = z.infer<typeof mailMessageSchema>;
-export type MailsPayload = z.infer<typeof mailsPayloadSchema>;
-export type DirectoryUser = z.infer<typeof directoryUserSchema>;
-export type UsersPayload = z.infer<typeof usersPayloadSchema>;
+type WireMails = z.infer<typeof mailsPayloadSchema>;
+type WireMessage = z.infer<typeof mailMessageSchema>;
+type WireUsers = z.infer<typeof usersPayloadSchema>;
+
+const IMPORTANCE = ['low', 'normal', 'high'] as const;
+export type Importance = (typeof IMPORTANCE)[number];
+
+/** "low" | "Low" | 0 (the .NET enum's order: Low, Normal, High) → "low"; null when not one of them. */
+function importanceOf(v: string | number): Importance | null {
+  const word = typeof v === 'number' ? IMPORTANCE[v] : (v.toLowerCase() as Importance);
+  return word !== undefined && IMPORTANCE.includes(word) ? word : null;
+}
+
+const BODY_TYPES = new Set(['text', 'html']);
+
+export interface ValueIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
+const dateMessage = (v: string) => `expected an ISO 8601 date-time such as 2018-12-08T05:50:49.360Z, got "${v.slice(0, 60)}"`;
+
+/** Checks beyond types, on the raw value (so they run even where zod found other problems). */
+export function valueIssues(raw: unknown): ValueIssue[] {
+  const out: ValueIssue[] = [];
+  const list = (raw as { mailMessages?: unknown } | null)?.mailMessages;
+  if (!Array.isArray(list)) return out;
+  list.forEach((m: unknown, i) => {
+    if (typeof m !== 'object' || m === null) return;
+    const r = m as Record<string, unknown>;
+    if (typeof r.sentAt === 'string' && parseDateTime(r.sentAt) === undefined) out.push({ path: ['mailMessages', i, 'sentAt'], message: dateMessage(r.sentAt) });
+    if (typeof r.receivedAt === 'string' && r.receivedAt !== '' && parseDateTime(r.receivedAt) === undefined) {
+      out.push({ path: ['mailMessages', i, 'receivedAt'], message: dateMessage(r.receivedAt) });
+    }
+    if ((typeof r.importance === 'string' && r.importance !== '') || typeof r.importance === 'number') {
+      if (importanceOf(r.importance) === null) out.push({ path: ['mailMessages', i, 'importance'], message: `expected low, normal or high, got ${JSON.stringify(r.importance)}` });
+    }
+    const ct = (r.body as Record<string, unknown> | null | undefined)?.contentType;
+    if (typeof ct === 'string' && ct !== '' && !BODY_TYPES.has(ct.toLowerCase())) {
+      out.push({ path: ['mailMessages', i, 'body', 'contentType'], message: `expected text or html, got ${JSON.stringify(ct.slice(0, 40))}` });
+    }
+  });
+  return out;
+}
+
+/** null, undefined and "" all mean "absent". */
+const opt = (v: string | null | undefined): string | undefined => (v === null || v === undefined || v === '' ? undefined : v);
+
+export interface MailAddress {
+  displayName?: string;
+  address?: string;
+}
+
+export interface MailMessage {
+  id?: string;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  receivedAt?: number;
+  from?: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  importance?: Importance;
+  threadId?: string;
+  subject?: string;
+  body?: { contentType: 'text' | 'html'; content: string };
+  headers: Array<{ name: string; value: string }>;
+  isFlagged?: boolean;
+  isSent: boolean;
+  isAutomatic?: boolean;
+}
+
+export interface MailsPayload {
+  ownerIdentity: { type?: string; value: string };
+  mailMessages: MailMessage[];
+}
+
+export interface DirectoryUser {
+  id?: string;
+  loginEmail: string;
+  identities: Array<{ type?: string; value?: string }>;
+  firstName?: string;
+  lastName?: string;
+  displayName?: string;
+  jobTitle?: string;
+  department?: string;
+  timeZoneOffset?: string;
+}
+
+export interface UsersPayload {
+  users: DirectoryUser[];
+}
+
+const address = (a: { displayName?: string | null; address?: string | null }): MailAddress => ({ displayName: opt(a.displayName), address: opt(a.address) });
+const addresses = (l: Array<{ displayName?: string | null; address?: string | null }> | null | undefined): MailAddress[] => (l ? l.map(address) : []);
+
+/** Wire message (already checked by the schema and valueIssues) → typed message. */
+export function normalizeMessage(m: WireMessage): MailMessage {
+  const receivedAt = opt(m.receivedAt);
+  const ct = m.body?.contentType?.toLowerCase();
+  return {
+    id: opt(m.id),
+    sentAt: parseDateTime(m.sentAt)!,
+    receivedAt: receivedAt === undefined ? undefined : parseDateTime(receivedAt)!,
+    from: m.from ? address(m.from) : undefined,
+    to: addresses(m.to),
+    cc: addresses(m.cc),
+    bcc: addresses(m.bcc),
+    importance: m.importance === null || m.importance === undefined || m.importance === '' ? undefined : (importanceOf(m.importance) ?? undefined),
+    threadId: opt(m.threadId),
+    subject: opt(m.subject),
+    body: m.body ? { contentType: ct === 'html' ? 'html' : 'text', content: m.body.content ?? '' } : undefined,
+    headers: m.headers ? m.headers.map((h) => ({ name: h.name, value: h.value ?? '' })) : [],
+    isFlagged: m.isFlagged ?? undefined,
+    isSent: m.isSent,
+    isAutomatic: m.isAutomatic ?? undefined,
+  };
+}
+
+export function normalizeMails(p: WireMails): MailsPayload {
+  return { ownerIdentity: { type: opt(p.ownerIdentity.type), value: p.ownerIdentity.value.trim() }, mailMessages: p.mailMessages.map(normalizeMessage) };
+}
+
+export function normalizeUsers(p: WireUsers): UsersPayload {
+  return {
+    users: p.users.map((u) => ({
+      id: opt(u.id),
+      loginEmail: u.loginEmail.trim(),
+      identities: (u.identities ?? []).map((i) => ({ type: opt(i.type), value: opt(i.value) })),
+      firstName: opt(u.firstName),
+      lastName: opt(u.lastName),
+      displayName: opt(u.displayName),
+      jobTitle: opt(u.jobTitle),
+      department: opt(u.department),
+      timeZoneOffset: opt(u.timeZoneOffset),
+    })),
+  };
+}
 
 export type PayloadKind = 'mails' | 'users';
