@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +15,9 @@ import { writeResultsFile } from './results-file.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-alert-proc-'));
 
-function runAction(payload: unknown, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function runAction(payload: unknown, env: Record<string, string>, command: string[] = [process.execPath, '--import', 'tsx', 'src/main.ts', 'alert', 'ser_secure_send', '--execute']): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'alert', 'ser_secure_send', '--execute'], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command[0]!, command.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -122,4 +123,27 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     expect(r2.stderr).toMatch(/^ERROR .*mode/m);
     expect(r2.stderr).not.toContain(splunkd.sessionKey);
   }, 90_000);
+
+  it('through the app wrapper bin/ser_secure_send.sh and the bundled program, as splunkd runs it', async () => {
+    // a throw-away app folder: the wrapper from the app, the CLI bundled as `npm run build` does
+    const appDir = join(dir, 'TA-ser-mail');
+    mkdirSync(join(appDir, 'bin'), { recursive: true });
+    copyFileSync(join(root, 'splunk_app/TA-ser-mail/bin/ser_secure_send.sh'), join(appDir, 'bin/ser_secure_send.sh'));
+    await build({ entryPoints: [join(root, 'src/main.ts')], outfile: join(appDir, 'bin/ta-ser-mail.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', define: { __VERSION__: '"0.0.0-test"' } });
+    const file = join(dir, 'wrapper.csv.gz');
+    writeResultsFile(file, [{ host: 'db9', status: 'down' }]);
+    const before = hec.events().length;
+    const { SPLUNK_HOME: _omit, ...env } = process.env;
+    const r = await runAction(
+      payload('sid-wrapper', { service: 'mailbox', hec: 'main', to: 'soc.team@example.com', subject: 'Wrapper run', body: 'Results:', body_type: 'text/plain' }, file),
+      { ...(env as Record<string, string>), PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`, TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'wrapper-audit.log') },
+      ['sh', join(appDir, 'bin/ser_secure_send.sh'), '--execute', '--execute'],
+    );
+    expect(r.stderr).not.toMatch(/^ERROR/m);
+    expect(r.code).toBe(0);
+    const m = send.delivered().find((d) => d.subject === 'Wrapper run')!;
+    expect(m.body).toMatch(/^Results:\n\nhost +\| status\n/);
+    expect(m.body).toContain('db9');
+    expect(hec.events().slice(before).map((e) => (e.event as Record<string, unknown>).sid)).toEqual(['sid-wrapper']);
+  }, 120_000);
 });
