@@ -9,7 +9,7 @@ export function declaredSettings(input: ModularInput): SettingInfo[] {
 }
 
 function describeSetting(s: SettingInfo): string {
-  const parts = [/[.!?)]$/.test(s.description) ? s.description : `${s.description}.`];
+  const parts = [/[.!?]$/.test(s.description) ? s.description : `${s.description}.`];
   if (s.enumValues) parts.push(`One of: ${s.enumValues.join(', ')}.`);
   if (s.defaultValue !== undefined && confValue(s.defaultValue) !== '') parts.push(`Default: ${confValue(s.defaultValue)}.`);
   return parts.join(' ');
