@@ -19,7 +19,7 @@ async function sim(o: HecSimulatorOptions = {}) {
 }
 
 async function post(s: HecSimulator, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers: { authorization: `Splunk ${s.token}`, ...headers } });
+  const r = await fetch(`${s.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { authorization: `Splunk ${s.token}`, ...headers } });
   const text = await r.text();
   return { status: r.status, json: JSON.parse(text) as Record<string, unknown>, headers: r.headers };
 }
