@@ -1,0 +1,162 @@
+/**
+ * SER backfill benchmark. (1) Rate: the SER simulator in its own process allows 6,000
+ * requests per sliding minute; the client is set to the same; a backfill runs for more than a
+ * minute. Figure: achieved requests/min ÷ limit (target ≥ 0.95) and the 429s the simulator
+ * served (target 0). (2) Overhead: no limit anywhere; our backfill (token, pacing, parse,
+ * events, checkpoint) against the baseline of bare HTTP GETs of the same windows at the same
+ * concurrency, measured in the same run. Last line: one JSON object with every figure.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { FileCheckpointStore } from '../src/core/checkpoint.js';
+import type { SplunkEvent } from '../src/core/event.js';
+import { silentLogger } from '../src/core/logger.js';
+import type { CloseReport, Sink, SinkStats } from '../src/core/sink.js';
+import { serAccountSchema, serInputSchema } from '../src/ser/config.js';
+import { runSerBackfill } from '../src/ser/input.js';
+import { RateLimiter } from '../src/ser/rate-limiter.js';
+import { createSerSession, toSerAccountSettings } from '../src/ser/session.js';
+import { formatSerTimestamp } from '../src/ser/time.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const LIMIT = Number(process.env.SER_BENCH_LIMIT ?? 6000);
+const RATE_SECONDS = Number(process.env.SER_BENCH_SECONDS ?? 75);
+const OVERHEAD_WINDOWS = Number(process.env.SER_BENCH_WINDOWS ?? 4000);
+const CONCURRENCY = 16;
+const HOUR = 3_600_000;
+const NOW = Date.parse('2026-11-20T00:00:00Z');
+
+/** Counts events and delivers instantly: the benchmark measures the SER side only. */
+class CountingSink implements Sink {
+  n = 0;
+  async send(_e: SplunkEvent): Promise<void> {
+    this.n += 1;
+  }
+  async sendAll(events: readonly SplunkEvent[]): Promise<void> {
+    this.n += events.length;
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<CloseReport> {
+    return { delivered: this.n, undelivered: 0 };
+  }
+  stats(): SinkStats {
+    return { accepted: this.n, delivered: this.n, failed: 0, retries: 0, queuedBytes: 0, inFlightBytes: 0 };
+  }
+}
+
+interface SimProcess {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  child: ChildProcess;
+}
+
+/** The simulator in its own process (`sim ser`), so it does not share our event loop. */
+function startSim(rate: number): Promise<SimProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sim', 'ser', '-o', `rate_limit_per_minute=${rate}`, '-o', 'license_start=2026-11-01'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        const info = JSON.parse(out.slice(0, nl)) as { url: string; client_id: string; client_secret: string };
+        resolve({ url: info.url, clientId: info.client_id, clientSecret: info.client_secret, child });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`sim ser exited with ${code}`)));
+  });
+}
+
+async function simStats(url: string): Promise<{ served: number; tooMany: number; reports: number }> {
+  const r = await request(`${url}/_sim/stats`);
+  return (await r.body.json()) as { served: number; tooMany: number; reports: number };
+}
+
+async function backfill(sim: SimProcess, limiter: RateLimiter, windows: number, name: string) {
+  const account = toSerAccountSettings('bench', serAccountSchema.parse({ client_id: sim.clientId, client_secret: sim.clientSecret, auth_url: sim.url, api_url: sim.url }));
+  const input = serInputSchema.parse({ account: 'bench', hec: 'none', concurrency: CONCURRENCY, window: '1h' });
+  const session = createSerSession(account, { limiter, connections: CONCURRENCY });
+  const sink = new CountingSink();
+  const checkpoints = new FileCheckpointStore(mkdtempSync(join(tmpdir(), 'ser-bench-')));
+  const toMs = NOW - HOUR;
+  const fromMs = toMs - windows * HOUR;
+  await session.tokens.get(); // the token is not what we measure
+  const t0 = performance.now();
+  const s = await runSerBackfill({ name, input, account, sink, checkpoints, log: silentLogger, session, now: () => NOW, fromMs, toMs });
+  const ms = performance.now() - t0;
+  await session.dispatcher.close();
+  return { ms, requests: s.requests, windows: s.windows, events: sink.n };
+}
+
+/** Baseline: the same GETs with bare undici at the same concurrency; no pacing, parse or events. */
+async function bareGets(sim: SimProcess, windows: number): Promise<number> {
+  const tokenRes = await request(`${sim.url}/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret }).toString() });
+  const token = ((await tokenRes.body.json()) as { access_token: string }).access_token;
+  const agent = new Agent({ connections: CONCURRENCY });
+  const fromMs = NOW - HOUR - windows * HOUR;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < windows) {
+        const i = next++;
+        const u = new URL('/v1/sercustomer/report/summary', sim.url);
+        u.searchParams.set('startTimeStamp', formatSerTimestamp(fromMs + i * HOUR));
+        u.searchParams.set('endTimeStamp', formatSerTimestamp(fromMs + (i + 1) * HOUR));
+        const r = await request(u, { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
+        await r.body.text();
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  await agent.close();
+  return ms;
+}
+
+const limited = await startSim(LIMIT);
+const unlimited = await startSim(0);
+try {
+  // (1) at the limit, for longer than the simulator's sliding minute
+  const rateWindows = Math.round((RATE_SECONDS * LIMIT) / 60);
+  const before = await simStats(limited.url);
+  const rate = await backfill(limited, new RateLimiter({ perMinute: LIMIT, ceilingPerMinute: LIMIT }), rateWindows, 'rate');
+  const after = await simStats(limited.url);
+  const achievedPerMin = (rate.requests / rate.ms) * 60_000;
+  const tooMany = after.tooMany - before.tooMany;
+  console.log(`rate: ${rate.requests} requests in ${(rate.ms / 1000).toFixed(1)} s = ${achievedPerMin.toFixed(0)}/min against a limit of ${LIMIT}/min → ${(achievedPerMin / LIMIT).toFixed(3)} of the limit; 429s served: ${tooMany}`);
+
+  // (2) no limit: our per-window cost against bare HTTP of the same windows (warm-up first)
+  await bareGets(unlimited, 200);
+  await backfill(unlimited, new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }), 200, 'warm');
+  const baseMs = await bareGets(unlimited, OVERHEAD_WINDOWS);
+  const ours = await backfill(unlimited, new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }), OVERHEAD_WINDOWS, 'overhead');
+  const oursPerWindow = ours.ms / ours.windows;
+  const basePerWindow = baseMs / OVERHEAD_WINDOWS;
+  console.log(`no limit: ours ${oursPerWindow.toFixed(3)} ms/window (${ours.windows} windows, ${ours.events} events), bare HTTP ${basePerWindow.toFixed(3)} ms/window → overhead ${(oursPerWindow - basePerWindow).toFixed(3)} ms/window, ratio ours/bare ${(oursPerWindow / basePerWindow).toFixed(2)}`);
+  console.log(
+    JSON.stringify({
+      bench: 'ser',
+      limit_per_min: LIMIT,
+      rate_requests: rate.requests,
+      rate_seconds: Number((rate.ms / 1000).toFixed(2)),
+      achieved_per_min: Math.round(achievedPerMin),
+      ratio_of_limit: Number((achievedPerMin / LIMIT).toFixed(4)),
+      too_many_429: tooMany,
+      overhead_windows: ours.windows,
+      ours_ms_per_window: Number(oursPerWindow.toFixed(4)),
+      baseline_bare_http_ms_per_window: Number(basePerWindow.toFixed(4)),
+      overhead_ms_per_window: Number((oursPerWindow - basePerWindow).toFixed(4)),
+      ratio_ours_vs_bare_http: Number((oursPerWindow / basePerWindow).toFixed(3)),
+      concurrency: CONCURRENCY,
+    }),
+  );
+} finally {
+  limited.child.kill('SIGTERM');
+  unlimited.child.kill('SIGTERM');
+}
