@@ -1,5 +1,6 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { describeError } from './core/errors.js';
+import { LOG_LEVELS } from './core/logger.js';
 import { VERSION } from './core/version.js';
 import { commands } from './commands/index.js';
 
@@ -12,8 +13,9 @@ export async function main(argv: string[]): Promise<number> {
     .name('ta-ser-mail')
     .description('Proofpoint SER reports, mail metadata and secure send for Splunk, delivered through HEC')
     .version(VERSION, '-V, --version')
-    .option('--log-level <level>', 'debug | info | warn | error', 'info')
-    .showHelpAfterError()
+    .addOption(new Option('--log-level <level>', 'least severe level written to stderr').choices([...LOG_LEVELS]).default('info'))
+    // Usage errors as one line, like every other error: the full help is one --help away.
+    .configureOutput({ outputError: (text, write) => write(`ERROR ${text.replace(/^error:\s*/i, '').trim()} (see --help)\n`) })
     .exitOverride();
   for (const register of commands) register(program);
   try {

@@ -102,7 +102,8 @@ export function loadServiceConfig(path: string, env: NodeJS.ProcessEnv = process
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`configuration file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+    // The code says it all (ENOENT, EACCES); the cause would repeat it in the one-line message.
+    throw new ConfigError(`configuration file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return parseServiceConfig(text, file, env);
 }

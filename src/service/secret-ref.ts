@@ -34,7 +34,7 @@ export function resolveSecretRef(ref: SecretRef, path: string, ctx: ResolveConte
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${path}: secret file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+    throw new ConfigError(`${path}: secret file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const v = text.replace(/\r?\n$/, '');
   if (v === '') throw new ConfigError(`${path}: secret file ${file} is empty`);
