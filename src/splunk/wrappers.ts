@@ -63,7 +63,7 @@ TRIED=
 consider() {
   [ -n "$NODE" ] && return 0
   if [ -z "$2" ]; then
-    TRIED="$TRIED, $1 (not set)"
+    TRIED="$TRIED, $1 (\${3:-not set})"
     return 1
   fi
   if ! command -v "$2" >/dev/null 2>&1 && [ ! -x "$2" ]; then
@@ -86,7 +86,7 @@ SETTING=\${TA_SER_MAIL_NODE:-$(conf_node_path)}
 case $SETTING in '$SPLUNK_HOME'*) SETTING="\${SPLUNK_HOME}\${SETTING#'$SPLUNK_HOME'}" ;; esac
 consider "[node] path" "$SETTING"
 if [ -n "$SPLUNK_HOME" ]; then consider "\\$SPLUNK_HOME/bin/node" "$SPLUNK_HOME/bin/node"; else consider "\\$SPLUNK_HOME/bin/node" ""; fi
-consider "node on PATH" "$(command -v node 2>/dev/null)"
+consider "node on PATH" "$(command -v node 2>/dev/null)" "not found"
 
 if [ -z "$NODE" ]; then
   echo "ERROR TA-ser-mail: no Node.js >= ${MIN_NODE_MAJOR} found; tried:\${TRIED#,}. Install Node.js ${MIN_NODE_MAJOR}+ and set [node] path in $APP_DIR/local/ta_ser_mail_settings.conf" >&2
@@ -124,7 +124,7 @@ export function wrapperCmd(e: WrapperEntry): string {
     'if defined SPLUNK_HOME (call :consider "%%SPLUNK_HOME%%\\bin\\node.exe" "%SPLUNK_HOME%\\bin\\node.exe") else (call :consider "%%SPLUNK_HOME%%\\bin\\node.exe" "")',
     'set "ONPATH="',
     'for /f "delims=" %%N in (\'where node 2^>nul\') do if not defined ONPATH set "ONPATH=%%N"',
-    'call :consider "node on PATH" "%ONPATH%"',
+    'call :consider "node on PATH" "%ONPATH%" "not found"',
     'if not defined NODE (',
     `  echo ERROR TA-ser-mail: no Node.js ^>= ${MIN_NODE_MAJOR} found; tried:!TRIED:~1!. Install Node.js ${MIN_NODE_MAJOR}+ and set [node] path in %APP_DIR%\\local\\ta_ser_mail_settings.conf 1>&2`,
     '  exit /b 1',
@@ -151,7 +151,9 @@ export function wrapperCmd(e: WrapperEntry): string {
     '',
     ':consider',
     'if defined NODE exit /b 0',
-    'if "%~2"=="" (set "TRIED=!TRIED!, %~1 (not set)" & exit /b 1)',
+    'set "WHY=%~3"',
+    'if not defined WHY set "WHY=not set"',
+    'if "%~2"=="" (set "TRIED=!TRIED!, %~1 (!WHY!)" & exit /b 1)',
     'if not exist "%~2" (set "TRIED=!TRIED!, %~1 %~2 (not found)" & exit /b 1)',
     'set "VER="',
     'for /f "delims=" %%V in (\'""%~2" --version" 2^>nul\') do set "VER=%%V"',

@@ -17,7 +17,7 @@ call :consider "[node] path" "%SETTING%"
 if defined SPLUNK_HOME (call :consider "%%SPLUNK_HOME%%\bin\node.exe" "%SPLUNK_HOME%\bin\node.exe") else (call :consider "%%SPLUNK_HOME%%\bin\node.exe" "")
 set "ONPATH="
 for /f "delims=" %%N in ('where node 2^>nul') do if not defined ONPATH set "ONPATH=%%N"
-call :consider "node on PATH" "%ONPATH%"
+call :consider "node on PATH" "%ONPATH%" "not found"
 if not defined NODE (
   echo ERROR TA-ser-mail: no Node.js ^>= 20 found; tried:!TRIED:~1!. Install Node.js 20+ and set [node] path in %APP_DIR%\local\ta_ser_mail_settings.conf 1>&2
   exit /b 1
@@ -44,7 +44,9 @@ exit /b 0
 
 :consider
 if defined NODE exit /b 0
-if "%~2"=="" (set "TRIED=!TRIED!, %~1 (not set)" & exit /b 1)
+set "WHY=%~3"
+if not defined WHY set "WHY=not set"
+if "%~2"=="" (set "TRIED=!TRIED!, %~1 (!WHY!)" & exit /b 1)
 if not exist "%~2" (set "TRIED=!TRIED!, %~1 %~2 (not found)" & exit /b 1)
 set "VER="
 for /f "delims=" %%V in ('""%~2" --version" 2^>nul') do set "VER=%%V"

@@ -37,7 +37,7 @@ TRIED=
 consider() {
   [ -n "$NODE" ] && return 0
   if [ -z "$2" ]; then
-    TRIED="$TRIED, $1 (not set)"
+    TRIED="$TRIED, $1 (${3:-not set})"
     return 1
   fi
   if ! command -v "$2" >/dev/null 2>&1 && [ ! -x "$2" ]; then
@@ -60,7 +60,7 @@ SETTING=${TA_SER_MAIL_NODE:-$(conf_node_path)}
 case $SETTING in '$SPLUNK_HOME'*) SETTING="${SPLUNK_HOME}${SETTING#'$SPLUNK_HOME'}" ;; esac
 consider "[node] path" "$SETTING"
 if [ -n "$SPLUNK_HOME" ]; then consider "\$SPLUNK_HOME/bin/node" "$SPLUNK_HOME/bin/node"; else consider "\$SPLUNK_HOME/bin/node" ""; fi
-consider "node on PATH" "$(command -v node 2>/dev/null)"
+consider "node on PATH" "$(command -v node 2>/dev/null)" "not found"
 
 if [ -z "$NODE" ]; then
   echo "ERROR TA-ser-mail: no Node.js >= 20 found; tried:${TRIED#,}. Install Node.js 20+ and set [node] path in $APP_DIR/local/ta_ser_mail_settings.conf" >&2

@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointFileName } from '../../src/core/checkpoint.js';
+import { SOURCETYPES } from '../../src/core/sourcetypes.js';
+import { serCheckpointKey } from '../../src/ser/checkpoint-state.js';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { createPki, type Pki } from '../../src/sim/pki.js';
+import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
+import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
+import { unpack } from './packaged.js';
+
+/**
+ * Item 7: the packaged bin/ser_report.sh run as splunkd runs it — a child process with the
+ * protocol's arguments and documents on stdin — against the splunkd stand-in (HTTPS), the SER
+ * simulator and the HEC simulator.
+ */
+let app: string;
+let pki: Pki;
+let splunkd: SplunkdSimulator;
+let ser: SerSimulator;
+let hec: HecSimulator;
+let checkpointDir: string;
+
+const DAY = 86_400_000;
+const startDate = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  app = unpack();
+  pki = createPki();
+  const tls = { cert: pki.serverCert, key: pki.serverKey };
+  [splunkd, ser, hec] = await Promise.all([
+    startSplunkdSimulator({ tls }),
+    startSerSimulator({ tls, rateLimitPerMinute: 0 }),
+    startHecSimulator({ tls, keep: 'all', ack: true }),
+  ]);
+  // The admin's settings, as the configuration page leaves them: names in .conf, secrets in storage/passwords.
+  splunkd.setStanza('ta_ser_mail_accounts', 'acme', { client_id: ser.clientId, auth_url: ser.url, api_url: ser.url, ca_file: pki.caFile });
+  splunkd.setPassword('ta_ser_mail_account', 'acme', ser.clientSecret);
+  splunkd.setStanza('ta_ser_mail_hec', 'main', { urls: hec.url, ca_file: pki.caFile, ack: '1', batch_interval: '0.05', ack_poll_interval: '0.05' });
+  splunkd.setPassword('ta_ser_mail_hec', 'main', hec.token);
+  splunkd.setStanza('ta_ser_mail_settings', 'logging', { level: 'info' });
+  // How this splunkd's certificate is trusted: the app's local settings on disk.
+  mkdirSync(join(app, 'local'), { recursive: true });
+  writeFileSync(join(app, 'local', 'ta_ser_mail_settings.conf'), `[splunkd]\nca_file = ${pki.caFile}\n`);
+  checkpointDir = mkdtempSync(join(tmpdir(), 'modinputs-ser_report-'));
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([splunkd?.close(), ser?.close(), hec?.close()]);
+});
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runWrapper(args: string[], stdin: string | Buffer = '', env: NodeJS.ProcessEnv = process.env, script = join(app, 'bin', 'ser_report.sh')): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(script, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+const header = () =>
+  `<server_host>sh1</server_host><server_uri>${splunkd.url}</server_uri><session_key>${splunkd.sessionKey}</session_key><checkpoint_dir>${checkpointDir}</checkpoint_dir>`;
+
+const params = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `<param name="${k}">${v}</param>`).join('');
+
+const good = { account: 'acme', hec: 'main', window: '1h', start_date: startDate, settle_delay: '15m', checkpoint_store: 'file' };
+
+describe('bin/ser_report.sh as splunkd runs it', () => {
+  it('--scheme prints the scheme XML with every argument typed', async () => {
+    const r = await runWrapper(['--scheme']);
+    expect(r.code).toBe(0);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (n) => n === 'arg' }).parse(r.stdout) as {
+      scheme: { title: string; endpoint: { args: { arg: Array<{ '@_name': string; data_type: string; description: string }> } } };
+    };
+    expect(doc.scheme.title).toBe('Proofpoint SER report');
+    const args = doc.scheme.endpoint.args.arg;
+    expect(args.map((a) => a['@_name'])).toEqual(expect.arrayContaining(['account', 'hec', 'output', 'checkpoint_store', 'window', 'start_date']));
+    for (const a of args) {
+      expect(['string', 'number', 'boolean']).toContain(a.data_type);
+      expect(a.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('--validate-arguments accepts good values and refuses bad ones with <error><message>', async () => {
+    const ok = await runWrapper(['--validate-arguments'], `<items>${header()}<item name="main">${params(good)}</item></items>`);
+    expect(ok).toMatchObject({ code: 0, stdout: '' });
+    for (const [bad, field] of [
+      [{ window: '7m' }, 'window'],
+      [{ start_date: '31.12.2026' }, 'start_date'],
+      [{ concurrency: '500' }, 'concurrency'],
+      [{ output: 'tcp' }, 'output'],
+    ] as const) {
+      const r = await runWrapper(['--validate-arguments'], `<items>${header()}<item name="main">${params({ ...good, ...bad })}</item></items>`);
+      expect(r.code, field).not.toBe(0);
+      const msg = (new XMLParser().parse(r.stdout) as { error: { message: string } }).error.message;
+      expect(msg).toContain(field);
+    }
+  });
+
+  it('runs: reads secrets through splunkd, delivers through HEC, writes the checkpoint; a second run (UTF-16) has nothing to do', async () => {
+    const doc = `<?xml version="1.0" encoding="UTF-8"?><input>${header()}<configuration><stanza name="ser_report://main" app="TA-ser-mail">${params({ ...good, index: 'default', interval: '300', disabled: '0' })}</stanza></configuration></input>`;
+    const r = await runWrapper([], doc);
+    expect(r.stderr).not.toMatch(/^(ERROR|FATAL)/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const events = hec.events();
+    const coverage = events.filter((e) => e.sourcetype === SOURCETYPES.serCoverage);
+    expect(coverage.length).toBeGreaterThanOrEqual(24);
+    expect(events.some((e) => e.sourcetype === SOURCETYPES.serEntitlement)).toBe(true);
+    expect(new Set(hec.eventIds()).size).toBe(hec.eventIds().length);
+    const file = join(checkpointDir, checkpointFileName(serCheckpointKey('main', 'acme')));
+    expect(existsSync(file)).toBe(true);
+    const cp = JSON.parse(readFileSync(file, 'utf8')) as { next: number; account: string };
+    expect(cp.account).toBe('acme');
+    const hour = 3_600_000;
+    expect(cp.next).toBe(Math.floor((Date.now() - 15 * 60_000) / hour) * hour);
+    // Secrets came from storage/passwords with the session key; nothing leaked into splunkd.log.
+    const calls = splunkd.calls();
+    expect(calls.some((c) => c.path.includes('storage/passwords'))).toBe(true);
+    expect(calls.every((c) => c.authorized)).toBe(true);
+    for (const secret of [ser.clientSecret, hec.token, splunkd.sessionKey]) expect(r.stderr).not.toContain(secret);
+
+    const before = coverage.length;
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc.replace('UTF-8', 'UTF-16'), 'utf16le')]);
+    const again = await runWrapper([], utf16);
+    expect(again.code).toBe(0);
+    expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage).length).toBe(before);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { next: number }).next).toBe(cp.next);
+  });
+
+  it('fails a run with one ERROR line naming the missing setting', async () => {
+    const doc = `<input>${header()}<configuration><stanza name="ser_report://other" app="TA-ser-mail">${params({ ...good, account: 'globex' })}</stanza></configuration></input>`;
+    const r = await runWrapper([], doc);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^ERROR .*SER account "globex" does not exist/m);
+  });
+
+  it('names every Node it tried when none is usable', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'nonode-'));
+    for (const tool of ['sh', 'dirname', 'awk', 'cat']) {
+      for (const dir of ['/usr/bin', '/bin']) {
+        if (existsSync(join(dir, tool))) {
+          symlinkSync(join(dir, tool), join(bin, tool));
+          break;
+        }
+      }
+    }
+    const r = await runWrapper(['--scheme'], '', { PATH: bin, SPLUNK_HOME: join(bin, 'splunk'), TA_SER_MAIL_NODE: join(bin, 'node20') });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ERROR TA-ser-mail: no Node\.js >= 20 found; tried: \[node\] path .*node20 \(not found\), \$SPLUNK_HOME\/bin\/node .* \(not found\), node on PATH \(not found\)/);
+  });
+});
