@@ -97,6 +97,18 @@ describe('send client over mutual TLS', () => {
     expect(o.error?.code).toBe('SEND_FAILED');
   });
 
+  it('a connection reset after the request is not retried (it may have been delivered) and not blamed on the certificate', async () => {
+    sim.setFault({ kind: 'reset', times: 1 });
+    const svc = openService(sim.port, { max_attempts: '3' });
+    const m = message({ subject: 'reset' });
+    const before = sim.requests().length;
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    expect(o).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(o.error?.code).toBe('SEND_FAILED');
+    expect(sim.requests().length - before).toBe(1);
+  });
+
   it('retries connection refused (nothing can have been sent), then reports it', async () => {
     const probe: Server = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
