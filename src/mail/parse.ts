@@ -49,13 +49,15 @@ export function validatePayload(kind: PayloadKind, value: unknown): ParsedPayloa
     return { kind, payload: normalizeUsers(r.data) };
   }
   const r = mailsPayloadSchema.safeParse(value);
-  const extra = valueIssues(value).map((i) => ({ path: formatPath(i.path), message: i.message }));
-  if (!r.success || extra.length > 0) {
-    const typeIssues = r.success ? [] : issuesOf(r.error);
+  if (!r.success) {
+    const typeIssues = issuesOf(r.error);
     const seen = new Set(typeIssues.map((i) => i.path));
+    const extra = valueIssues(value).map((i) => ({ path: formatPath(i.path), message: i.message }));
     fail('Mails', [...typeIssues, ...extra.filter((i) => !seen.has(i.path))]);
   }
-  return { kind, payload: normalizeMails(r.data) };
+  const { payload, issues } = normalizeMails(r.data);
+  if (issues.length > 0) fail('Mails', issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  return { kind, payload };
 }
 
 /** A DataPath file says what it is by its top-level key. */

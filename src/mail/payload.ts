@@ -121,7 +121,7 @@ export interface ValueIssue {
 
 const dateMessage = (v: string) => `expected an ISO 8601 date-time such as 2018-12-08T05:50:49.360Z, got "${v.slice(0, 60)}"`;
 
-/** Checks beyond types, on the raw value (so they run even where zod found other problems). */
+/** The same value checks on the raw value, for a payload whose types already failed (so every bad field is named at once). */
 export function valueIssues(raw: unknown): ValueIssue[] {
   const out: ValueIssue[] = [];
   const list = (raw as { mailMessages?: unknown } | null)?.mailMessages;
@@ -195,22 +195,39 @@ export interface UsersPayload {
 const address = (a: { displayName?: string | null; address?: string | null }): MailAddress => ({ displayName: opt(a.displayName), address: opt(a.address) });
 const addresses = (l: Array<{ displayName?: string | null; address?: string | null }> | null | undefined): MailAddress[] => (l ? l.map(address) : []);
 
-/** Wire message (already checked by the schema and valueIssues) → typed message. */
-export function normalizeMessage(m: WireMessage): MailMessage {
-  const receivedAt = opt(m.receivedAt);
-  const ct = m.body?.contentType?.toLowerCase();
+/**
+ * Wire message (types already checked by the schema) → typed message. Values that fail their
+ * check are reported to `issues` (one pass: a date is parsed once) and left undefined.
+ */
+export function normalizeMessage(m: WireMessage, at: number, issues: ValueIssue[]): MailMessage {
+  const sentAt = parseDateTime(m.sentAt);
+  if (sentAt === undefined) issues.push({ path: ['mailMessages', at, 'sentAt'], message: dateMessage(m.sentAt) });
+  const receivedText = opt(m.receivedAt);
+  const receivedAt = receivedText === undefined ? undefined : parseDateTime(receivedText);
+  if (receivedText !== undefined && receivedAt === undefined) issues.push({ path: ['mailMessages', at, 'receivedAt'], message: dateMessage(receivedText) });
+  let importance: Importance | undefined;
+  if (m.importance !== null && m.importance !== undefined && m.importance !== '') {
+    importance = importanceOf(m.importance) ?? undefined;
+    if (importance === undefined) issues.push({ path: ['mailMessages', at, 'importance'], message: `expected low, normal or high, got ${JSON.stringify(m.importance)}` });
+  }
+  let body: MailMessage['body'];
+  if (m.body) {
+    const ct = opt(m.body.contentType)?.toLowerCase() ?? 'text';
+    if (!BODY_TYPES.has(ct)) issues.push({ path: ['mailMessages', at, 'body', 'contentType'], message: `expected text or html, got ${JSON.stringify(ct.slice(0, 40))}` });
+    body = { contentType: ct === 'html' ? 'html' : 'text', content: m.body.content ?? '' };
+  }
   return {
     id: opt(m.id),
-    sentAt: parseDateTime(m.sentAt)!,
-    receivedAt: receivedAt === undefined ? undefined : parseDateTime(receivedAt)!,
+    sentAt: sentAt ?? 0,
+    receivedAt,
     from: m.from ? address(m.from) : undefined,
     to: addresses(m.to),
     cc: addresses(m.cc),
     bcc: addresses(m.bcc),
-    importance: m.importance === null || m.importance === undefined || m.importance === '' ? undefined : (importanceOf(m.importance) ?? undefined),
+    importance,
     threadId: opt(m.threadId),
     subject: opt(m.subject),
-    body: m.body ? { contentType: ct === 'html' ? 'html' : 'text', content: m.body.content ?? '' } : undefined,
+    body,
     headers: m.headers ? m.headers.map((h) => ({ name: h.name, value: h.value ?? '' })) : [],
     isFlagged: m.isFlagged ?? undefined,
     isSent: m.isSent,
@@ -218,8 +235,11 @@ export function normalizeMessage(m: WireMessage): MailMessage {
   };
 }
 
-export function normalizeMails(p: WireMails): MailsPayload {
-  return { ownerIdentity: { type: opt(p.ownerIdentity.type), value: p.ownerIdentity.value.trim() }, mailMessages: p.mailMessages.map(normalizeMessage) };
+/** Typed payload, or the value issues that make it unacceptable. */
+export function normalizeMails(p: WireMails): { payload: MailsPayload; issues: ValueIssue[] } {
+  const issues: ValueIssue[] = [];
+  const mailMessages = p.mailMessages.map((m, i) => normalizeMessage(m, i, issues));
+  return { payload: { ownerIdentity: { type: opt(p.ownerIdentity.type), value: p.ownerIdentity.value.trim() }, mailMessages }, issues };
 }
 
 export function normalizeUsers(p: WireUsers): UsersPayload {
