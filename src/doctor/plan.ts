@@ -3,12 +3,23 @@ import { createDispatcher } from '../core/http.js';
 import type { Logger } from '../core/logger.js';
 import type { TokenSource } from '../ser/token.js';
 import type { ServiceConfig } from '../service/config-load.js';
-import type { Check } from './check.js';
+import { skip, type Check } from './check.js';
 import { checkpointDirCheck, clientKeyCheck, encryptionKeyCheck } from './file-checks.js';
 import { hecHealthCheck, hecTokenCheck } from './hec-checks.js';
 import { dnsCheck, endpointOf, tlsCheck, type TlsTarget } from './network-checks.js';
+import { receiverFilesCheck } from './receiver-checks.js';
 import { mtlsCheck } from './send-checks.js';
 import { serReportCheck, serTokenCheck } from './ser-checks.js';
+
+/** The proxy an outbound request to `host` goes through, if any (the same rule the clients apply). */
+export function proxyFor(cfg: Pick<ServiceConfig, 'proxy'>, host: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = cfg.proxy.url ?? (cfg.proxy.use_env ? env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy : undefined);
+  if (!url) return undefined;
+  const noProxy = (cfg.proxy.no_proxy ?? (cfg.proxy.use_env ? env.NO_PROXY ?? env.no_proxy : undefined) ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const h = host.toLowerCase();
+  if (noProxy.some((p) => p === '*' || h === p || h.endsWith(p.startsWith('.') ? p : `.${p}`))) return undefined;
+  return url;
+}
 
 export interface DoctorPlan {
   checks: Check[];
@@ -25,8 +36,17 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
   const hosts = new Map<string, string[]>();
   const tls = new Map<string, TlsTarget>();
   const addHost = (host: string, usedBy: string) => hosts.set(host, [...(hosts.get(host) ?? []), usedBy]);
+  const proxied = new Map<string, string>();
   const addTls = (url: string, t: Omit<TlsTarget, 'host' | 'port'>, usedBy: string) => {
     const ep = endpointOf(url);
+    const proxy = proxyFor(cfg, ep.host);
+    if (proxy) {
+      // The proxy resolves the name and opens the connection: check the way to the proxy here;
+      // the HEC/SER/send rows below go through it and test the whole path.
+      addHost(endpointOf(proxy).host, 'proxy');
+      proxied.set(`${ep.host}:${ep.port}`, new URL(proxy).host);
+      return;
+    }
     addHost(ep.host, usedBy);
     if (ep.tls && !tls.has(`${ep.host}:${ep.port}`)) tls.set(`${ep.host}:${ep.port}`, { host: ep.host, port: ep.port, ...t });
   };
@@ -45,6 +65,7 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
   const checks: Check[] = [];
   for (const [host, users] of hosts) checks.push(dnsCheck(host, [...new Set(users)].join(', ')));
   for (const t of tls.values()) checks.push(tlsCheck(t));
+  for (const [target, proxy] of proxied) checks.push({ check: 'TLS', target, run: async () => skip(`through the proxy ${proxy}: verified by the rows below, which use it`) });
 
   const tokens = new Map<string, TokenSource>();
   for (const [name, a] of Object.entries(cfg.accounts)) {
@@ -69,6 +90,10 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
     checks.push(clientKeyCheck({ service: name, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase }));
     checks.push(mtlsCheck({ service: name, host: s.host, port: s.port, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase, ca_file: s.ca_file, server_name: s.server_name, proxy: cfg.proxy }));
     checks.push(encryptionKeyCheck({ service: name, encrypt: s.encrypt, publicKeyFile: s.public_key_file, wrapMode: s.wrap_mode }));
+  }
+
+  for (const [name, m] of Object.entries(cfg.inputs.mail_metadata)) {
+    checks.push(receiverFilesCheck({ name, receiver: m.receiver, tlsCertFile: m.tls_cert_file, tlsKeyFile: m.tls_key_file, jwtPublicKeyFile: m.jwt_public_key_file, whitelistFile: m.whitelist_file, blacklistFile: m.blacklist_file }));
   }
 
   const serInputs = Object.keys(cfg.inputs.ser_report);

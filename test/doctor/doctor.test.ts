@@ -32,9 +32,10 @@ afterAll(async () => {
   await ser?.close();
 });
 
-function baseConfig(over: { hec?: Record<string, unknown>; send?: Record<string, unknown>; service?: Record<string, unknown> } = {}) {
+function baseConfig(over: { hec?: Record<string, unknown>; send?: Record<string, unknown>; service?: Record<string, unknown>; mail?: Record<string, unknown>; proxy?: Record<string, unknown> } = {}) {
   return {
     service: { checkpoint_dir: join(work, 'checkpoints'), ...over.service },
+    proxy: { use_env: false, ...over.proxy },
     accounts: { prod: { client_id: ser.clientId, client_secret: { env: 'SER_SECRET' }, auth_url: ser.url, api_url: ser.url, ca_file: pki.caFile } },
     hec: { main: { urls: hec.url, token: { env: 'HEC_TOKEN' }, ack: true, ca_file: pki.caFile, ...over.hec } },
     send_services: {
@@ -52,7 +53,7 @@ function baseConfig(over: { hec?: Record<string, unknown>; send?: Record<string,
         ...over.send,
       },
     },
-    inputs: { ser_report: { prod: { account: 'prod', hec: 'main', window: '1h' } }, mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', listen_port: 0, data_path: join(work, 'datapath') } } },
+    inputs: { ser_report: { prod: { account: 'prod', hec: 'main', window: '1h' } }, mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', auth_secret: { env: 'SEND_SECRET' }, listen_port: 0, data_path: join(work, 'datapath'), ...over.mail } } },
   };
 }
 
@@ -81,7 +82,7 @@ describe('doctor against the simulators', () => {
     const table = renderTable(report.results);
     expect(report.results.filter((r) => r.status === 'fail'), table).toEqual([]);
     expect(report.ok).toBe(true);
-    for (const c of ['SER token', 'SER report', 'config', 'DNS', 'TLS', 'HEC health', 'HEC token', 'client certificate', 'send mTLS', 'encryption key', 'checkpoint dir']) {
+    for (const c of ['receiver files', 'SER token', 'SER report', 'config', 'DNS', 'TLS', 'HEC health', 'HEC token', 'client certificate', 'send mTLS', 'encryption key', 'checkpoint dir']) {
       expect(row(report.results, c).status, c).toBe('pass');
     }
     expect(row(report.results, 'HEC token').detail).toMatch(/No data/);
@@ -181,6 +182,28 @@ describe('doctor against the simulators', () => {
     const r = row(report.results, 'checkpoint dir');
     expect(r.status).toBe('fail');
     expect(r.detail).toMatch(/ENOTDIR|EEXIST/);
+  });
+
+  it('reports a connector mailbox list that is not a JSON array', async () => {
+    const list = join(work, 'whitelist.json');
+    writeFileSync(list, '{"a@x.com": true}');
+    const report = await doctor(baseConfig({ mail: { whitelist_file: list } }));
+    const r = row(report.results, 'receiver files');
+    expect(r.status).toBe('fail');
+    expect(r.fix).toMatch(/inputs\.mail_metadata\.exchange\.whitelist_file/);
+    writeFileSync(list, '["a@x.com", "b@x.com"]');
+    expect(row((await doctor(baseConfig({ mail: { whitelist_file: list } }))).results, 'receiver files').detail).toMatch(/whitelist 2 mailbox/);
+  });
+
+  it('with a proxy, checks the way to the proxy and lets the HTTP rows test the path through it', async () => {
+    const port = await closedPort();
+    const report = await doctor(baseConfig({ proxy: { url: `http://127.0.0.1:${port}` } }));
+    const tls = report.results.filter((r) => r.check === 'TLS');
+    expect(tls.length).toBeGreaterThan(0);
+    expect(tls.every((r) => r.status === 'skip' && r.detail.includes(`127.0.0.1:${port}`))).toBe(true);
+    expect(row(report.results, 'HEC health').status).toBe('fail');
+    expect(row(report.results, 'SER token').status).toBe('fail');
+    expect(report.ok).toBe(false);
   });
 
   it('reports an invalid configuration as one failed row naming the field', async () => {
