@@ -80,11 +80,13 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
     for (const field of Object.keys(secretParams(input))) {
       if (typeof config[field] === 'string') config[field] = new Secret(config[field] as string);
     }
+    let proxy: ReturnType<typeof loadProxy> | undefined;
     const settings = {
       account: (n: string) => loadAccount(client, n),
       hec: (n: string) => loadHecDestination(client, n),
       sendService: (n: string) => loadSendService(client, n),
-      proxy: () => loadProxy(client),
+      // One [proxy] read per run, however many clients ask.
+      proxy: () => (proxy ??= loadProxy(client)),
     };
     let checkpointStore: CheckpointStore | undefined;
     const ctx: InputContext<typeof config> = {

@@ -56,6 +56,11 @@ export async function runModinput(input: ModularInput, mode: ModinputMode, io: M
     io.stderr.write(`ERROR [${input.kind}] ${describeError(err)}\n`);
     return 1;
   }
+  if (doc.stanzas.length === 0) {
+    // Nothing to run: answer without loading the HTTP and logging stack.
+    io.stderr.write(`INFO [${input.kind}] splunkd sent no stanza to run\n`);
+    return 0;
+  }
   const { runDocument } = await import('./input-runner.js');
   return runDocument(input, doc, { stdout: io.stdout, stderr: io.stderr, signal: io.signal, logLevel: io.logLevel });
 }

@@ -1,0 +1,91 @@
+// Start-up cost of the packaged app, the way splunkd pays it: splunkd starts bin/ser_report.sh
+// for every --scheme, every validation and every run. Compared with `node -e 0` measured in the
+// same run (target: at most 3x). Run with `npm run bench:startup` (packages first).
+// Figures: median wall time of N runs each, interleaved so load drift hits all alike.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { checkpointFileName } from '../src/core/checkpoint.js';
+import { serCheckpointKey } from '../src/ser/checkpoint-state.js';
+import { startHecSimulator } from '../src/sim/hec.js';
+import { createPki } from '../src/sim/pki.js';
+import { startSerSimulator } from '../src/sim/ser.js';
+import { startSplunkdSimulator } from '../src/sim/splunkd.js';
+import { unpack } from '../test/splunk/packaged.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+
+function timeRun(cmd: string, args: string[], stdin = ''): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim().split('\n').at(-1)}`));
+      else resolve(ms);
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+const app = unpack();
+const wrapper = join(app, 'bin', 'ser_report.sh');
+const pki = createPki();
+const tls = { cert: pki.serverCert, key: pki.serverKey };
+const [splunkd, ser, hec] = await Promise.all([startSplunkdSimulator({ tls }), startSerSimulator({ tls, rateLimitPerMinute: 0 }), startHecSimulator({ tls, keep: 'count' })]);
+try {
+  splunkd.setStanza('ta_ser_mail_accounts', 'acme', { client_id: ser.clientId, auth_url: ser.url, api_url: ser.url, ca_file: pki.caFile });
+  splunkd.setPassword('ta_ser_mail_account', 'acme', ser.clientSecret);
+  splunkd.setStanza('ta_ser_mail_hec', 'main', { urls: hec.url, ca_file: pki.caFile });
+  splunkd.setPassword('ta_ser_mail_hec', 'main', hec.token);
+  mkdirSync(join(app, 'local'), { recursive: true });
+  writeFileSync(join(app, 'local', 'ta_ser_mail_settings.conf'), `[splunkd]\nca_file = ${pki.caFile}\n`);
+
+  // An input whose checkpoint is at the newest settled window: its run reads settings and
+  // secrets, sends the entitlement event, and finds no window to read.
+  const cpDir = mkdtempSync(join(tmpdir(), 'bench-startup-cp-'));
+  const hour = 3_600_000;
+  const next = Math.floor((Date.now() - 15 * 60_000) / hour) * hour;
+  writeFileSync(join(cpDir, checkpointFileName(serCheckpointKey('idle', 'acme'))), JSON.stringify({ v: 1, account: 'acme', input: 'idle', next, recent: [] }));
+  const head = `<server_host>bench</server_host><server_uri>${splunkd.url}</server_uri><session_key>${splunkd.sessionKey}</session_key><checkpoint_dir>${cpDir}</checkpoint_dir>`;
+  const emptyDoc = `<input>${head}<configuration/></input>`;
+  const idleDoc = `<input>${head}<configuration><stanza name="ser_report://idle" app="TA-ser-mail"><param name="account">acme</param><param name="hec">main</param><param name="window">1h</param><param name="restatement_horizon">0</param></stanza></configuration></input>`;
+
+  const cases: Record<string, () => Promise<number>> = {
+    node_e0: () => timeRun(process.execPath, ['-e', '0']),
+    scheme: () => timeRun(wrapper, ['--scheme']),
+    run_empty: () => timeRun(wrapper, [], emptyDoc),
+    run_idle: () => timeRun(wrapper, [], idleDoc),
+  };
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (const c of Object.values(cases)) await c(); // warm the page cache
+  for (let i = 0; i < ROUNDS; i++) for (const [k, c] of Object.entries(cases)) samples[k]!.push(await c());
+
+  const base = median(samples.node_e0!);
+  const figures: Record<string, number> = { rounds: ROUNDS, node_e0_ms: round1(base) };
+  for (const k of ['scheme', 'run_empty', 'run_idle']) {
+    const m = median(samples[k]!);
+    figures[`${k}_ms`] = round1(m);
+    figures[`${k}_ratio`] = Math.round((m / base) * 100) / 100;
+    process.stdout.write(`${k.padEnd(10)} ${round1(m).toString().padStart(7)} ms  = ${(m / base).toFixed(2)} x node -e 0 (${round1(base)} ms)\n`);
+  }
+  const target = 3;
+  figures.target_ratio = target;
+  figures.scheme_within_target = figures.scheme_ratio! <= target ? 1 : 0;
+  figures.run_empty_within_target = figures.run_empty_ratio! <= target ? 1 : 0;
+  figures.run_idle_within_target = figures.run_idle_ratio! <= target ? 1 : 0;
+  process.stdout.write(`${JSON.stringify({ bench: 'startup', ...figures })}\n`);
+} finally {
+  await Promise.all([splunkd.close(), ser.close(), hec.close()]);
+}
