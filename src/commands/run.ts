@@ -35,7 +35,16 @@ export const registerRun: RegisterCommand = (program: Command) => {
       for (const [name, url] of Object.entries(urls)) log.info(`mail_metadata://${name} receiving at ${url}`);
       const reason = await Promise.race([signalled, runner.fatal.then((r) => `error: ${r}`)]);
       const fatal = reason.startsWith('error: ');
+      // A second signal while draining means "now": what is undelivered stays before the checkpoints.
+      const force = () => {
+        process.stderr.write('ERROR second signal: exiting without waiting for the drain; undelivered windows are read again on the next start\n');
+        process.exit(1);
+      };
+      process.once('SIGTERM', force);
+      process.once('SIGINT', force);
       const report = await runner.stop(reason);
+      process.off('SIGTERM', force);
+      process.off('SIGINT', force);
       if (fatal) process.stderr.write(`ERROR ${reason.slice(7)}\n`);
       process.exitCode = fatal || report.undelivered > 0 ? 1 : 0;
     });
