@@ -17,7 +17,10 @@ export function endpointOf(url: string): Endpoint {
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : tls ? 443 : 80, tls };
 }
 
-export function dnsCheck(host: string, usedBy: string): Check {
+type Lookup = (host: string, o: { all: true }) => Promise<Array<{ address: string }>>;
+
+/** `resolve` is the system resolver; tests inject a failing one (no test may query a real DNS server). */
+export function dnsCheck(host: string, usedBy: string, resolve: Lookup = lookup): Check {
   return {
     check: 'DNS',
     target: host,
@@ -25,7 +28,7 @@ export function dnsCheck(host: string, usedBy: string): Check {
     async run() {
       if (isIP(host)) return pass(`IP address (used by ${usedBy})`);
       try {
-        const addrs = await lookup(host, { all: true });
+        const addrs = await resolve(host, { all: true });
         return pass(`${addrs.map((a) => a.address).join(', ')} (used by ${usedBy})`);
       } catch (err) {
         return fail(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`, `check the host name in ${usedBy}, and this machine's DNS (/etc/resolv.conf)`);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allPassed, type CheckResult } from '../../src/doctor/check.js';
+import { dnsCheck } from '../../src/doctor/network-checks.js';
 import { proxyFor } from '../../src/doctor/plan.js';
 import { runChecks } from '../../src/doctor/run-checks.js';
 import { renderTable } from '../../src/doctor/table.js';
@@ -17,6 +18,17 @@ describe('doctor pieces', () => {
     expect(proxyFor(cfg({ url: 'http://q:8080', no_proxy: 'other.com, hec.example.com', use_env: true }), 'HEC.example.com', {})).toBeUndefined();
     expect(proxyFor(cfg({ url: 'http://q:8080', no_proxy: 'ample.com', use_env: true }), 'hec.example.com', {})).toBe('http://q:8080');
     expect(proxyFor(cfg({ use_env: true }), 'x', { https_proxy: 'http://p:1', NO_PROXY: '*' })).toBeUndefined();
+  });
+
+  it('DNS: an IP passes as is, a name that resolves lists its addresses, one that does not fails with the fix', async () => {
+    const signal = new AbortController().signal;
+    expect((await dnsCheck('127.0.0.1', 'hec.main').run(signal)).status).toBe('pass');
+    expect((await dnsCheck('localhost', 'hec.main').run(signal)).detail).toMatch(/127\.0\.0\.1|::1/);
+    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND hec.example.invalid'), { code: 'ENOTFOUND' });
+    const r = await dnsCheck('hec.example.invalid', 'hec.main', () => Promise.reject(notFound)).run(signal);
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/does not resolve \(ENOTFOUND\)/);
+    expect(r.fix).toMatch(/hec\.main/);
   });
 
   it('skips a check whose prerequisite failed, and fails a check that throws or hangs', async () => {
