@@ -16,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--log-level <level>', 'least severe level written to stderr').choices([...LOG_LEVELS]).default('info'))
     // Usage errors as one line, like every other error: the full help is one --help away.
     .configureOutput({ outputError: (text, write) => write(`ERROR ${text.replace(/^error:\s*/i, '').trim()} (see --help)\n`) })
+    // --log-level goes before the command; list it in every command's help so it is found.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   for (const register of commands) register(program);
   try {
