@@ -25,7 +25,7 @@ export const hecDestinationSchema = z.object({
   server_name: z.string().min(1).optional().describe('name to verify the HEC certificate against, if it differs from the URL host'),
   batch_bytes: intish().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('maximum uncompressed bytes per request'),
   batch_interval: durationSeconds.default(1).describe('send a partly filled batch after this long (seconds, or 250ms, 5s …)'),
-  max_buffer_bytes: intish().min(64 * 1024).default(64 * 1024 * 1024).describe('cap on bytes queued and in flight; senders wait when it is reached (back-pressure)'),
+  max_buffer_bytes: intish().min(64 * 1024).default(16 * 1024 * 1024).describe('cap on bytes queued and in flight; senders wait when it is reached (back-pressure)'),
   max_in_flight: intish().min(1).max(256).default(8).describe('requests (batches) on the wire at once, across all URLs'),
   request_timeout: durationSeconds.default(30).describe('seconds to wait for a reply before the request counts as failed and is retried'),
   ack_poll_interval: durationSeconds.default(1).describe('seconds between polls of /services/collector/ack'),

@@ -146,6 +146,11 @@ export class HecSink implements Sink {
     await Promise.all(pending);
   }
 
+  /** True while callers would wait: the memory cap is reached (a cheap check before waitForCapacity). */
+  get atCapacity(): boolean {
+    return this.#capWaiters.length > 0 || this.#bufferedBytes >= this.config.max_buffer_bytes;
+  }
+
   /** Resolves when there is room under the memory cap (a producer's back-pressure signal). */
   waitForCapacity(): Promise<void> {
     if (this.#capWaiters.length === 0 && this.#bufferedBytes < this.config.max_buffer_bytes) return Promise.resolve();
@@ -228,7 +233,7 @@ export class HecSink implements Sink {
     }
   }
 
-  async #encode(b: Batch): Promise<string | Buffer> {
+  async #encode(b: Batch): Promise<Buffer> {
     if (!this.config.gzip) return b.body();
     b.encoded ??= await gzip(b.body(), { level: GZIP_LEVEL });
     return b.encoded;

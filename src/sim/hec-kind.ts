@@ -14,6 +14,7 @@ const optionsSchema = z.object({
   record_file: z.string().min(1).optional().describe('append accepted events as JSON lines to this file'),
   keep: z.enum(['all', 'ids', 'count']).default('ids').describe('what to keep in memory (ids: enough for /_sim/stats)'),
   max_content_length: z.coerce.number().int().min(1).optional().describe('bytes; bigger bodies get 413'),
+  skim: boolish.default(false).describe('benchmarks: read only event ids, do not parse or check each event'),
   tls: boolish.default(false).describe('serve HTTPS with a throw-away CA (its file is printed as ca_file)'),
 });
 
@@ -36,6 +37,7 @@ export const hecSimulatorKind: SimulatorKind = {
       indexes: o.indexes.split(',').map((s) => s.trim()).filter(Boolean),
       recordFile: o.record_file,
       keep: o.keep,
+      skimEvents: o.skim,
       maxContentLength: o.max_content_length,
       tls: pki ? { cert: pki.serverCert, key: pki.serverKey } : undefined,
     });

@@ -1,0 +1,195 @@
+/**
+ * One sender of the HEC benchmark, run in its own child process so that its peak RSS is its
+ * own. Argument: a JSON object {kind, n, url, token}. Prints one JSON line with the figures.
+ * The clock starts before the first event is made and stops when the last one is delivered
+ * (acknowledged, for the ack case) — or, for the limit, serialised.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { eventId, toHecJson, type SplunkEvent } from '../src/core/event.js';
+import { silentLogger } from '../src/core/logger.js';
+import { HecSink, hecSinkConfig } from '../src/hec/sink.js';
+
+export type SenderKind = 'ours' | 'ours-gzip' | 'ours-ack' | 'splunk-logging-best' | 'splunk-logging-defaults' | 'limit';
+
+export interface SenderArgs {
+  kind: SenderKind;
+  n: number;
+  url: string;
+  token: string;
+  /** splunk-logging at defaults: stop after this many milliseconds (it is very slow). */
+  timeBudgetMs?: number;
+}
+
+export interface SenderResult {
+  kind: SenderKind;
+  n: number;
+  /** Events actually sent (differs from n only when a time budget cut the run short). */
+  sent: number;
+  ms: number;
+  eventsPerSec: number;
+  peakRssMB: number;
+  delivered: number;
+  /** Mean bytes of one event as the sender serialised it. */
+  eventBytes: number;
+  note?: string;
+}
+
+const T0 = Date.UTC(2026, 10, 27, 12);
+
+/** ~180 bytes of HEC JSON, like a SER summary event; made on the fly so memory stays the sender's. */
+export function benchEvent(i: number): SplunkEvent {
+  return {
+    time: (T0 + i) / 1000,
+    sourcetype: 'proofpoint:ser:summary',
+    event: { app_user: `user${i % 5000}@example.com`, delivered: i % 97, q: i % 7 },
+    id: eventId('bench', i),
+  };
+}
+
+function peakRssMB(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}
+
+async function runOurs(a: SenderArgs, settings: Record<string, unknown>): Promise<Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'>> {
+  const sink = new HecSink(hecSinkConfig({ urls: a.url, token: a.token, ...settings }), { log: silentLogger });
+  let failure: unknown;
+  let watched: Promise<void> | undefined;
+  let bytes = 0;
+  for (let i = 0; i < a.n; i++) {
+    if (sink.atCapacity) await sink.waitForCapacity();
+    const e = benchEvent(i);
+    if (i < 1000) bytes += Buffer.byteLength(toHecJson(e));
+    const p = sink.send(e);
+    if (p !== watched) {
+      watched = p;
+      p.catch((err: unknown) => (failure ??= err));
+    }
+  }
+  const report = await sink.close(600_000);
+  if (failure || report.undelivered > 0) throw new Error(`undelivered ${report.undelivered}: ${String(failure)}`);
+  return { sent: a.n, delivered: report.delivered, eventBytes: bytes / Math.min(a.n, 1000) };
+}
+
+/** The limit: the same events serialised into 1 MiB buffers, no network. */
+function runLimit(a: SenderArgs): Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'> {
+  const cap = 1024 * 1024;
+  let parts: string[] = [];
+  let size = 0;
+  let buffers = 0;
+  let total = 0;
+  const flush = () => {
+    const b = Buffer.from(parts.join('\n'));
+    total += b.length;
+    buffers++;
+    parts = [];
+    size = 0;
+  };
+  for (let i = 0; i < a.n; i++) {
+    const json = toHecJson(benchEvent(i));
+    const len = Buffer.byteLength(json);
+    if (size + len + 1 > cap) flush();
+    parts.push(json);
+    size += len + 1;
+  }
+  if (parts.length) flush();
+  return { sent: a.n, delivered: 0, eventBytes: total / a.n, note: `${buffers} buffers` };
+}
+
+async function runSplunkLogging(a: SenderArgs, best: boolean): Promise<Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'>> {
+  // The sender runs as a CommonJS bundle from the project root: resolve from there.
+  const require = createRequire(join(process.cwd(), 'package.json'));
+  const SplunkLogger = require('splunk-logging').Logger as new (c: Record<string, unknown>) => {
+    send(ctx: unknown, cb?: unknown): void;
+    flush(cb?: (err: unknown) => void): void;
+    error: (err: unknown) => void;
+    eventFormatter: (message: unknown) => unknown;
+    _sendEvents: (ctx: unknown, cb?: (err: unknown, resp: unknown, body: unknown) => void) => void;
+  };
+  const u = new URL(a.url);
+  const logger = new SplunkLogger({
+    token: a.token,
+    url: a.url,
+    host: u.hostname,
+    port: Number(u.port),
+    protocol: u.protocol.replace(':', ''),
+    maxRetries: 0,
+    // Best batching: flush on 1 MiB (the same batch size as ours), never on count.
+    ...(best ? { maxBatchSize: 1024 * 1024, maxBatchCount: 0 } : {}),
+  });
+  logger.eventFormatter = (message) => message; // send our event body as is
+  let errors = 0;
+  logger.error = () => {
+    errors++;
+  };
+  // Count requests in flight: splunk-logging offers no completion signal for batched sends.
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const original = logger._sendEvents.bind(logger);
+  logger._sendEvents = (ctx, cb) => {
+    inFlight++;
+    original(ctx, (err, resp, body) => {
+      inFlight--;
+      cb?.(err, resp, body);
+      const w = wake;
+      wake = undefined;
+      w?.();
+    });
+  };
+  const deadline = a.timeBudgetMs ? Date.now() + a.timeBudgetMs : Infinity;
+  let sent = 0;
+  let bytes = 0;
+  for (let i = 0; i < a.n; i++) {
+    if (!best && (i & 255) === 0 && Date.now() > deadline) break;
+    // At defaults every event is its own request with no limit on concurrency; a polite caller
+    // keeps at most 256 in flight, or the machine runs out of sockets.
+    while (!best && inFlight >= 256) await new Promise<void>((r) => (wake = r));
+    const e = benchEvent(i);
+    // splunk-logging has no indexed fields: the id rides in the event body (same bytes).
+    const body = { ...(e.event as Record<string, unknown>), event_id: e.id };
+    if (i < 1000) bytes += JSON.stringify({ time: String(e.time), sourcetype: e.sourcetype, event: body }).length;
+    logger.send({ message: body, metadata: { sourcetype: e.sourcetype, time: e.time * 1000 } });
+    sent++;
+  }
+  logger.flush();
+  while (inFlight > 0) await new Promise<void>((r) => (wake = r));
+  return { sent, delivered: sent - errors, eventBytes: bytes / Math.min(sent, 1000), ...(errors ? { note: `${errors} request(s) failed` } : {}) };
+}
+
+async function main(): Promise<void> {
+  const a = JSON.parse(process.argv[2] ?? '{}') as SenderArgs;
+  const start = process.hrtime.bigint();
+  let r: Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'>;
+  switch (a.kind) {
+    case 'ours':
+      r = await runOurs(a, { gzip: false });
+      break;
+    case 'ours-gzip':
+      r = await runOurs(a, { gzip: true });
+      break;
+    case 'ours-ack':
+      // The simulator acknowledges at once: poll often so the figure is the sink's cost, not
+      // the poll interval's (against a real indexer, ack latency sets the pace; see PERFORMANCE.md).
+      r = await runOurs(a, { gzip: true, ack: true, ack_poll_interval: '100ms' });
+      break;
+    case 'splunk-logging-best':
+      r = await runSplunkLogging(a, true);
+      break;
+    case 'splunk-logging-defaults':
+      r = await runSplunkLogging(a, false);
+      break;
+    case 'limit':
+      r = runLimit(a);
+      break;
+    default:
+      throw new Error(`unknown sender kind ${String(a.kind)}`);
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const out: SenderResult = { kind: a.kind, n: a.n, ms: Math.round(ms), eventsPerSec: Math.round((r.sent / ms) * 1000), peakRssMB: peakRssMB(), ...r };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sender failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
