@@ -1,4 +1,4 @@
-import { RestError, segment, splunkd } from './rest.js';
+import { segment, splunkd } from './rest.js';
 
 /**
  * Non-secret settings in the app's own .conf files through splunkd's `configs/conf-<file>`
@@ -26,15 +26,13 @@ export async function listStanzas(file: string): Promise<Stanza[]> {
   return entries.filter((e) => e.name !== 'default').map((e) => ({ name: e.name, values: toStrings(e.content) }));
 }
 
-/** The stanza, or undefined when the file has none of that name. */
+/**
+ * The stanza, or undefined when the file has none of that name. Read from the list, not the
+ * entity: a missing stanza is normal here (first launch) and must not be an HTTP 404 that the
+ * browser reports as an error.
+ */
 export async function getStanza(file: string, name: string): Promise<Stanza | undefined> {
-  try {
-    const [e] = await splunkd('GET', `configs/conf-${file}/${segment(name)}`);
-    return e ? { name: e.name, values: toStrings(e.content) } : undefined;
-  } catch (e) {
-    if (e instanceof RestError && e.status === 404) return undefined;
-    throw e;
-  }
+  return (await listStanzas(file)).find((s) => s.name === name);
 }
 
 export async function createStanza(file: string, name: string, values: Record<string, string>): Promise<void> {

@@ -47,32 +47,46 @@ export function validate(schema: z.ZodType, specs: FieldSpec[], values: FormValu
     const key = typeof issue.path[0] === 'string' && keys.has(issue.path[0]) ? issue.path[0] : '_form';
     const blank = values[key] === '' || values[key] === undefined;
     if (storedSecrets.has(key) && blank) continue;
-    errors[key] ??= issue.message;
+    // A blank required field reaches the schema as a missing key; zod then speaks of types.
+    const missing = issue.code === 'invalid_type' && key !== '_form' && candidateValue(values[key]) === undefined;
+    const label = specs.find((f) => f.key === key)?.label ?? key;
+    errors[key] ??= missing ? `${label} is required` : issue.message;
   }
   return errors;
 }
 
+const candidateValue = (v: string | boolean | undefined) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
 /** Stanza names: what splunkd and the inputs' references accept without quoting. */
 export function nameError(name: string, taken: readonly string[]): string | undefined {
-  if (name.trim() === '') return 'a name is required';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) return 'use letters, digits, "_", "-" or "." (start with a letter or digit, at most 100)';
+  if (name.trim() === '') return 'A name is required';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) return 'Use letters, digits, "_", "-" or "." (start with a letter or digit, at most 100 characters)';
   if (name === 'default') return '"default" is reserved by Splunk';
   if (taken.includes(name)) return `"${name}" already exists`;
   return undefined;
 }
 
 /**
- * The .conf keys to write: every non-secret field with a value; a field that had a value and
- * was cleared is written empty (splunkd cannot remove a key), others left out.
+ * The .conf keys to write. A value equal to the schema default is left out of a stanza that
+ * never had the key (local/ stays small and follows a changed default on upgrade); a key the
+ * stanza had is written only when it changed, a cleared one as empty (splunkd cannot remove a
+ * key).
  */
 export function confValues(specs: FieldSpec[], values: FormValues, previous: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of specs) {
     if (f.secret) continue;
     const v = values[f.key];
-    if (typeof v === 'boolean') out[f.key] = v ? 'true' : 'false';
-    else if (typeof v === 'string' && v.trim() !== '') out[f.key] = v.trim();
-    else if (previous[f.key] !== undefined && previous[f.key] !== '') out[f.key] = '';
+    const had = previous[f.key] !== undefined && previous[f.key] !== '';
+    let text: string;
+    if (typeof v === 'boolean') text = v ? 'true' : 'false';
+    else if (typeof v === 'string' && v.trim() !== '') text = v.trim();
+    else {
+      if (had) out[f.key] = '';
+      continue;
+    }
+    const isDefault = f.default !== undefined && (typeof v === 'boolean' ? v === f.default : text === f.default);
+    if (had ? text !== previous[f.key] : !isDefault) out[f.key] = text;
   }
   return out;
 }

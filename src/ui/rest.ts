@@ -45,7 +45,8 @@ export async function splunkd(method: 'GET' | 'POST' | 'DELETE', endpoint: strin
   const init = createFetchInit({ method, ...(options.form ? { body: new URLSearchParams(options.form).toString() } : {}) });
   const res = await fetch(`${base}/${path}?${query.toString()}`, init);
   if (options.discardBody && res.ok) {
-    await res.body?.cancel();
+    // Drained unparsed (cancelling would show as a failed request in the browser).
+    await res.arrayBuffer();
     return [];
   }
   const text = await res.text();

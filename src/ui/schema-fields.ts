@@ -41,6 +41,8 @@ export function humanise(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+const sentence = (s: string): string => (s === '' ? s : s.charAt(0).toUpperCase() + s.slice(1));
+
 /** Field specs in the schema's key order. `labels` overrides the generated labels. */
 export function fieldSpecs(schema: z.ZodType, labels: Record<string, string> = {}): FieldSpec[] {
   // Both sides: output shows defaults and enums after coercion, input shows what may be
@@ -58,7 +60,7 @@ export function fieldSpecs(schema: z.ZodType, labels: Record<string, string> = {
     return {
       key,
       label: labels[key] ?? humanise(key),
-      help: description.replace(SECRET_NOTE, '').trim(),
+      help: sentence(description.replace(SECRET_NOTE, '').trim()),
       kind,
       options: enumValues ?? [],
       required: required.has(key) && def === undefined,

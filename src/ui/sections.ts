@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { loggingSchema } from '../core/logging-config.js';
+import { proxySchema } from '../core/proxy-config.js';
 import { hecDestinationSchema } from '../hec/config.js';
 import { serAccountSchema } from '../ser/config.js';
 import { sendServiceSchema, SEND_PASSPHRASE_REALM, SEND_SECRET_REALM } from '../send/config.js';
@@ -105,7 +107,52 @@ export const send: CollectionSection = {
   intro: 'The secure send service the ser_secure_send alert action talks to over mutual TLS.',
 };
 
-export const SECTIONS: Section[] = [accounts, hec, send];
+/** The .conf file of the fixed [proxy] and [logging] stanzas. */
+export const SETTINGS_FILE = 'ta_ser_mail_settings';
+
+/**
+ * The proxy password has no key in proxySchema: the URL names the user and the program adds the
+ * password from storage/passwords (realm ta_ser_mail_proxy, username proxy). So the page adds
+ * this one write-only field of its own.
+ */
+const proxyPassword: FieldSpec = {
+  key: 'password',
+  label: 'Proxy password',
+  help: 'Password of the user named in the proxy URL (http://user@host:port)',
+  kind: 'text',
+  options: [],
+  required: false,
+  secret: true,
+  default: undefined,
+};
+
+export const proxy: StanzaSection = {
+  kind: 'stanza',
+  id: 'proxy',
+  title: 'Proxy',
+  file: SETTINGS_FILE,
+  stanza: 'proxy',
+  schema: proxySchema,
+  fields: [...fieldSpecs(proxySchema, LABELS), proxyPassword],
+  realms: { password: 'ta_ser_mail_proxy' },
+  primary: ['url', 'password', 'no_proxy', 'use_env'],
+  intro: 'The outbound proxy for every connection the add-on makes (SER API, HEC, send service).',
+};
+
+export const logging: StanzaSection = {
+  kind: 'stanza',
+  id: 'logging',
+  title: 'Logging',
+  file: SETTINGS_FILE,
+  stanza: 'logging',
+  schema: loggingSchema,
+  fields: fieldSpecs(loggingSchema, { level: 'Log level' }),
+  realms: {},
+  primary: ['level'],
+  intro: 'How much the inputs and the alert action write to splunkd.log (index=_internal component=ExecProcessor).',
+};
+
+export const SECTIONS: Section[] = [accounts, hec, send, proxy, logging];
 
 /** Realms of every secret field of a section. */
 export const realmsOf = (s: Section): string[] => Object.values(s.realms);

@@ -98,8 +98,10 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
                     </Table.Cell>
                   ))}
                   <Table.Cell>
+                    <div style={{ display: 'flex', gap: 8 }}>
                     <Button appearance="secondary" label="Edit" aria-label={`Edit ${s.name}`} onClick={() => setDialog({ kind: 'edit', stanza: s })} />
                     <Button appearance="destructiveSecondary" label="Delete" aria-label={`Delete ${s.name}`} onClick={() => setDialog({ kind: 'delete', stanza: s })} />
+                    </div>
                   </Table.Cell>
                 </Table.Row>
               );

@@ -14,10 +14,12 @@ export interface FieldControlProps {
   /** Prefix of element ids, so two forms on one page do not clash. */
   idPrefix: string;
   onChange: (key: string, value: string | boolean) => void;
+  /** Receives the text input element (the dialog focuses the first one on open). */
+  inputRef?: (el: HTMLInputElement | null) => void;
 }
 
 /** One schema field as a labelled Splunk control, with its error beside it. */
-export function FieldControl({ field, value, error, stored, idPrefix, onChange }: FieldControlProps): React.ReactElement {
+export function FieldControl({ field, value, error, stored, idPrefix, onChange, inputRef }: FieldControlProps): React.ReactElement {
   const id = `${idPrefix}-${field.key}`;
   let help: React.ReactNode = field.help;
   if (field.secret) {
@@ -49,6 +51,7 @@ export function FieldControl({ field, value, error, stored, idPrefix, onChange }
     control = (
       <Text
         inputId={id}
+        {...(inputRef ? { inputRef } : {})}
         name={field.key}
         value={String(value)}
         error={Boolean(error)}

@@ -30,6 +30,10 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
   const [saveError, setSaveError] = React.useState<string | undefined>();
   // Errors appear after the first save attempt, then follow every keystroke.
   const [tried, setTried] = React.useState(false);
+  // Focus goes to the name (add) or the first setting (edit) rather than the close button.
+  const [nameEl, setNameEl] = React.useState<HTMLInputElement | null>(null);
+  const [firstEl, setFirstEl] = React.useState<HTMLInputElement | null>(null);
+  const focusEl = stanza ? firstEl : nameEl;
 
   const check = (v: FormValues, n: string): FormErrors => {
     const e = validate(section.schema, section.fields, v, storedKeys);
@@ -60,7 +64,7 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
   const title = stanza ? `Edit ${section.noun} ${stanza.name}` : `Add ${section.noun}`;
 
   return (
-    <Modal open onRequestClose={onCancel} returnFocus={returnFocus} style={{ width: 760, maxWidth: '95vw' }} data-dialog={section.id}>
+    <Modal open onRequestClose={onCancel} returnFocus={returnFocus} initialFocus={focusEl ?? 'first'} style={{ width: 760, maxWidth: '95vw' }} data-dialog={section.id}>
       <Modal.Header title={title} />
       <Modal.Body>
         <form
@@ -71,13 +75,13 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
         >
           {count > 0 ? <Message type="error">{`${count === 1 ? 'One field needs' : `${count} fields need`} attention before saving.`}</Message> : null}
           {saveError ? <Message type="error">{`Not saved: ${saveError}`}</Message> : null}
-          <ControlGroup label="Name" labelPosition="left" labelWidth={200} required={!stanza} help={stanza ? 'The name cannot change: inputs and alerts refer to it.' : `Inputs and alerts refer to the ${section.noun} by this name.`} error={errors._name ?? false}>
-            <Text inputId={`${section.id}-name`} value={name} disabled={Boolean(stanza)} error={Boolean(errors._name)} onChange={(_e, d) => {
+          <ControlGroup data-field="_name" label="Name" labelPosition="left" labelWidth={200} required={!stanza} help={stanza ? 'The name cannot change: inputs and alerts refer to it.' : `Inputs and alerts refer to the ${section.noun} by this name.`} error={errors._name ?? false}>
+            <Text inputId={`${section.id}-name`} inputRef={setNameEl} value={name} disabled={Boolean(stanza)} error={Boolean(errors._name)} onChange={(_e, d) => {
               setName(d.value);
               if (tried) setErrors(check(values, d.value));
             }} />
           </ControlGroup>
-          <StanzaForm fields={section.fields} primary={section.primary} values={values} errors={errors} stored={storedKeys} idPrefix={section.id} onChange={change} />
+          <StanzaForm fields={section.fields} primary={section.primary} values={values} errors={errors} stored={storedKeys} idPrefix={section.id} onChange={change} firstInputRef={setFirstEl} />
           {/* Enter in any text input submits, as in a native form. */}
           <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
         </form>

@@ -88,7 +88,7 @@ export function StanzaTab({ section, onSaved }: StanzaTabProps): React.ReactElem
       ) : null}
       <StanzaForm fields={section.fields} primary={section.primary} values={values} errors={errors} stored={loaded.storedKeys} idPrefix={section.id} onChange={change} />
       <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
-      <div style={{ marginTop: 16, marginLeft: 200 }}>
+      <div style={{ marginTop: 16, marginLeft: 212 }}>
         <Button appearance="primary" label={saving ? 'Saving…' : 'Save'} disabled={saving} onClick={() => void submit()} data-action="save" />
       </div>
     </form>
