@@ -23,6 +23,7 @@ interface SerInputState {
   requests: number;
   lastError?: string;
   lastWindow?: { start: number; end: number };
+  windowMs: number;
 }
 
 interface MailInputState {
@@ -112,7 +113,7 @@ export class ServiceRunner {
     }
 
     for (const [name, input] of serEntries) {
-      const state: SerInputState = { kind: 'ser_report', name, sink: new MeteredSink(this.#sink(input.hec)), cycles: 0, failures: 0, requests: 0 };
+      const state: SerInputState = { kind: 'ser_report', name, sink: new MeteredSink(this.#sink(input.hec)), cycles: 0, failures: 0, requests: 0, windowMs: input.window * 1000 };
       this.#ser.push(state);
       const account = { ...cfg.accounts[input.account]!, name: input.account };
       const session = this.#session(input.account, Math.max(input.concurrency, 2));
@@ -139,6 +140,9 @@ export class ServiceRunner {
               },
             });
             state.requests += s.requests;
+            // After a restart with nothing new to read, the checkpoint is still the newest delivered window.
+            const cp = s.checkpoint ? Date.parse(s.checkpoint) : Number.NaN;
+            if (Number.isFinite(cp) && (!state.lastWindow || cp > state.lastWindow.end)) state.lastWindow = { start: cp - state.windowMs, end: cp };
             state.lastError = undefined;
             log.info({ windows: s.windows, events: s.events, restated: s.restated, checkpoint: s.checkpoint }, 'SER poll cycle done');
           } catch (err) {
