@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileCheckpointStore } from '../../src/core/checkpoint.js';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
+import { serCheckpointKey } from '../../src/ser/checkpoint-state.js';
 import { createLogger } from '../../src/core/logger.js';
 import { mailsPayload, postPayload } from '../../src/demo/connector.js';
 import { parseServiceConfig } from '../../src/service/config-load.js';
@@ -87,5 +89,23 @@ describe('the standalone service runner', () => {
     expect(cp.next).toBe(newest);
     await expect(request(`${receiver}/health`)).rejects.toThrow();
     expect(existsSync(join(dir, 'checkpoints'))).toBe(true);
+  });
+
+  it('stops for good, naming the file, when a checkpoint is unreadable (never a silent restart from zero)', async () => {
+    const { hec, dir, yaml, env } = await setup();
+    const cfg = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
+    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    const file = new FileCheckpointStore(join(dir, 'checkpoints')).describe(serCheckpointKey('prod', 'prod'));
+    writeFileSync(file, '{"v":1,"next":');
+    const runner = new ServiceRunner(cfg, createLogger({ level: 'fatal' }), { telemetryIntervalMs: 0 });
+    await runner.start();
+    closers.push(() => runner.stop());
+    const reason = await runner.fatal;
+    expect(reason).toMatch(/^ser_report:\/\/prod stopped: CHECKPOINT_UNREADABLE: /);
+    expect(reason).toContain(file);
+    const report = await runner.stop(reason);
+    expect(report.undelivered).toBe(0);
+    expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage)).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe('{"v":1,"next":');
   });
 });
