@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -26,12 +26,11 @@ export const EVENT_ID_FIELD = 'event_id';
 
 /** Deterministic id from the parts that identify a fact (e.g. account, window, app user, revision). */
 export function eventId(...parts: Array<string | number>): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    h.update(String(p));
-    h.update('\u001f'); // unit separator: ("ab","c") and ("a","bc") differ
-  }
-  return h.digest('hex').slice(0, 32);
+  // unit separator after each part: ("ab","c") and ("a","bc") differ. One-shot crypto.hash is
+  // ~3x faster than createHash for these short inputs (the mail receiver hashes every message).
+  let text = '';
+  for (const p of parts) text += `${String(p)}\u001f`;
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 /** Epoch seconds with millisecond precision, the form HEC and the XML stream take. */
