@@ -1,6 +1,7 @@
 import { hecSimulatorKind } from './hec-kind.js';
 import { serSimulatorKind } from './ser-kind.js';
 import { sendSimulatorKind } from './send-kind.js';
+import { splunkdSimulatorKind } from './splunkd-kind.js';
 
 /**
  * The simulators `ta-ser-mail sim <kind>` can start in their own process. Each kind parses its
@@ -24,4 +25,5 @@ export const simulators: Record<string, SimulatorKind> = {
   hec: hecSimulatorKind,
   send: sendSimulatorKind,
   ser: serSimulatorKind,
+  splunkd: splunkdSimulatorKind,
 };
