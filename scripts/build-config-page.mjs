@@ -3,7 +3,7 @@
 // Not committed: `npm run package` runs this first. Deterministic (no timestamps, no hashes
 // in names), so two builds of the same tree are byte-identical.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +11,33 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_OUTDIR = join(ROOT, 'splunk_app/TA-ser-mail/appserver/static/config');
 
 /**
- * Builds page.js (+ page.js.LEGAL.txt with every bundled licence notice) into `outdir` and
- * returns esbuild's metafile, whose `inputs` list every bundled source file (the licence test
- * reads it).
+ * The npm packages whose files esbuild put in the bundle, from its metafile: folder (relative
+ * to the repo), name, version, declared licence and the text of its LICENSE file, if any.
+ */
+export function bundledPackages(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) dirs.add(m[1]);
+  }
+  return [...dirs].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+    const declared = typeof pkg.license === 'string' ? pkg.license : pkg.license?.type ?? (pkg.licenses ?? []).map((l) => l.type).join(' OR ');
+    const file = readdirSync(join(ROOT, dir)).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    return { dir, name: pkg.name, version: pkg.version, license: declared ?? '', licenseText: file ? readFileSync(join(ROOT, dir, file), 'utf8') : '' };
+  });
+}
+
+/** THIRD-PARTY-NOTICES.txt: each bundled package with its licence text, as redistribution asks. */
+function notices(packages) {
+  const parts = packages.map((p) => `${p.name} ${p.version} (${p.license})\n\n${p.licenseText.trim() || `Licensed under ${p.license}; no licence file in the package.`}\n`);
+  return `Third-party software in page.js (the TA-ser-mail configuration page)\n\n${parts.join('\n----------------------------------------------------------------\n\n')}`;
+}
+
+/**
+ * Builds page.js (+ page.js.LEGAL.txt with the bundled @license comments and
+ * THIRD-PARTY-NOTICES.txt with every bundled package's licence) into `outdir` and returns
+ * esbuild's metafile, whose `inputs` list every bundled source file (the licence test reads it).
  */
 export async function buildConfigPage({ outdir = DEFAULT_OUTDIR, minify = true } = {}) {
   mkdirSync(outdir, { recursive: true });
@@ -34,6 +58,7 @@ export async function buildConfigPage({ outdir = DEFAULT_OUTDIR, minify = true }
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
   });
+  writeFileSync(join(outdir, 'THIRD-PARTY-NOTICES.txt'), notices(bundledPackages(result.metafile)));
   return result.metafile;
 }
 

@@ -8,13 +8,18 @@ export type FormErrors = Record<string, string>;
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'on', 't']);
 
+/** A .conf boolean as the program reads it (core/schema.ts boolish); absent = the default. */
+export function isOn(stored: string | undefined, fallback: boolean): boolean {
+  return stored === undefined ? fallback : TRUE_WORDS.has(stored.trim().toLowerCase());
+}
+
 /** Values for the inputs from a stored stanza (or the schema defaults for a new one). */
 export function initialValues(specs: FieldSpec[], stored: Record<string, string> = {}): FormValues {
   const out: FormValues = {};
   for (const f of specs) {
     const v = stored[f.key];
     if (f.secret) out[f.key] = '';
-    else if (f.kind === 'boolean') out[f.key] = v === undefined ? f.default === true : TRUE_WORDS.has(v.trim().toLowerCase());
+    else if (f.kind === 'boolean') out[f.key] = isOn(v, f.default === true);
     else out[f.key] = v ?? (typeof f.default === 'string' ? f.default : '');
   }
   return out;

@@ -41,15 +41,17 @@ export function humanise(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const sentence = (s: string): string => (s === '' ? s : s.charAt(0).toUpperCase() + s.slice(1));
+/** Capitalises a description that starts with a plain word (not "http(s)://…" or a key name). */
+const sentence = (s: string): string => (/^[a-z]+[\s,;:]/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 /** Field specs in the schema's key order. `labels` overrides the generated labels. */
 export function fieldSpecs(schema: z.ZodType, labels: Record<string, string> = {}): FieldSpec[] {
   // Both sides: output shows defaults and enums after coercion, input shows what may be
   // omitted and the spellings a string-typed .conf value may take (booleans as 1/0 too).
-  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp> };
+  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp>; required?: string[] };
   const inp = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp>; required?: string[] };
-  const required = new Set(inp.required ?? []);
+  // A preprocessed field (comma lists) has no input type, so "required" comes from either side.
+  const required = new Set([...(inp.required ?? []), ...(out.required ?? [])]);
   return Object.entries(out.properties ?? {}).map(([key, o]) => {
     const i = inp.properties?.[key];
     const description = o.description ?? i?.description ?? '';

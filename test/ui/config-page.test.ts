@@ -282,6 +282,7 @@ describe('configuration page in Chromium', () => {
       await openTab(tab);
       await page.locator(`[data-section="${id}"]`).waitFor();
       await page.mouse.move(0, 0);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.screenshot({ path: join(SHOTS, `${id}.png`) });
     }
     await openTab('HEC destinations');

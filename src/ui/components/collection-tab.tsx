@@ -5,6 +5,7 @@ import Paragraph from '@splunk/react-ui/Paragraph';
 import Table from '@splunk/react-ui/Table';
 import WaitSpinner from '@splunk/react-ui/WaitSpinner';
 import { listStanzas, type Stanza } from '../conf-store.js';
+import { isOn } from '../form-values.js';
 import { deleteNamed } from '../save.js';
 import { storedSecrets } from '../secret-store.js';
 import { realmsOf, type CollectionSection } from '../sections.js';
@@ -45,6 +46,11 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
 
   const secretKeys = section.fields.filter((f) => f.secret).map((f) => f.key);
   const label = (key: string) => section.fields.find((f) => f.key === key)?.label ?? key;
+  const cell = (key: string, value: string | undefined) => {
+    const f = section.fields.find((x) => x.key === key);
+    if (f?.kind !== 'boolean') return value ?? '';
+    return isOn(value, f.default === true) ? 'Yes' : 'No';
+  };
   const close = () => setDialog(undefined);
   const saved = (message: string, wroteSettings: boolean) => {
     close();
@@ -90,7 +96,7 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
                 <Table.Row key={s.name} data-row={s.name}>
                   <Table.Cell>{s.name}</Table.Cell>
                   {section.columns.map((c) => (
-                    <Table.Cell key={c}>{s.values[c] ?? ''}</Table.Cell>
+                    <Table.Cell key={c}>{cell(c, s.values[c])}</Table.Cell>
                   ))}
                   {secretKeys.map((k) => (
                     <Table.Cell key={k} data-secret-cell={k}>
