@@ -27,11 +27,14 @@ describe('date-times from .NET and ISO writers', () => {
     ['2018-12-08T05:50:49', Date.UTC(2018, 11, 8, 5, 50, 49)],
     ['2018-12-08T08:50:49+03:00', Date.UTC(2018, 11, 8, 5, 50, 49)],
     ['2018-12-08T00:50:49-0500', Date.UTC(2018, 11, 8, 5, 50, 49)],
+    ['2018-12-08t05:50:49.3z', Date.UTC(2018, 11, 8, 5, 50, 49, 300)],
+    ['2020-02-29 23:59:59.99', Date.UTC(2020, 1, 29, 23, 59, 59, 990)],
+    [' 2018-12-08T05:50:49Z ', Date.UTC(2018, 11, 8, 5, 50, 49)],
   ])('%s', (text, ms) => {
     expect(parseDateTime(text)).toBe(ms);
   });
 
-  it.each(['2018-02-30T00:00:00Z', '2018-13-01T00:00:00Z', '08.12.2018 05:50', '', 'yesterday', '2018-12-08T25:00:00Z'])('refuses %j', (text) => {
+  it.each(['2018-02-30T00:00:00Z', '2019-02-29T00:00:00Z', '2018-13-01T00:00:00Z', '08.12.2018 05:50', '', 'yesterday', '2018-12-08T25:00:00Z', '2018-12-08T05:50:49+03', '2018-12-08T05:50:49.Z', '2018-12-08T05:50:49Zjunk', '2018-12-08T05:60:00Z'])('refuses %j', (text) => {
     expect(parseDateTime(text)).toBeUndefined();
   });
 
@@ -42,6 +45,24 @@ describe('date-times from .NET and ISO writers', () => {
         // .NET's 7 fractional digits
         expect(parseDateTime(d.toISOString().replace('Z', '0000Z'))).toBe(d.getTime());
       }),
+    );
+  });
+
+  it('agrees with Date.parse on any offset and fraction (differential property)', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1971-01-02T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        fc.integer({ min: 0, max: 3 }),
+        (d, offsetMin, fracDigits) => {
+          const local = new Date(d.getTime() + offsetMin * 60_000).toISOString().slice(0, 19);
+          const frac = fracDigits === 0 ? '' : `.${String(d.getUTCMilliseconds()).padStart(3, '0').slice(0, fracDigits)}`;
+          const abs = Math.abs(offsetMin);
+          const zone = `${offsetMin < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+          const text = `${local}${frac}${zone}`;
+          expect(parseDateTime(text)).toBe(Date.parse(text));
+        },
+      ),
     );
   });
 });
