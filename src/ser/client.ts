@@ -1,8 +1,9 @@
 import pRetry, { AbortError } from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
-import { AddonError } from '../core/errors.js';
+import { AddonError, isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Secret } from '../core/secret.js';
 import { SerApiError, SerReplyError } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { parseSummaryReply, type SerReport } from './reply.js';
@@ -88,13 +89,11 @@ export class SerReportClient {
   }
 
   async #attempt(url: URL, signal?: AbortSignal): Promise<SerReport> {
-    let token = await this.#o.tokens.get();
-    let res = await this.#send(url, token.reveal(), signal);
+    let { res, token } = await this.#send(url, signal);
     if (res.statusCode === 401) {
       await res.body.dump();
       this.#o.tokens.invalidate(token);
-      token = await this.#o.tokens.get();
-      res = await this.#send(url, token.reveal(), signal);
+      ({ res, token } = await this.#send(url, signal));
       if (res.statusCode === 401) {
         await res.body.dump();
         throw new AbortError(new SerApiError(`SER refused a freshly issued token for account "${this.#o.account}" (HTTP 401): check that the key may use the reporting API`, 401));
@@ -116,20 +115,32 @@ export class SerReportClient {
     throw new AbortError(new SerApiError(`${what}: ${text.slice(0, 200)}`, status));
   }
 
-  async #send(url: URL, bearer: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
-    await this.#o.limiter.acquire(signal);
+  async #send(url: URL, signal?: AbortSignal): Promise<{ res: Dispatcher.ResponseData; token: Secret }> {
+    // Token first, then the slot, then send at once: a token fetch must not sit between a slot
+    // and its request (that would bunch paced requests into a burst). If the token went stale
+    // while waiting for the slot, fetch a new one and take a new slot. Bounded: three turns.
+    let token: Secret | undefined;
+    for (let turn = 0; turn < 3 && !token; turn++) {
+      await this.#o.tokens.get();
+      await this.#o.limiter.acquire(signal);
+      token = this.#o.tokens.peek();
+    }
+    token ??= await this.#o.tokens.get();
     this.#requests += 1;
     try {
-      return await request(url, {
+      const res = await request(url, {
         method: 'GET',
-        headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
+        headers: { authorization: `Bearer ${token.reveal()}`, accept: 'application/json' },
         dispatcher: this.#o.dispatcher,
         headersTimeout: this.#o.timeoutMs,
         bodyTimeout: this.#o.timeoutMs,
         signal,
       });
+      return { res, token };
     } catch (err) {
       if (signal?.aborted) throw err;
+      // A certificate that does not verify will not verify on the next attempt either.
+      if (isTlsVerificationFailure(err)) throw new TlsVerificationError(`SER API ${url.origin}`, { cause: err });
       throw new SerApiError(`SER report request to ${url.origin} failed: ${(err as Error).message}`, undefined, { retryable: true, cause: err });
     }
   }

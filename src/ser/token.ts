@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
+import { isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import { SerApiError, SerCredentialsError, SerReplyError } from './errors.js';
@@ -56,10 +57,14 @@ export class TokenSource {
   }
 
   async get(): Promise<Secret> {
+    return this.peek() ?? (await this.#refresh()).token;
+  }
+
+  /** The cached token if it is still good (outside the refresh margin), without fetching one. */
+  peek(): Secret | undefined {
     const now = (this.#o.now ?? Date.now)();
     const c = this.#cached;
-    if (c && now < c.expiresAt - (this.#o.refreshMarginMs ?? 300_000)) return c.token;
-    return (await this.#refresh()).token;
+    return c && now < c.expiresAt - (this.#o.refreshMarginMs ?? 300_000) ? c.token : undefined;
   }
 
   /** Forget `token` if it is still the cached one (the API refused it). */
@@ -100,6 +105,7 @@ export class TokenSource {
         signal: o.signal,
       });
     } catch (err) {
+      if (isTlsVerificationFailure(err)) throw new TlsVerificationError(`SER token service ${url.origin}`, { cause: err });
       throw new SerApiError(`SER token request to ${url.origin} failed: ${(err as Error).message}`, undefined, { retryable: true, cause: err });
     }
     const text = await res.body.text();

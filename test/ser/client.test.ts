@@ -100,9 +100,10 @@ describe('SER report client', () => {
 
 describe('rate limiter', () => {
   it('keeps a simulator at its limit free of 429s, where an unpaced client is refused', async () => {
-    // A 1 s sliding window of 10 requests stands in for the API's minute of 1,000 (same shape, faster test).
+    // A 1 s sliding window of 10 requests stands in for the API's minute of 1,000 (same shape, faster
+    // test); the margin is scaled up with it (167 ms of slack per second) for a loaded test machine.
     sim = await startSerSimulator({ rateLimitPerMinute: 10, rateWindowMs: 1000 });
-    const paced = createSerSession(accountFor(sim, { retries: 0 }), { limiter: new RateLimiter({ perMinute: 600, ceilingPerMinute: 600, marginMs: 3000 }) });
+    const paced = createSerSession(accountFor(sim, { retries: 0 }), { limiter: new RateLimiter({ perMinute: 600, ceilingPerMinute: 600, marginMs: 10_000 }) });
     await Promise.all(Array.from({ length: 35 }, (_, i) => paced.client.summary({ start: WINDOW.start + i * 3_600_000, end: WINDOW.end + i * 3_600_000 })));
     expect(sim.stats().served).toBe(35);
     expect(sim.stats().tooMany).toBe(0);
@@ -116,5 +117,21 @@ describe('rate limiter', () => {
   it('refuses a rate above the API limit', () => {
     expect(() => new RateLimiter({ perMinute: 1001 })).toThrow(/1000 requests per minute/);
     expect(new RateLimiter({ perMinute: 900 }).intervalMs).toBeGreaterThan(60_000 / 900);
+  });
+});
+
+describe('TLS', () => {
+  it('verifies the API certificate against the configured CA, and refuses without it (no retries)', async () => {
+    const { createPki } = await import('../../src/sim/pki.js');
+    const { TlsVerificationError } = await import('../../src/core/errors.js');
+    const pki = createPki();
+    sim = await startSerSimulator({ rateLimitPerMinute: 0, tls: { cert: pki.serverCert, key: pki.serverKey } });
+    expect(sim.url).toMatch(/^https:/);
+    const trusted = createSerSession(accountFor(sim, { ca_file: pki.caFile }), { limiter: unlimited() });
+    expect((await trusted.client.summary(WINDOW)).users.length).toBeGreaterThan(0);
+    const untrusted = createSerSession(accountFor(sim), { limiter: unlimited() });
+    const err = await untrusted.client.summary(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TlsVerificationError);
+    expect(sim.stats().tokens).toBe(1);
   });
 });

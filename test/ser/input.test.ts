@@ -212,6 +212,21 @@ describe('additivity', () => {
 });
 
 describe('backfill range', () => {
+  it('carries on when the token expires in the middle of the backfill', async () => {
+    const { RateLimiter } = await import('../../src/ser/rate-limiter.js');
+    const { createSerSession } = await import('../../src/ser/session.js');
+    const s = await sim({ now: () => NOW, tokenTtlSeconds: 1 });
+    const a = runOptions(s, { now: () => NOW, account: { token_refresh_margin: 0 } });
+    // Paced at 600/min, 36 windows take ~4 s: the 1 s token expires several times on the way.
+    const session = createSerSession(a.run.account, { limiter: new RateLimiter({ perMinute: 600, ceilingPerMinute: 600 }) });
+    const fromMs = Date.parse('2026-11-01T00:00:00Z');
+    const r = await runSerBackfill({ ...a.run, session, fromMs, toMs: fromMs + 36 * HOUR });
+    expect(r.windows).toBe(36);
+    expect(new Set(starts(a.sink)).size).toBe(36);
+    expect(s.stats().tokens).toBeGreaterThanOrEqual(3);
+    expect(s.stats().served).toBe(37);
+  });
+
   it('covers [from, to) including a last short window, and a second run resumes with nothing left', async () => {
     const s = await sim({ now: () => NOW });
     const dir = tempDir();
