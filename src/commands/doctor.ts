@@ -11,12 +11,13 @@ export const registerDoctor: RegisterCommand = (program: Command) => {
     .description('check a configuration end to end (DNS, TLS, SER token and report, HEC health and token, send mTLS, keys, checkpoint dir) and print a table with a fix for each failure')
     .requiredOption('-c, --config <file>', 'the YAML configuration (as for run)')
     .option('--timeout <seconds>', 'longest time one check may take', '15')
+    .option('--json', 'print the rows as one JSON array instead of the table (for scripts and monitoring)')
     .addHelpText('after', '\nExit code: 0 when every check passed, 1 otherwise. Nothing is indexed: the HEC token is tested with an empty request.')
-    .action(async (opts: { config: string; timeout: string }, cmd: Command) => {
+    .action(async (opts: { config: string; timeout: string; json?: boolean }, cmd: Command) => {
       const log = createLogger({ level: cmd.optsWithGlobals<{ logLevel: LogLevel }>().logLevel, name: 'doctor' });
       const timeoutMs = Number(opts.timeout) * 1000;
       const report = await runDoctor(opts.config, { log, timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000 });
-      process.stdout.write(renderTable(report.results));
+      process.stdout.write(opts.json ? `${JSON.stringify(report.results)}\n` : renderTable(report.results));
       process.exitCode = report.ok ? 0 : 1;
     });
 };
