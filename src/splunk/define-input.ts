@@ -8,6 +8,8 @@
  *     schema: mailInputSchema,                // flat z.object, every field .describe()d
  *     secrets: { auth_secret: MAIL_SECRET_REALM },   // secret param → storage/passwords realm (username = input name)
  *     validate: (config) => { if (…) return 'listen_port …'; },   // optional, beyond the schema
+ *     check: async (config, ctx) => { await ctx.settings.hec(config.hec); },   // optional, at
+ *                                             // --validate-arguments with splunkd: a throw refuses
  *     async run(ctx) {                        // one call per stanza; return when done or ctx.signal aborts
  *       const sink = await ctx.openSink();    // HEC destination named by `hec`, or XML on stdout (`output = xml`)
  *       const cp = await ctx.checkpoints();   // file in checkpoint_dir or KV store (`checkpoint_store`)
@@ -90,7 +92,18 @@ export interface ModularInputSpec<S extends z.ZodObject, K extends string = neve
   secrets?: Record<K, string>;
   /** Checks beyond the schema; return (or throw) a message naming the field to refuse. */
   validate?(config: z.output<S>): string | undefined | void;
+  /**
+   * Checks against splunkd at --validate-arguments (named settings exist, their secrets are
+   * stored); a thrown error's message is what Splunk Web shows.
+   */
+  check?(config: z.output<S>, ctx: CheckContext): Promise<void>;
   run(ctx: InputContext<SecretFields<z.output<S>, K> & CommonInputConfig>): Promise<void>;
+}
+
+export interface CheckContext {
+  name: string;
+  settings: InputSettings;
+  log: Logger;
 }
 
 export interface ModularInput {
@@ -102,6 +115,7 @@ export interface ModularInput {
   /** Secret param → realm. */
   secrets: Record<string, string>;
   validate?(config: unknown): string | undefined | void;
+  check?(config: unknown, ctx: CheckContext): Promise<void>;
   run(ctx: InputContext<never>): Promise<void>;
 }
 
@@ -120,6 +134,7 @@ export function defineModularInput<S extends z.ZodObject, K extends string = nev
     schema: schema as z.ZodObject,
     secrets: (spec.secrets ?? {}) as Record<string, string>,
     validate: spec.validate as ModularInput['validate'],
+    check: spec.check as ModularInput['check'],
     run: spec.run as ModularInput['run'],
   };
 }

@@ -5,7 +5,7 @@ import { Secret } from '../core/secret.js';
 import type { Sink } from '../core/sink.js';
 import { APP_NAME, splunkdTls } from './app-settings.js';
 import { updateStanza } from './conf-rest.js';
-import type { CommonInputConfig, InputContext, ModularInput } from './define-input.js';
+import type { CommonInputConfig, InputContext, InputSettings, ModularInput } from './define-input.js';
 import { loadAccount, loadHecDestination, loadLogging, loadProxy, loadSendService } from './named-settings.js';
 import { readPassword, writePassword } from './passwords.js';
 import type { InputDocument, InputStanza } from './protocol-xml.js';
@@ -80,14 +80,7 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
     for (const field of Object.keys(secretParams(input))) {
       if (typeof config[field] === 'string') config[field] = new Secret(config[field] as string);
     }
-    let proxy: ReturnType<typeof loadProxy> | undefined;
-    const settings = {
-      account: (n: string) => loadAccount(client, n),
-      hec: (n: string) => loadHecDestination(client, n),
-      sendService: (n: string) => loadSendService(client, n),
-      // One [proxy] read per run, however many clients ask.
-      proxy: () => (proxy ??= loadProxy(client)),
-    };
+    const settings = settingsFor(client);
     let checkpointStore: CheckpointStore | undefined;
     const ctx: InputContext<typeof config> = {
       kind: input.kind,
@@ -127,6 +120,46 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
         log.error(`closing the sink failed: ${describeError(err)}`);
       }
     }
+    await client.close();
+  }
+}
+
+function settingsFor(client: SplunkdClient): InputSettings {
+  let proxy: ReturnType<typeof loadProxy> | undefined;
+  return {
+    account: (n: string) => loadAccount(client, n),
+    hec: (n: string) => loadHecDestination(client, n),
+    sendService: (n: string) => loadSendService(client, n),
+    // One [proxy] read per run, however many clients ask.
+    proxy: () => (proxy ??= loadProxy(client)),
+  };
+}
+
+/**
+ * --validate-arguments, splunkd part: each kind's `check` with the settings splunkd holds
+ * (e.g. the named account exists and its secret is stored). The first refusal's message, or
+ * undefined.
+ */
+export async function checkItems(
+  input: ModularInput,
+  doc: InputDocument,
+  items: Array<{ name: string; config: Record<string, unknown> }>,
+  stderr?: { write(line: string): unknown },
+): Promise<string | undefined> {
+  if (!input.check) return undefined;
+  const log = createLogger({ level: 'info', ...(stderr ? { write: (l: string) => void stderr.write(l) } : {}) });
+  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log, attempts: 2 });
+  try {
+    const settings = settingsFor(client);
+    for (const item of items) {
+      try {
+        await input.check(item.config, { name: item.name, settings, log });
+      } catch (err) {
+        return `${input.kind}://${item.name}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    return undefined;
+  } finally {
     await client.close();
   }
 }

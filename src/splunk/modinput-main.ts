@@ -2,7 +2,7 @@ import { describeError } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
 import type { ModularInput } from './define-input.js';
 import { buildErrorXml, decodeInputBytes, parseInputDocument, parseValidationDocument } from './protocol-xml.js';
-import { schemeXml, validateDocument } from './scheme.js';
+import { parseItems, schemeXml } from './scheme.js';
 import type { Writable } from './xml-stream-sink.js';
 
 /**
@@ -40,7 +40,13 @@ export async function runModinput(input: ModularInput, mode: ModinputMode, io: M
   if (mode === 'validate') {
     let message: string | undefined;
     try {
-      message = validateDocument(input, parseValidationDocument(text));
+      const doc = parseValidationDocument(text);
+      const items = parseItems(input, doc);
+      if (typeof items === 'string') message = items;
+      else if (input.check) {
+        const { checkItems } = await import('./input-runner.js');
+        message = await checkItems(input, doc, items, io.stderr);
+      }
     } catch (err) {
       message = describeError(err);
     }

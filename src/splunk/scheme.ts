@@ -90,14 +90,22 @@ export function parseParams(input: ModularInput, name: string, params: Record<st
   return { ok: true, config: parsed.data as Record<string, unknown> };
 }
 
-/** --validate-arguments: the first refusal, or undefined when every item is valid. */
+/** --validate-arguments, schema part: the first refusal, or the parsed items when every one is valid. */
 export function validateDocument(input: ModularInput, doc: InputDocument): string | undefined {
+  const r = parseItems(input, doc);
+  return typeof r === 'string' ? r : undefined;
+}
+
+export function parseItems(input: ModularInput, doc: InputDocument): string | Array<{ name: string; config: Record<string, unknown> }> {
   if (doc.stanzas.length === 0) return 'splunkd sent no <item> to validate';
+  const out: Array<{ name: string; config: Record<string, unknown> }> = [];
   for (const item of doc.stanzas) {
-    const r = parseParams(input, item.name.replace(/^[^:]+:\/\//, ''), item.params);
+    const name = item.name.replace(/^[^:]+:\/\//, '');
+    const r = parseParams(input, name, item.params);
     if (!r.ok) return r.message;
+    out.push({ name, config: r.config });
   }
-  return undefined;
+  return out;
 }
 
 export { MASK };

@@ -107,6 +107,9 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
       [{ start_date: '31.12.2026' }, 'start_date'],
       [{ concurrency: '500' }, 'concurrency'],
       [{ output: 'tcp' }, 'output'],
+      // Checked with splunkd: the named settings must exist.
+      [{ account: 'globex' }, 'SER account "globex" does not exist'],
+      [{ hec: 'nowhere' }, 'HEC destination "nowhere" does not exist'],
     ] as const) {
       const r = await runWrapper(['--validate-arguments'], `<items>${header()}<item name="main">${params({ ...good, ...bad })}</item></items>`);
       expect(r.code, field).not.toBe(0);

@@ -12,6 +12,14 @@ export default defineModularInput({
   description:
     'Reads Proofpoint Secure Email Relay reporting windows (per application user: messages, recipients, bytes, outcomes) and delivers them through HEC or the XML stream',
   schema: serInputSchema,
+  // Splunk Web refuses an input whose account or HEC destination is missing or lacks its secret.
+  async check(config, ctx) {
+    await ctx.settings.account(config.account);
+    if (config.output === 'hec') {
+      if (!config.hec) throw new Error('hec: name a HEC destination (a stanza of ta_ser_mail_hec.conf), or set output = xml');
+      await ctx.settings.hec(config.hec);
+    }
+  },
   async run(ctx) {
     const [{ runSerInput }, { serSessionFor, toSerAccountSettings }] = await Promise.all([import('../../ser/input.js'), import('../../ser/session.js')]);
     const loaded = await ctx.settings.account(ctx.config.account);
