@@ -14,7 +14,7 @@ if not defined SETTING call :conf_node_path "%APP_DIR%\local\ta_ser_mail_setting
 if not defined SETTING call :conf_node_path "%APP_DIR%\default\ta_ser_mail_settings.conf"
 if defined SETTING if defined SPLUNK_HOME set "SETTING=!SETTING:$SPLUNK_HOME=%SPLUNK_HOME%!"
 call :consider "[node] path" "%SETTING%"
-if defined SPLUNK_HOME (call :consider "%%SPLUNK_HOME%%\bin\node.exe" "%SPLUNK_HOME%\bin\node.exe") else (call :consider "%%SPLUNK_HOME%%\bin\node.exe" "")
+if defined SPLUNK_HOME (call :consider "$SPLUNK_HOME\bin\node.exe" "%SPLUNK_HOME%\bin\node.exe") else (call :consider "$SPLUNK_HOME\bin\node.exe" "")
 set "ONPATH="
 for /f "delims=" %%N in ('where node 2^>nul') do if not defined ONPATH set "ONPATH=%%N"
 call :consider "node on PATH" "%ONPATH%" "not found"
