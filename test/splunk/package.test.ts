@@ -50,6 +50,17 @@ describe('the package (SPLUNK.md packaging rules)', () => {
     expect(entries.some((e) => e.path === 'TA-ser-mail/bin/ta-ser-mail.cjs')).toBe(true);
   });
 
+  it('ships wrappers that run the bundled program with their entry command (.cmd with CRLF)', () => {
+    for (const [w, cmd] of [['ser_report', 'modinput ser_report'], ['mail_metadata', 'modinput mail_metadata'], ['ser_secure_send', 'alert ser_secure_send']] as const) {
+      const sh = readFileSync(join(app, 'bin', `${w}.sh`), 'utf8');
+      expect(sh.startsWith('#!/bin/sh\n')).toBe(true);
+      expect(sh).toContain(`exec "$NODE" "$APP_DIR/bin/ta-ser-mail.cjs" ${cmd} "$@"`);
+      const bat = readFileSync(join(app, 'bin', `${w}.cmd`), 'utf8');
+      expect(bat.split('\n').slice(0, -1).every((l) => l.endsWith('\r')), `${w}.cmd line ends`).toBe(true);
+      expect(bat).toContain(`"%NODE%" "%APP_DIR%\\bin\\ta-ser-mail.cjs" ${cmd} %*`);
+    }
+  });
+
   it('has one semver version everywhere: package.json, src/core/version.ts, app.conf [id] and [launcher], app.manifest', () => {
     const a = conf('default/app.conf');
     const versions = [VERSION, CODE_VERSION, a.get('id')?.get('version'), a.get('launcher')?.get('version')];
