@@ -40,7 +40,13 @@ export async function startDemoEnvironment(out: string): Promise<DemoEnvironment
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const pki = createPki(pkiDir);
+    let pki: Pki;
+    try {
+      pki = createPki(pkiDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the demo makes throw-away certificates with the openssl command, which is not installed here: install openssl (e.g. apt-get install openssl) and run it again');
+      throw err;
+    }
     const tls = { cert: pki.serverCert, key: pki.serverKey };
     const eventsFile = join(out, 'events.jsonl');
     const hec = await startHecSimulator({ tls, ack: true, ackDelayMs: 20, recordFile: eventsFile, keep: 'ids' });
