@@ -6,7 +6,7 @@ import type { DashboardDefinition, DataSourceDef, InputDef, LayoutItem, Visualiz
  * change is made once.
  */
 export const CANVAS_WIDTH = 1440;
-export const ROW = { kpi: 130, chart: 330, table: 330, note: 90 } as const;
+export const ROW = { kpi: 130, chart: 330, table: 330, shortTable: 190, tallTable: 460 } as const;
 
 /** Outcome colours, the same meaning on every dashboard. */
 export const COLOR = {
@@ -167,13 +167,10 @@ export function pie(title: string, ds: string, colors?: Record<string, string>):
   return { type: 'splunk.pie', title, dataSources: { primary: ds }, options };
 }
 
-export function table(title: string, ds: string, description?: string): VisualizationDef {
-  const viz: VisualizationDef = {
-    type: 'splunk.table',
-    title,
-    dataSources: { primary: ds },
-    options: { count: 8, showRowNumbers: false },
-  };
+export function table(title: string, ds: string, description?: string, widths?: Record<string, number>): VisualizationDef {
+  const options: Record<string, unknown> = { count: 10, showRowNumbers: false };
+  if (widths) options.columnFormat = Object.fromEntries(Object.entries(widths).map(([col, width]) => [col, { width }]));
+  const viz: VisualizationDef = { type: 'splunk.table', title, dataSources: { primary: ds }, options };
   if (description) viz.description = description;
   return viz;
 }

@@ -11,6 +11,8 @@ const definition = new DashboardBuilder({
     'ds_coverage',
     'Coverage events, one per window and input',
     `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:coverage"
+     | eventstats max(revision) as latest_revision by account, source, window_start
+     | where revision=latest_revision
      | dedup account, source, window_start
      | fields _time account source window_end_time window_seconds revision application_users total`,
   )
@@ -43,7 +45,7 @@ const definition = new DashboardBuilder({
   .chain('ds_lag', 'ds_checkpoints', 'Worst input lag', '| stats max(lag_minutes) as lag_minutes')
   .chain('ds_windows', 'ds_coverage', 'Windows delivered', '| stats count as windows, sum(eval(if(revision > 0, 1, 0))) as restated')
   .chain('ds_windows_time', 'ds_coverage', 'Windows delivered per hour', '| timechart span=1h count as windows by account')
-  .chain('ds_traffic_time', 'ds_coverage', 'Messages per window', '| timechart span=1h sum(total) as messages, max(application_users) as application_users')
+  .chain('ds_traffic_time', 'ds_coverage', 'Messages per window', '| timechart span=1h sum(total) as messages')
   .row(ROW.kpi, [
     ['viz_gaps', single('Gaps in coverage', 'ds_gap_count', { field: 'gaps', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
     ['viz_lag', single('Worst input lag', 'ds_lag', { field: 'lag_minutes', unit: 'min', colorRanges: [{ to: 120, value: COLOR.success }, { from: 120, to: 240, value: COLOR.tempFailure }, { from: 240, value: COLOR.failure }] })],
@@ -54,9 +56,9 @@ const definition = new DashboardBuilder({
     ['viz_windows_time', chart('column', 'Windows delivered per hour (a missing bar is a gap)', 'ds_windows_time', { yTitle: 'windows' })],
     ['viz_gap_table', table('Gaps between delivered windows', 'ds_gaps', 'Empty when every window from the first to the last was delivered.')],
   ])
+  .row(ROW.shortTable, [['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table', 'The checkpoint is the end of the newest window delivered; lag is now minus the checkpoint (window size and settle delay included).')]])
   .row(ROW.chart, [
-    ['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table')],
-    ['viz_traffic_time', chart('line', 'Messages and application users per window', 'ds_traffic_time', { colors: { messages: COLOR.neutral, application_users: COLOR.inProgress } })],
+    ['viz_traffic_time', chart('line', 'Messages per window (a window without traffic still has its coverage event)', 'ds_traffic_time', { colors: { messages: COLOR.neutral }, yTitle: 'messages' })],
   ])
   .build();
 

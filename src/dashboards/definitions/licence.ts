@@ -74,10 +74,8 @@ const definition = new DashboardBuilder({
     ['viz_cumulative', chart('line', 'Cumulative use since licence start vs. an even pace to annual_throughput', 'ds_cumulative', { yTitle: 'GB', colors: { used_gb: COLOR.neutral, even_pace_gb: COLOR.muted } })],
     ['viz_apps', chart('bar', 'Use per application since licence start (top 10)', 'ds_apps', { colors: { used_gb: COLOR.neutral } })],
   ], [3, 2])
-  .row(ROW.chart, [
-    ['viz_daily', chart('column', 'Bytes received per day (time picker)', 'ds_daily', { yTitle: 'GB', colors: { received_gb: COLOR.inProgress } })],
-    ['viz_accounts', table('Licence per account', 'ds_accounts')],
-  ], [1, 1])
+  .row(ROW.chart, [['viz_daily', chart('column', 'Bytes received per day (time picker)', 'ds_daily', { yTitle: 'GB', colors: { received_gb: COLOR.inProgress } })]])
+  .row(ROW.shortTable, [['viz_accounts', table('Licence per account', 'ds_accounts')]])
   .build();
 
 export const licenceDashboard: ShippedDashboard = {

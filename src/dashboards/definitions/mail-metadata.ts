@@ -35,6 +35,7 @@ const definition = new DashboardBuilder({
     'ds_mail',
     'Top senders',
     `| top limit=10 src_user
+     | eval percent=round(percent, 1)
      | rename src_user as Sender, count as Messages, percent as "%"`,
   )
   .chain(
@@ -43,6 +44,7 @@ const definition = new DashboardBuilder({
     'Top recipients',
     `| mvexpand recipient
      | top limit=10 recipient
+     | eval percent=round(percent, 1)
      | rename recipient as Recipient, count as Messages, percent as "%"`,
   )
   .chain(
@@ -87,14 +89,14 @@ const definition = new DashboardBuilder({
     ['viz_volume', chart('column', 'Messages over time', 'ds_volume', { stacked: true, colors: { outbound: COLOR.neutral, inbound: COLOR.inProgress }, yTitle: 'messages' })],
     ['viz_hours', chart('column', 'Messages by hour of day', 'ds_hours', { stacked: true, colors: { 'working hours': COLOR.neutral, 'after hours': COLOR.partial }, xTitle: 'hour' })],
   ])
-  .row(ROW.table, [
+  .row(ROW.tallTable, [
     ['viz_senders', table('Top senders', 'ds_senders')],
     ['viz_recipients', table('Top recipients', 'ds_recipients')],
-    ['viz_external_domains', table('External recipient domains', 'ds_external')],
   ])
-  .row(ROW.table, [
+  .row(ROW.tallTable, [
+    ['viz_external_domains', table('External recipient domains', 'ds_external', undefined, { 'Recipient domain': 200 })],
     ['viz_automatic_senders', table('Automatic mail by sender', 'ds_automatic')],
-    ['viz_after_hours_senders', table('Sending after hours', 'ds_after_hours')],
+    ['viz_after_hours_senders', table('Sending after hours', 'ds_after_hours', undefined, { Sender: 215 })],
   ])
   .build();
 

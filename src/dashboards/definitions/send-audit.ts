@@ -40,8 +40,8 @@ const definition = new DashboardBuilder({
      | eval reason=coalesce(explanation, message, signature), time=strftime(_time, "%Y-%m-%d %H:%M:%S")
      | sort 0 - _time
      | head 50
-     | table time search_name error_code code reason recipient_count attempt transaction_id
-     | rename time as Time, search_name as "Saved search", error_code as Error, code as "Service code", reason as Explanation, recipient_count as Recipients, attempt as Attempts, transaction_id as "Transaction id"`,
+     | table time search_name error_code reason attempt transaction_id
+     | rename time as Time, search_name as "Saved search", error_code as Error, reason as Explanation, attempt as Attempts, transaction_id as "Transaction id"`,
   )
   .row(ROW.kpi, [
     ['viz_sends', single('Sends', 'ds_kpis', { field: 'sends' })],
@@ -53,8 +53,8 @@ const definition = new DashboardBuilder({
     ['viz_by_search', chart('bar', 'Sends by saved search and outcome', 'ds_by_search', { stacked: true, colors: OUTCOME })],
     ['viz_time', chart('column', 'Sends over time', 'ds_time', { stacked: true, colors: OUTCOME, yTitle: 'messages' })],
     ['viz_encrypted', pie('Encrypted share', 'ds_encrypted', { encrypted: COLOR.inProgress, plain: COLOR.muted })],
-  ], [2, 2, 1])
-  .row(ROW.table, [['viz_failures_table', table('Failures with their explanation', 'ds_failures')]])
+  ], [6, 3, 3])
+  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', undefined, { Time: 170, 'Saved search': 230, Error: 180, Explanation: 470, Attempts: 110, 'Transaction id': 300 })]])
   .build();
 
 export const sendAuditDashboard: ShippedDashboard = {

@@ -106,7 +106,7 @@ export class DashboardRenderer {
       );
       const emptyPanels = await page.$$eval('[data-test="viz-waiting-for-data"], [data-test="no-data"], [data-test="message"]', (els) => els.length);
       const missingFixtures = await page.evaluate(() => (window as unknown as { __MISSING_FIXTURES__?: string[] }).__MISSING_FIXTURES__ ?? []);
-      if (req.screenshot) await page.screenshot({ path: req.screenshot, fullPage: true });
+      if (req.screenshot) await page.screenshot({ path: req.screenshot, clip: { x: 0, y: 0, width: req.width, height: req.height } });
       return { rendered, consoleErrors, missingFixtures, panelTitles, emptyPanels };
     } finally {
       await page.close();

@@ -73,7 +73,8 @@ const root = createRoot(document.getElementById('root') as HTMLElement);
 root.render(
   <SplunkThemeProvider family="enterprise" colorScheme={input.theme} density="comfortable">
     <DashboardContextProvider preset={preset as never} initialDefinition={input.definition as never}>
-      <DashboardCore width={input.width} height={input.height} />
+      {/* Taller than the window: the canvas never needs its own scrollbar (which would take width). */}
+      <DashboardCore width={input.width + 18} height={input.height + 400} />
     </DashboardContextProvider>
   </SplunkThemeProvider>,
 );

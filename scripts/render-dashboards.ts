@@ -1,0 +1,71 @@
+/**
+ * `npm run dashboards:render`: regenerates the shipped Dashboard Studio view files from
+ * src/dashboards/definitions, then renders each one with Splunk's own dashboard framework in
+ * headless Chromium (Debian's /usr/bin/chromium, UTC, fixed size), replaying the fixture rows
+ * in test/fixtures/dashboards, to docs/dashboards/<view>.png.
+ *   --views-only   write the view files and stop
+ * Exits non-zero, naming the dashboard, if one does not render cleanly.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DASHBOARDS, THEME } from '../src/dashboards/catalog.js';
+import type { FixtureFile } from '../src/dashboards/fixtures/fixture-set.js';
+import { bundleRenderPage } from '../src/dashboards/render/bundle.js';
+import { DashboardRenderer } from '../src/dashboards/render/chromium.js';
+import { renderSize } from '../src/dashboards/render/size.js';
+import { viewFiles, viewPath } from '../src/dashboards/view-files.js';
+import { parseViewXml } from '../src/dashboards/view-xml.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const appDir = path.join(root, 'splunk_app/TA-ser-mail');
+
+async function main(): Promise<number> {
+  for (const [rel, content] of viewFiles()) {
+    mkdirSync(path.dirname(path.join(appDir, rel)), { recursive: true });
+    writeFileSync(path.join(appDir, rel), content);
+  }
+  console.log(`wrote ${DASHBOARDS.length} view files under ${path.join(appDir, 'default/data/ui/views')}`);
+  if (process.argv.includes('--views-only')) return 0;
+
+  const bundle = await bundleRenderPage(path.join(root, 'src/dashboards/render/page.tsx'));
+  const renderer = await DashboardRenderer.launch(bundle.html);
+  const outDir = path.join(root, 'docs/dashboards');
+  mkdirSync(outDir, { recursive: true });
+  let failed = 0;
+  try {
+    for (const d of DASHBOARDS) {
+      // Render what ships: the view file, not the TypeScript source.
+      const view = parseViewXml(readFileSync(path.join(appDir, viewPath(d.view)), 'utf8'), viewPath(d.view));
+      const fixtures = JSON.parse(readFileSync(path.join(root, 'test/fixtures/dashboards', `${d.view}.json`), 'utf8')) as FixtureFile;
+      const size = renderSize(view.definition);
+      const png = path.join(outDir, `${d.view}.png`);
+      const out = await renderer.render({ definition: view.definition, fixtures: fixtures.dataSources, theme: THEME, ...size, screenshot: png });
+      const problems = [
+        ...(out.rendered ? [] : ['the dashboardCore.rendered event never fired']),
+        ...out.consoleErrors.map((e) => `console: ${e}`),
+        ...out.missingFixtures.map((id) => `no fixture rows for ${id}`),
+      ];
+      if (problems.length) {
+        failed++;
+        console.error(`${d.view}: ${problems.join('; ')}`);
+      } else {
+        console.log(`${d.view}: ${out.panelTitles.length} panels → ${path.relative(root, png)} (${size.width}×${size.height})`);
+      }
+    }
+  } finally {
+    await renderer.close();
+    rmSync(bundle.dir, { recursive: true, force: true });
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`dashboards:render failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  },
+);
