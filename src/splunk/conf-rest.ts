@@ -10,7 +10,8 @@ export type Stanza = Record<string, string>;
 function clean(content: Record<string, unknown>): Stanza {
   const out: Stanza = {};
   for (const [k, v] of Object.entries(content)) {
-    if (k.startsWith('eai:') || v === null || v === undefined || typeof v === 'object') continue;
+    // '' = unset: splunkd cannot delete a key, so a cleared setting (configuration page) is written empty.
+    if (k.startsWith('eai:') || v === null || v === undefined || v === '' || typeof v === 'object') continue;
     out[k] = typeof v === 'string' ? v : String(v);
   }
   return out;

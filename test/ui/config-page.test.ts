@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
 import { createPki } from '../../src/sim/pki.js';
+import { Secret } from '../../src/core/secret.js';
+import { SplunkdClient } from '../../src/splunk/splunkd-client.js';
+import { loadAccount, loadHecDestination, loadProxy, loadSendService } from '../../src/splunk/named-settings.js';
 import { startSplunkWeb, type SplunkWeb } from './splunk-web.js';
 // @ts-expect-error plain ESM build script without types
 import { buildConfigPage } from '../../scripts/build-config-page.mjs';
@@ -36,6 +39,7 @@ const S = {
 };
 
 let sim: SplunkdSimulator;
+let program: SplunkdClient;
 let web: SplunkWeb;
 let context: BrowserContext;
 let page: Page;
@@ -69,6 +73,8 @@ beforeAll(async () => {
   const pki = createPki();
   dirs.push(pki.dir);
   sim = await startSplunkdSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });
+  // The program's own settings loader, reading what the page wrote.
+  program = new SplunkdClient({ serverUri: sim.url, sessionKey: new Secret(sim.sessionKey), app: 'TA-ser-mail', tls: { ca_file: pki.caFile }, attempts: 1 });
   sim.setStanza('ta_ser_mail_accounts', 'prod', { client_id: 'ser-key-prod', api_url: 'https://ser-api.proofpoint.com', key_activation_date: '2026-02-01' });
   sim.setPassword('ta_ser_mail_account', 'prod', S.seededAccount);
   sim.setStanza('ta_ser_mail_hec', 'primary', { urls: 'https://hec1.example.test:8088,https://hec2.example.test:8088', index: 'ser', ack: 'true', gzip: 'true' });
@@ -107,6 +113,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await program?.close();
   await context?.close();
   await web?.close();
   await sim?.close();
@@ -189,9 +196,15 @@ describe('configuration page in Chromium', () => {
     expect(await page.locator('#accounts-client_secret').inputValue()).toBe('');
     expect(await field('client_secret').innerText()).toContain('Stored');
     await page.locator('#accounts-api_url').fill('https://ser-api.eu.example.test');
+    await page.locator('#accounts-key_activation_date').fill('');
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog().count()).toBe(0);
-    expect(sim.getStanza('ta_ser_mail_accounts', 'kb')?.api_url).toBe('https://ser-api.eu.example.test');
+    expect(sim.getStanza('ta_ser_mail_accounts', 'kb')).toEqual({ client_id: 'ser-key-kb', api_url: 'https://ser-api.eu.example.test', key_activation_date: '' });
+    // The inputs read the edited account as the page meant it: cleared = unset, secret kept.
+    const loaded = await loadAccount(program, 'kb');
+    expect(loaded.api_url).toBe('https://ser-api.eu.example.test');
+    expect(loaded.key_activation_date).toBeUndefined();
+    expect(loaded.client_secret.reveal()).toBe(S.account);
     expect(sim.passwords.get('ta_ser_mail_account:kb:')?.password).toBe(S.account);
     expect(web.calls().slice(before).filter((c) => c.method !== 'GET' && c.url.includes('storage/passwords'))).toEqual([]);
 
@@ -229,6 +242,9 @@ describe('configuration page in Chromium', () => {
     expect(stanza).toEqual({ urls: 'https://hec3.example.test:8088, https://hec4.example.test:8088', index: 'mail', ack: 'true' });
     expect(stanza).not.toHaveProperty('token');
     expect(sim.passwords.get('ta_ser_mail_hec:backup:')?.password).toBe(S.token);
+    const loaded = await loadHecDestination(program, 'backup');
+    expect(loaded.urls).toEqual(['https://hec3.example.test:8088', 'https://hec4.example.test:8088']);
+    expect([loaded.ack, loaded.gzip, loaded.index, loaded.token.reveal()]).toEqual([true, true, 'mail', S.token]);
   });
 
   it('checks the send service rules across fields and stores both of its secrets', async () => {
@@ -258,6 +274,8 @@ describe('configuration page in Chromium', () => {
     });
     expect(sim.passwords.get('ta_ser_mail_send_secret:secure:')?.password).toBe(S.mailbox);
     expect(sim.passwords.get('ta_ser_mail_send_passphrase:secure:')?.password).toBe(S.passphrase);
+    const loaded = await loadSendService(program, 'secure');
+    expect([loaded.encrypt, loaded.port, loaded.secret.reveal(), loaded.passphrase?.reveal()]).toEqual([true, 443, S.mailbox, S.passphrase]);
   });
 
   it('saves the proxy (password to storage/passwords, user proxy) and the log level', async () => {
@@ -268,6 +286,7 @@ describe('configuration page in Chromium', () => {
     await expect.poll(() => sim.getStanza('ta_ser_mail_settings', 'proxy')?.url).toBe('http://svc-splunk@127.0.0.1:3128');
     await expect.poll(() => sim.passwords.get('ta_ser_mail_proxy:proxy:')?.password).toBe(S.proxy);
     await expect.poll(() => field('password').innerText()).toContain('Stored');
+    expect((await loadProxy(program)).url).toBe(`http://svc-splunk:${S.proxy}@127.0.0.1:3128/`);
 
     await openTab('Logging');
     await page.locator('#logging-level').click();
