@@ -1,16 +1,17 @@
 /**
  * A batch of serialised events, capped in bytes (before compression). `tryAdd` refuses an
  * event that would take it over capacity, so the caller seals it and starts the next one.
+ * Events are written straight into one buffer of `capacity` bytes: each event's JSON string
+ * dies young, and nothing of a batch waiting for its ack lives on the JavaScript heap.
  * The batch carries one settlement shared by all its events: their `send()` promises.
  */
 export class Batch {
   readonly seq: number;
   readonly capacity: number;
-  #parts: string[] = [];
-  /** Events in the batch. */
-  count = 0;
   /** Bytes of the body (events plus the newline between them). */
   bytes = 0;
+  /** Events in the batch. */
+  count = 0;
   /** Times this batch was sent again because its ack expired (bounded by the retry budget). */
   ackResends = 0;
   /** The gzip body, made once and reused by every resend. */
@@ -19,11 +20,14 @@ export class Batch {
   #resolve!: () => void;
   #reject!: (err: unknown) => void;
   #settled = false;
-  #body: Buffer | undefined;
+  #sealed = false;
+  #buffer: Buffer | undefined;
 
-  constructor(seq: number, capacity: number) {
+  /** `buffer`, when given, is reused storage of at least `capacity` bytes (see BatchBuffers). */
+  constructor(seq: number, capacity: number, buffer?: Buffer) {
     this.seq = seq;
     this.capacity = capacity;
+    this.#buffer = buffer && buffer.length >= capacity ? buffer : undefined;
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -38,26 +42,28 @@ export class Batch {
 
   /** Adds one serialised event of `bytes` UTF-8 bytes; false when it does not fit. */
   tryAdd(json: string, bytes: number): boolean {
-    if (this.#body !== undefined) return false; // sealed: its body is built
+    if (this.#sealed) return false;
     const add = this.count === 0 ? bytes : bytes + 1;
     if (this.bytes + add > this.capacity) return false;
-    this.#parts.push(json);
+    this.#buffer ??= Buffer.allocUnsafe(this.capacity);
+    if (this.count > 0) this.#buffer[this.bytes++] = 10; // newline between events
+    this.bytes += this.#buffer.write(json, this.bytes, 'utf8');
     this.count++;
-    this.bytes += add;
     return true;
   }
 
-  /**
-   * The request body: the events' JSON objects, one per line (HEC takes them concatenated).
-   * A Buffer outside the JS heap: the strings are freed, and the garbage collector does not
-   * walk megabytes of batches waiting for their ack.
-   */
+  /** The request body: the events' JSON objects, one per line (HEC takes them concatenated). */
   body(): Buffer {
-    if (this.#body === undefined) {
-      this.#body = Buffer.from(this.#parts.join('\n'));
-      this.#parts = []; // the body replaces the parts: hold each byte once
-    }
-    return this.#body;
+    this.#sealed = true;
+    return (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.bytes);
+  }
+
+  /** Hands the storage back once the batch is settled (for reuse by a later batch). */
+  takeBuffer(): Buffer | undefined {
+    const b = this.#buffer;
+    this.#buffer = undefined;
+    this.#sealed = true;
+    return b;
   }
 
   resolve(): void {
@@ -70,5 +76,25 @@ export class Batch {
     if (this.#settled) return;
     this.#settled = true;
     this.#reject(err);
+  }
+}
+
+/** A small free list of batch buffers, so steady sending allocates no new megabytes. */
+export class BatchBuffers {
+  readonly #free: Buffer[] = [];
+  readonly #size: number;
+  readonly #max: number;
+
+  constructor(size: number, max: number) {
+    this.#size = size;
+    this.#max = max;
+  }
+
+  take(): Buffer | undefined {
+    return this.#free.pop();
+  }
+
+  give(b: Buffer | undefined): void {
+    if (b && b.length === this.#size && this.#free.length < this.#max) this.#free.push(b);
   }
 }

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import type { CloseReport, Sink, SinkStats } from '../core/sink.js';
 import { AckTracker } from './acks.js';
-import { Batch } from './batch.js';
+import { Batch, BatchBuffers } from './batch.js';
 import { HecClient } from './client.js';
 import { hecDestinationSchema, type HecDestination } from './config.js';
 import { Endpoints, type Endpoint } from './endpoints.js';
@@ -69,6 +69,7 @@ export class HecSink implements Sink {
   readonly #acks: AckTracker<Batch>;
   readonly #policy: RetryPolicy;
   readonly #abort = new AbortController();
+  readonly #buffers: BatchBuffers;
   #channel = randomUUID();
   #seq = 0;
   #current: Batch | undefined;
@@ -98,6 +99,8 @@ export class HecSink implements Sink {
         timeoutMs,
         log: this.#log,
       });
+    // Enough spare buffers to refill the memory cap once; beyond that, let them go.
+    this.#buffers = new BatchBuffers(config.batch_bytes, Math.ceil(config.max_buffer_bytes / config.batch_bytes) + 2);
     this.#client = new HecClient({ dispatcher: this.#dispatcher, token: config.token, timeoutMs });
     this.#policy = {
       retries: config.retries,
@@ -205,7 +208,7 @@ export class HecSink implements Sink {
       return b.done;
     }
     if (b) this.#seal();
-    b = this.#current = new Batch(++this.#seq, this.config.batch_bytes);
+    b = this.#current = new Batch(++this.#seq, this.config.batch_bytes, this.#buffers.take());
     b.tryAdd(json, bytes);
     this.#bufferedBytes += b.bytes;
     this.#outstanding.add(b);
@@ -335,6 +338,9 @@ export class HecSink implements Sink {
   #release(b: Batch): void {
     if (!this.#outstanding.delete(b)) return;
     this.#bufferedBytes -= b.bytes;
+    // An aborted request may still hold the body: only reuse storage of a finished exchange.
+    if (!this.#abort.signal.aborted) this.#buffers.give(b.takeBuffer());
+    b.encoded = undefined;
     this.#admitWaiters();
     this.#pump();
     if (this.#isIdle()) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Batch } from '../../src/hec/batch.js';
+import { Batch, BatchBuffers } from '../../src/hec/batch.js';
 
 describe('Batch', () => {
   it('refuses an event that would take it over capacity', () => {
@@ -42,5 +42,30 @@ describe('Batch', () => {
     b.reject(new Error('late'));
     await expect(b.done).resolves.toBeUndefined();
     expect(b.settled).toBe(true);
+  });
+});
+
+describe('BatchBuffers', () => {
+  it('reuses a settled batch’s storage without leaking its old bytes into the next body', () => {
+    const pool = new BatchBuffers(64, 2);
+    const first = new Batch(1, 64, pool.take());
+    first.tryAdd('{"event":"a-long-first-event-body"}', 35);
+    first.body();
+    first.resolve();
+    pool.give(first.takeBuffer());
+    const reused = pool.take();
+    expect(reused).toBeDefined();
+    const second = new Batch(2, 64, reused);
+    second.tryAdd('{"e":1}', 7);
+    expect(second.body().toString()).toBe('{"e":1}');
+  });
+
+  it('keeps at most its limit and only buffers of its size', () => {
+    const pool = new BatchBuffers(16, 1);
+    pool.give(Buffer.alloc(16));
+    pool.give(Buffer.alloc(16));
+    pool.give(Buffer.alloc(8));
+    expect(pool.take()).toHaveLength(16);
+    expect(pool.take()).toBeUndefined();
   });
 });
