@@ -86,24 +86,23 @@ export function parseEventBody(text: string, allowedIndexes: ReadonlySet<string>
 }
 
 const ID_KEY = '"event_id":"';
+const EVENT_KEY = '"event":';
 
 /**
- * The benchmark path: split the body and take each event's `fields.event_id` by string search,
- * without parsing or checking the event. Not strict; only for `skimEvents`.
+ * The benchmark path: count events by their `"event":` key and take each `"event_id":"…"` by
+ * string search (native, fast), without splitting, parsing or checking the events. Not
+ * strict — an event body that nests an "event" key would be counted twice — so it is only
+ * for `skimEvents`, where the simulator must cost less CPU than the sender it measures.
  */
 export function skimEventBody(text: string): ParsedBody {
   if (text.trim().length === 0) return bad(400, 5, 'No data');
-  let parts: string[];
-  try {
-    parts = splitConcatenatedJson(text);
-  } catch {
-    return bad(400, 6, 'Invalid data format', { 'invalid-event-number': 0 });
-  }
   const events: Array<Record<string, unknown>> = [];
-  for (const p of parts) {
-    const at = p.lastIndexOf(ID_KEY);
-    const id = at < 0 ? undefined : p.slice(at + ID_KEY.length, p.indexOf('"', at + ID_KEY.length));
-    events.push(id === undefined ? {} : { fields: { event_id: id } });
+  for (let at = text.indexOf(EVENT_KEY); at >= 0; at = text.indexOf(EVENT_KEY, at + EVENT_KEY.length)) events.push({});
+  let n = 0;
+  for (let at = text.indexOf(ID_KEY); at >= 0 && n < events.length; at = text.indexOf(ID_KEY, at + ID_KEY.length)) {
+    const from = at + ID_KEY.length;
+    events[n++] = { fields: { event_id: text.slice(from, text.indexOf('"', from)) } };
   }
+  if (events.length === 0) return bad(400, 12, 'Event field is required');
   return { ok: true, events };
 }

@@ -143,3 +143,13 @@ describe('HEC simulator: strict like Splunk', () => {
     expect(s.stats().accepted).toBe(0);
   });
 });
+
+describe('HEC simulator: skim mode (benchmarks)', () => {
+  it('counts events and reads their ids without parsing them', async () => {
+    const s = await sim({ skimEvents: true, keep: 'ids' });
+    expect((await post(s, '/services/collector/event', `${ev('a')}\n${ev('b')}${JSON.stringify({ time: 1, event: 'no id' })}`)).status).toBe(200);
+    expect(s.eventIds()).toEqual(['a', 'b']);
+    expect(s.stats().accepted).toBe(3);
+    expect((await post(s, '/services/collector/event', '{"time":1}')).json.code).toBe(12);
+  });
+});
