@@ -1,10 +1,12 @@
 // Builds dist/TA-ser-mail-<version>.tgz, the app as Splunk installs it (run by `npm run package`
 // after `npm run build`). Stages a clean copy of splunk_app/TA-ser-mail — without local/,
-// local.meta, users/ or dot-files — adds the bundle (bin/ta-ser-mail.cjs) and the configuration
+// local.meta, users/ or dot-files — adds the bundle (bin/ta-ser-mail.bundle.cjs, started by the
+// loader bin/ta-ser-mail.cjs from scripts/bundle-loader.cjs) and the configuration
 // page, normalises modes (execute bits only on bin/*.sh, nothing group/world-writable) and
 // tars it with GNU tar: paths start with TA-ser-mail/ (never ./), owner 0, sorted, gzip.
 // The package test (test/splunk/package.test.ts) checks every SplunkBase/AppInspect rule we know.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -40,8 +42,11 @@ try {
   cpSync(SOURCE, stage, { recursive: true, filter: (src) => !excluded(relative(SOURCE, src)) });
   // Built artefacts are never taken from the source tree: a stale page.js must not ship.
   rmSync(join(stage, 'appserver', 'static', 'config'), { recursive: true, force: true });
-  copyFileSync(BUNDLE, join(stage, 'bin', 'ta-ser-mail.cjs'));
-  if (existsSync(`${BUNDLE}.LEGAL.txt`)) copyFileSync(`${BUNDLE}.LEGAL.txt`, join(stage, 'bin', 'ta-ser-mail.cjs.LEGAL.txt'));
+  // bin/ta-ser-mail.cjs is a small loader that runs the bundle with a V8 code cache (start-up).
+  copyFileSync(BUNDLE, join(stage, 'bin', 'ta-ser-mail.bundle.cjs'));
+  const sha = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex');
+  writeFileSync(join(stage, 'bin', 'ta-ser-mail.cjs'), readFileSync(join(ROOT, 'scripts', 'bundle-loader.cjs'), 'utf8').replace('__BUNDLE_SHA256__', sha));
+  if (existsSync(`${BUNDLE}.LEGAL.txt`)) copyFileSync(`${BUNDLE}.LEGAL.txt`, join(stage, 'bin', 'ta-ser-mail.bundle.cjs.LEGAL.txt'));
 
   const configPage = join(ROOT, 'scripts', 'build-config-page.mjs');
   if (existsSync(configPage) && existsSync(join(ROOT, 'src', 'ui', 'main.tsx'))) {

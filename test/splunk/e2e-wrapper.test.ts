@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -24,6 +24,7 @@ let splunkd: SplunkdSimulator;
 let ser: SerSimulator;
 let hec: HecSimulator;
 let checkpointDir: string;
+let splunkHome: string;
 
 const DAY = 86_400_000;
 const startDate = new Date(Date.now() - DAY).toISOString().slice(0, 10);
@@ -47,6 +48,7 @@ beforeAll(async () => {
   mkdirSync(join(app, 'local'), { recursive: true });
   writeFileSync(join(app, 'local', 'ta_ser_mail_settings.conf'), `[splunkd]\nca_file = ${pki.caFile}\n`);
   checkpointDir = mkdtempSync(join(tmpdir(), 'modinputs-ser_report-'));
+  splunkHome = mkdtempSync(join(tmpdir(), 'splunk-home-'));
 }, 180_000);
 
 afterAll(async () => {
@@ -59,7 +61,7 @@ interface Result {
   stderr: string;
 }
 
-function runWrapper(args: string[], stdin: string | Buffer = '', env: NodeJS.ProcessEnv = process.env, script = join(app, 'bin', 'ser_report.sh')): Promise<Result> {
+function runWrapper(args: string[], stdin: string | Buffer = '', env: NodeJS.ProcessEnv = { ...process.env, SPLUNK_HOME: splunkHome }, script = join(app, 'bin', 'ser_report.sh')): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(script, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -97,6 +99,14 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
       expect(['string', 'number', 'boolean']).toContain(a.data_type);
       expect(a.description.length).toBeGreaterThan(10);
     }
+    // The loader left its V8 code cache under $SPLUNK_HOME; the next start takes it as it is.
+    const cacheDir = join(splunkHome, 'var', 'run', 'TA-ser-mail');
+    const caches = readdirSync(cacheDir).filter((f) => f.endsWith('.v8'));
+    expect(caches).toHaveLength(1);
+    const before = statSync(join(cacheDir, caches[0]!)).mtimeMs;
+    const again = await runWrapper(['--scheme']);
+    expect(again.stdout).toBe(r.stdout);
+    expect(statSync(join(cacheDir, caches[0]!)).mtimeMs).toBe(before);
   });
 
   it('--validate-arguments accepts good values and refuses bad ones with <error><message>', async () => {

@@ -48,6 +48,9 @@ describe('the package (SPLUNK.md packaging rules)', () => {
       expect(entries.some((e) => e.path === `TA-ser-mail/bin/${w}.cmd`), `${w}.cmd`).toBe(true);
     }
     expect(entries.some((e) => e.path === 'TA-ser-mail/bin/ta-ser-mail.cjs')).toBe(true);
+    expect(entries.some((e) => e.path === 'TA-ser-mail/bin/ta-ser-mail.bundle.cjs')).toBe(true);
+    // The loader carries the bundle's hash (its code cache key), not the template's placeholder.
+    expect(readFileSync(join(app, 'bin', 'ta-ser-mail.cjs'), 'utf8')).toMatch(/BUNDLE_SHA256 = '[0-9a-f]{64}'/);
   });
 
   it('ships wrappers that run the bundled program with their entry command (.cmd with CRLF)', () => {

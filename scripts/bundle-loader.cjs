@@ -1,0 +1,58 @@
+'use strict';
+// bin/ta-ser-mail.cjs in the Splunk app (written by scripts/package.mjs from this template):
+// runs bin/ta-ser-mail.bundle.cjs with a V8 code cache, because splunkd starts the program for
+// every run and every validation and compiling the 3 MB bundle is most of the start-up.
+// The cache lives in $SPLUNK_HOME/var/run/TA-ser-mail/ (Splunk's own, mode 700), is keyed by the
+// bundle's SHA-256 (fixed at packaging), the Node version and the CPU, and is only an
+// optimisation: any problem with it and the bundle is compiled as usual.
+// Node 22+: Node's own compile cache (module.enableCompileCache) does the same job.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+const BUNDLE_SHA256 = '__BUNDLE_SHA256__';
+const bundle = path.join(__dirname, 'ta-ser-mail.bundle.cjs');
+const home = process.env.SPLUNK_HOME;
+const dir = home && !process.env.TA_SER_MAIL_NO_CODE_CACHE ? path.join(home, 'var', 'run', 'TA-ser-mail') : undefined;
+
+function plain() {
+  require(bundle);
+}
+
+function cached() {
+  const file = path.join(dir, `code-${BUNDLE_SHA256.slice(0, 24)}-${process.version}-${process.arch}.v8`);
+  let data;
+  try {
+    data = fs.readFileSync(file);
+  } catch {
+    data = undefined;
+  }
+  const source = fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData: data });
+  if (!data || script.cachedDataRejected) {
+    // Written at exit, so the functions this run compiled lazily are in it too.
+    process.once('exit', () => {
+      try {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, file);
+      } catch {
+        // No cache this time; the next start compiles again.
+      }
+    });
+  }
+  const m = new Module(bundle, module);
+  m.filename = bundle;
+  m.paths = Module._nodeModulePaths(__dirname);
+  const fn = script.runInThisContext();
+  m.loaded = true;
+  fn.call(m.exports, m.exports, Module.createRequire(bundle), m, bundle, __dirname);
+}
+
+if (!dir) plain();
+else if (typeof Module.enableCompileCache === 'function') {
+  Module.enableCompileCache(dir);
+  plain();
+} else cached();
