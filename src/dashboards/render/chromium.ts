@@ -104,7 +104,8 @@ export class DashboardRenderer {
       const panelTitles = await page.$$eval('[data-test="viz-title"], [data-test="title"]', (els) =>
         els.map((e) => (e.textContent ?? '').trim()).filter((t) => t !== ''),
       );
-      const emptyPanels = await page.$$eval('[data-test="viz-waiting-for-data"], [data-test="no-data"], [data-test="message"]', (els) => els.length);
+      // A visualization without rows (or whose data source failed) shows its placeholder icon.
+      const emptyPanels = await page.$$eval('[data-test="placeholder-icon"]', (els) => els.length);
       const missingFixtures = await page.evaluate(() => (window as unknown as { __MISSING_FIXTURES__?: string[] }).__MISSING_FIXTURES__ ?? []);
       if (req.screenshot) await page.screenshot({ path: req.screenshot, clip: { x: 0, y: 0, width: req.width, height: req.height } });
       return { rendered, consoleErrors, missingFixtures, panelTitles, emptyPanels };

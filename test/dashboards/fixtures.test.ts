@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { DashboardDefinition } from '../../src/dashboards/definition.js';
+import type { FixtureFile } from '../../src/dashboards/fixtures/fixture-set.js';
+import { generateFixtures } from '../../src/dashboards/fixtures/generate.js';
+import { readShippedViews } from './app-files.js';
+
+const fixturesDir = fileURLToPath(new URL('../fixtures/dashboards/', import.meta.url));
+const read = (dir: string, view: string) => JSON.parse(readFileSync(path.join(dir, `${view}.json`), 'utf8')) as FixtureFile;
+const fieldsOf = (f: FixtureFile, ds: string) => (f.dataSources[ds]?.fields ?? []).map((x) => x.name);
+
+/** Column names a visualization asks for by name: single values' field, charts' series colours. */
+function namedColumns(def: DashboardDefinition): Array<{ viz: string; ds: string; column: string }> {
+  const out: Array<{ viz: string; ds: string; column: string }> = [];
+  for (const [id, viz] of Object.entries(def.visualizations)) {
+    const ds = viz.dataSources?.primary;
+    if (!ds) continue;
+    const major = /seriesByName\('([^']+)'\)/.exec(String(viz.options?.majorValue ?? ''));
+    if (major) out.push({ viz: id, ds, column: major[1]! });
+    // A pie colours slices by label value, not by column: checked against its rows below.
+    if (viz.type === 'splunk.pie') continue;
+    for (const column of Object.keys((viz.options?.seriesColorsByField as Record<string, string> | undefined) ?? {})) out.push({ viz: id, ds, column });
+  }
+  return out;
+}
+
+describe('dashboard fixtures', () => {
+  for (const { view, parsed } of readShippedViews()) {
+    it(`${view}: labelled as derived from simulator runs, one row set per data source`, () => {
+      const f = read(fixturesDir, view);
+      expect(f.provenance).toMatch(/^Derived rows, not typed in/);
+      expect(f.provenance).toMatch(/src\/sim/);
+      expect(Object.keys(f.dataSources).sort()).toEqual(Object.keys(parsed.definition.dataSources).sort());
+      for (const [ds, cols] of Object.entries(f.dataSources)) {
+        expect(cols.columns, ds).toHaveLength(cols.fields.length);
+        const lengths = new Set(cols.columns.map((c) => c.length));
+        expect(lengths.size, `${ds}: columns of unequal length`).toBeLessThanOrEqual(1);
+      }
+    });
+
+    it(`${view}: every column a panel names is in its data source's rows`, () => {
+      const f = read(fixturesDir, view);
+      expect(namedColumns(parsed.definition).filter((n) => !fieldsOf(f, n.ds).includes(n.column))).toEqual([]);
+      for (const viz of Object.values(parsed.definition.visualizations).filter((v) => v.type === 'splunk.pie')) {
+        const labels = f.dataSources[viz.dataSources!.primary]?.columns[0] ?? [];
+        for (const label of Object.keys((viz.options?.seriesColorsByField as Record<string, string>) ?? {})) expect(labels).toContain(label);
+      }
+    });
+  }
+
+  it('regenerate from a fresh simulator run: same data sources and columns as the committed fixtures', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ta-ser-mail-fixtures-test-'));
+    try {
+      const now = Date.parse('2026-11-27T09:20:00Z');
+      await generateFixtures(out, now);
+      for (const { view } of readShippedViews()) {
+        const fresh = read(out, view);
+        const committed = read(fixturesDir, view);
+        for (const ds of Object.keys(committed.dataSources)) {
+          expect(fieldsOf(fresh, ds), `${view} ${ds}`).toEqual(fieldsOf(committed, ds));
+        }
+      }
+      // The simulated week has traffic, failures, a coverage gap and a restated window.
+      expect(read(out, 'ta_ser_mail_coverage').dataSources.ds_gap_count?.columns[0]?.[0]).toBeGreaterThan(0);
+      expect(read(out, 'ta_ser_mail_send_audit').dataSources.ds_kpis?.columns[1]?.[0]).toBeGreaterThan(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
