@@ -42,7 +42,7 @@ export function humanise(key: string): string {
 }
 
 /** Capitalises a description that starts with a plain word (not "http(s)://…" or a key name). */
-const sentence = (s: string): string => (/^[a-z]+[\s,;:]/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+const sentence = (s: string): string => (/^[a-z][a-z-]*[\s,;:]/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 /** Field specs in the schema's key order. `labels` overrides the generated labels. */
 export function fieldSpecs(schema: z.ZodType, labels: Record<string, string> = {}): FieldSpec[] {

@@ -299,7 +299,8 @@ describe('configuration page in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     for (const [tab, id] of [['SER accounts', 'accounts'], ['HEC destinations', 'hec'], ['Send service', 'send'], ['Proxy', 'proxy'], ['Logging', 'logging']] as const) {
       await openTab(tab);
-      await page.locator(`[data-section="${id}"]`).waitFor();
+      // Loaded: a table row, or a field of a settings form (not the spinner).
+      await page.locator(`[data-section="${id}"] [data-row], [data-section="${id}"] [data-field]`).first().waitFor();
       await page.mouse.move(0, 0);
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.screenshot({ path: join(SHOTS, `${id}.png`) });
@@ -307,6 +308,11 @@ describe('configuration page in Chromium', () => {
     await openTab('HEC destinations');
     await page.getByRole('button', { name: 'Edit primary' }).click();
     await page.getByRole('button', { name: 'Advanced settings' }).click();
+    await page.locator('#hec-connections').waitFor({ state: 'visible' });
+    await page.mouse.move(0, 0);
+    await field('max_in_flight').scrollIntoViewIfNeeded();
+    // Let the panel's opening animation finish so the picture is not caught half-way.
+    await page.waitForTimeout(600);
     await page.screenshot({ path: join(SHOTS, 'hec-edit.png') });
     await dialog().getByRole('button', { name: 'Cancel' }).click();
   });

@@ -86,7 +86,9 @@ export function StanzaTab({ section, onSaved }: StanzaTabProps): React.ReactElem
           {status.text}
         </Message>
       ) : null}
-      <StanzaForm fields={section.fields} primary={section.primary} values={values} errors={errors} stored={loaded.storedKeys} idPrefix={section.id} onChange={change} />
+      <div style={{ marginTop: 16 }}>
+        <StanzaForm fields={section.fields} primary={section.primary} values={values} errors={errors} stored={loaded.storedKeys} idPrefix={section.id} onChange={change} />
+      </div>
       <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       <div style={{ marginTop: 16, marginLeft: 212 }}>
         <Button appearance="primary" label={saving ? 'Saving…' : 'Save'} disabled={saving} onClick={() => void submit()} data-action="save" />
