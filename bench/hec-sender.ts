@@ -28,6 +28,10 @@ export interface SenderResult {
   sent: number;
   ms: number;
   eventsPerSec: number;
+  /** CPU time of the whole sender process (all threads: gzip runs on the thread pool). */
+  cpuMs: number;
+  /** Events per CPU-second: the sender's own cost, whatever else the machine is doing. */
+  eventsPerCpuSec: number;
   peakRssMB: number;
   delivered: number;
   /** Mean bytes of one event as the sender serialised it. */
@@ -51,7 +55,7 @@ function peakRssMB(): number {
   return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 }
 
-async function runOurs(a: SenderArgs, settings: Record<string, unknown>): Promise<Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'>> {
+async function runOurs(a: SenderArgs, settings: Record<string, unknown>): Promise<Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'cpuMs' | 'eventsPerCpuSec' | 'peakRssMB'>> {
   const sink = new HecSink(hecSinkConfig({ urls: a.url, token: a.token, ...settings }), { log: silentLogger });
   let failure: unknown;
   let watched: Promise<void> | undefined;
@@ -75,7 +79,7 @@ async function runOurs(a: SenderArgs, settings: Record<string, unknown>): Promis
  * The limit: the same events serialised into 1 MiB buffers, no network — the least work any
  * sender must do (make the event, JSON, measure, copy into a buffer), with one reused buffer.
  */
-function runLimit(a: SenderArgs): Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'> {
+function runLimit(a: SenderArgs): Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'cpuMs' | 'eventsPerCpuSec' | 'peakRssMB'> {
   const cap = 1024 * 1024;
   const buf = Buffer.allocUnsafe(cap);
   let used = 0;
@@ -101,7 +105,7 @@ function runLimit(a: SenderArgs): Omit<SenderResult, 'kind' | 'n' | 'ms' | 'even
   return { sent: a.n, delivered: 0, eventBytes: total / a.n, note: `${buffers} buffers, checksum ${checksum}` };
 }
 
-async function runSplunkLogging(a: SenderArgs, best: boolean): Promise<Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'>> {
+async function runSplunkLogging(a: SenderArgs, best: boolean): Promise<Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'cpuMs' | 'eventsPerCpuSec' | 'peakRssMB'>> {
   // The sender runs as a CommonJS bundle from the project root: resolve from there.
   const require = createRequire(join(process.cwd(), 'package.json'));
   const SplunkLogger = require('splunk-logging').Logger as new (c: Record<string, unknown>) => {
@@ -164,7 +168,8 @@ async function runSplunkLogging(a: SenderArgs, best: boolean): Promise<Omit<Send
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2] ?? '{}') as SenderArgs;
   const start = process.hrtime.bigint();
-  let r: Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'peakRssMB'>;
+  const cpu0 = process.cpuUsage();
+  let r: Omit<SenderResult, 'kind' | 'n' | 'ms' | 'eventsPerSec' | 'cpuMs' | 'eventsPerCpuSec' | 'peakRssMB'>;
   switch (a.kind) {
     case 'ours':
       r = await runOurs(a, { gzip: false });
@@ -190,7 +195,18 @@ async function main(): Promise<void> {
       throw new Error(`unknown sender kind ${String(a.kind)}`);
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const out: SenderResult = { kind: a.kind, n: a.n, ms: Math.round(ms), eventsPerSec: Math.round((r.sent / ms) * 1000), peakRssMB: peakRssMB(), ...r };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const out: SenderResult = {
+    kind: a.kind,
+    n: a.n,
+    ms: Math.round(ms),
+    eventsPerSec: Math.round((r.sent / ms) * 1000),
+    cpuMs: Math.round(cpuMs),
+    eventsPerCpuSec: Math.round((r.sent / cpuMs) * 1000),
+    peakRssMB: peakRssMB(),
+    ...r,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

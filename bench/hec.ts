@@ -93,20 +93,25 @@ async function main(): Promise<void> {
         ['splunk-logging-best', plain],
       ];
       const best = new Map<SenderKind, SenderResult>();
+      const bestCpu = new Map<SenderKind, SenderResult>();
       const peak = new Map<SenderKind, number>();
       for (let rep = 0; rep < REPEAT; rep++) {
         for (const [kind, sim] of kinds) {
           const r = await measure(kind, n, sim);
           const prev = best.get(kind);
           if (!prev || r.eventsPerSec > prev.eventsPerSec) best.set(kind, r);
+          const prevCpu = bestCpu.get(kind);
+          if (!prevCpu || r.eventsPerCpuSec > prevCpu.eventsPerCpuSec) bestCpu.set(kind, r);
           peak.set(kind, Math.max(peak.get(kind) ?? 0, r.peakRssMB));
         }
       }
       const defaults = await measure('splunk-logging-defaults', Math.min(n, DEFAULTS_MAX_EVENTS), plain, { timeBudgetMs: DEFAULTS_TIME_MS });
       best.set('splunk-logging-defaults', defaults);
+      bestCpu.set('splunk-logging-defaults', defaults);
       peak.set('splunk-logging-defaults', defaults.peakRssMB);
 
       const eps = (k: SenderKind) => best.get(k)!.eventsPerSec;
+      const cps = (k: SenderKind) => bestCpu.get(k)!.eventsPerCpuSec;
       const label: Record<SenderKind, string> = {
         ours: '(a) our sink, no gzip',
         'ours-gzip': '(b) our sink, gzip',
@@ -119,7 +124,7 @@ async function main(): Promise<void> {
       for (const k of ['ours', 'ours-gzip', 'ours-ack', 'splunk-logging-best', 'splunk-logging-defaults', 'limit'] as SenderKind[]) {
         const r = best.get(k)!;
         const extra = k === 'splunk-logging-defaults' ? `  [measured on ${fmt(r.sent)} events in ${fmt(r.ms)} ms, one request each; ${fmt(n)} would take ~${fmt(n / r.eventsPerSec)} s at this rate (extrapolated)]` : '';
-        console.log(`  ${label[k].padEnd(52)} ${fmt(r.eventsPerSec).padStart(9)} ev/s   peak RSS ${String(peak.get(k)).padStart(6)} MB${extra}`);
+        console.log(`  ${label[k].padEnd(52)} ${fmt(r.eventsPerSec).padStart(9)} ev/s  ${fmt(r.eventsPerCpuSec).padStart(9)} ev/CPU-s   peak RSS ${String(peak.get(k)).padStart(6)} MB${extra}`);
       }
       const r = {
         a_vs_limit: ratio(eps('ours'), eps('limit')),
@@ -128,8 +133,20 @@ async function main(): Promise<void> {
         a_vs_splunk_logging_best: ratio(eps('ours'), eps('splunk-logging-best')),
         a_vs_splunk_logging_defaults: ratio(eps('ours'), eps('splunk-logging-defaults')),
       };
+      // The same ratios per CPU-second of the sender: its own cost, free of the machine's load
+      // and of the simulator's share of the CPU (the limit needs no simulator at all).
+      const cpuRatios = {
+        a_vs_limit: ratio(cps('ours'), cps('limit')),
+        b_vs_limit: ratio(cps('ours-gzip'), cps('limit')),
+        c_vs_limit: ratio(cps('ours-ack'), cps('limit')),
+        a_vs_splunk_logging_best: ratio(cps('ours'), cps('splunk-logging-best')),
+        a_vs_splunk_logging_defaults: ratio(cps('ours'), cps('splunk-logging-defaults')),
+      };
       console.log(
         `  ratios: ours/limit (a) ${r.a_vs_limit}, (b) ${r.b_vs_limit}, (c) ${r.c_vs_limit};  ours/splunk-logging best ${r.a_vs_splunk_logging_best}, defaults ${r.a_vs_splunk_logging_defaults} (extrapolated)`,
+      );
+      console.log(
+        `  per CPU-second of the sender: ours/limit (a) ${cpuRatios.a_vs_limit}, (b) ${cpuRatios.b_vs_limit}, (c) ${cpuRatios.c_vs_limit};  ours/splunk-logging best ${cpuRatios.a_vs_splunk_logging_best}, defaults ${cpuRatios.a_vs_splunk_logging_defaults}`,
       );
       const check = (name: string, ok: boolean) => {
         if (!ok) targets.push(`${fmt(n)}: ${name}`);
@@ -144,10 +161,12 @@ async function main(): Promise<void> {
       }
       figures[String(n)] = {
         events_per_sec: Object.fromEntries([...best].map(([k, v]) => [k, v.eventsPerSec])),
+        events_per_cpu_sec: Object.fromEntries([...bestCpu].map(([k, v]) => [k, v.eventsPerCpuSec])),
         peak_rss_mb: Object.fromEntries(peak),
         event_bytes: Math.round(best.get('ours')!.eventBytes),
         splunk_logging_defaults_measured_events: defaults.sent,
         ratios: r,
+        ratios_per_cpu_sec: cpuRatios,
       };
     }
     console.log(`\ntargets: ${targets.length === 0 ? 'all met' : `missed: ${targets.join('; ')}`}`);
