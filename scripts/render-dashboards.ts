@@ -2,14 +2,17 @@
  * `npm run dashboards:render`: regenerates the shipped Dashboard Studio view files from
  * src/dashboards/definitions, then renders each one with Splunk's own dashboard framework in
  * headless Chromium (Debian's /usr/bin/chromium, UTC, fixed size), replaying the fixture rows
- * in test/fixtures/dashboards, to docs/dashboards/<view>.png.
- *   --views-only   write the view files and stop
+ * in test/fixtures/dashboards, to docs/dashboards/<view>.png. It also refreshes the README's
+ * field tables ("## For SOC analysts") from the event schemas.
+ *   --views-only   write the view files and README tables, and stop
  * Exits non-zero, naming the dashboard, if one does not render cleanly.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, THEME } from '../src/dashboards/catalog.js';
+import { parseConf } from '../src/dashboards/conf-file.js';
+import { fieldTablesMarkdown, withFieldTables } from '../src/dashboards/field-tables.js';
 import type { FixtureFile } from '../src/dashboards/fixtures/fixture-set.js';
 import { bundleRenderPage } from '../src/dashboards/render/bundle.js';
 import { DashboardRenderer } from '../src/dashboards/render/chromium.js';
@@ -26,6 +29,10 @@ async function main(): Promise<number> {
     writeFileSync(path.join(appDir, rel), content);
   }
   console.log(`wrote ${DASHBOARDS.length} view files under ${path.join(appDir, 'default/data/ui/views')}`);
+  const props = parseConf(readFileSync(path.join(appDir, 'default/props.conf'), 'utf8'), 'props.conf');
+  const readmePath = path.join(root, 'README.md');
+  writeFileSync(readmePath, withFieldTables(readFileSync(readmePath, 'utf8'), fieldTablesMarkdown(props)));
+  console.log('refreshed the field tables in README.md');
   if (process.argv.includes('--views-only')) return 0;
 
   const bundle = await bundleRenderPage(path.join(root, 'src/dashboards/render/page.tsx'));

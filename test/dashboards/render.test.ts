@@ -44,7 +44,7 @@ describe('dashboards render in Chromium with Splunk DashboardCore', () => {
   }
 
   it('reports a data source that has no rows (the check can fail)', async () => {
-    const [{ view, parsed }] = readShippedViews();
+    const { view, parsed } = readShippedViews()[0]!;
     const fixtures = JSON.parse(readFileSync(path.join(fixturesDir, `${view}.json`), 'utf8')) as FixtureFile;
     // The data source of the first panel: without rows that panel must show as empty.
     const dropped = Object.values(parsed.definition.visualizations)[0]!.dataSources!.primary;
