@@ -1,22 +1,10 @@
 import React from 'react';
-import { createRoot } from 'react-dom/client';
-import { SplunkThemeProvider } from '@splunk/themes';
+import layout from '@splunk/react-page/18';
 import { App } from './components/app.js';
 
-/** Entry of the configuration page bundle (appserver/static/config/page.js). */
-function mount(): void {
-  let root = document.getElementById('ta-ser-mail-config');
-  if (!root) {
-    root = document.createElement('div');
-    root.id = 'ta-ser-mail-config';
-    document.body.appendChild(root);
-  }
-  createRoot(root).render(
-    <SplunkThemeProvider family="enterprise" colorScheme="light" density="comfortable">
-      <App />
-    </SplunkThemeProvider>,
-  );
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount);
-else mount();
+/**
+ * Entry of the configuration page bundle (appserver/static/config/page.js). Splunk Web's
+ * layout API (loaded by @splunk/react-page, as UCC-built pages do) draws the Splunk bar and
+ * the app's navigation around the page and provides the theme.
+ */
+layout(<App />, { pageTitle: 'Configuration - TA-ser-mail', hideFooter: true, layout: 'scrolling', theme: 'light', themeFamily: 'enterprise' });

@@ -121,6 +121,13 @@ afterAll(async () => {
 });
 
 describe('configuration page in Chromium', () => {
+  it('renders inside Splunk Web\'s layout (the Splunk bar and app bar around it)', async () => {
+    expect(await page.locator('[data-layout-header]').count()).toBe(1);
+    expect(await page.locator('[data-layout-container] [data-section="accounts"]').count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __layout_options__?: { hideFooter?: boolean } }).__layout_options__?.hideFooter)).toBe(true);
+    expect(await page.title()).toBe('Configuration - TA-ser-mail');
+  });
+
   it('opens as the first-launch page and shows stored secrets as "stored", never their values', async () => {
     await expect.poll(() => page.locator('[data-first-launch]').count()).toBe(1);
     await expect.poll(() => page.locator('[data-row="prod"] [data-secret-cell="client_secret"]').innerText()).toBe('stored');

@@ -11,7 +11,8 @@ import { extname, join, normalize } from 'node:path';
  * stand-in (src/sim/splunkd.ts):
  * - `/en-US/app/<app>/<view>`: reads the view XML, renders its `type="html"` template (only the
  *   `${make_url('…')}` expressions the template uses) and sets the CSRF cookie;
- * - `/en-US/config?autoload=1`: `window.$C`, as Splunk Web serves it;
+ * - `/en-US/config?autoload=1`: `window.$C`, as Splunk Web serves it; `/static/js/i18n.js`,
+ *   `/i18ncatalog` (no translations) and the layout API `/static/@<build>/build/api/layout.js`;
  * - `/en-US/static/app/<app>/…`: the app's appserver/static (the bundle from `staticDir`);
  * - `/en-US/splunkd/__raw/…`: the proxy to splunkd. Like Splunk Web it refuses a write whose
  *   `X-Splunk-Form-Key` does not match the cookie, and adds the session key itself.
@@ -45,6 +46,28 @@ export interface SplunkWeb {
 }
 
 const PORT_FOR_COOKIE = '8000';
+const SPLUNKD_PARTIALS = { '/services/server/info': { entry: [{ content: { version: '10.0.0', product_type: 'enterprise' } }] } };
+
+/**
+ * Splunk Web's layout API (`/static/build/api/layout.js`) as far as @splunk/react-page uses it:
+ * `window.__splunk_layout__.create(options).getContainerElement()`. The real one draws the
+ * Splunk bar and the app bar; this one marks where they go and records the options.
+ */
+const LAYOUT_API = `window.__splunk_layout__ = {
+  create: function (options) {
+    window.__layout_options__ = options;
+    var header = document.createElement('header');
+    header.setAttribute('data-view', 'splunkjs/mvc/headerview');
+    header.setAttribute('data-layout-header', '');
+    var container = document.createElement('div');
+    container.setAttribute('data-layout-container', '');
+    container.style.flex = '1 0 0';
+    document.body.appendChild(header);
+    document.body.appendChild(container);
+    return { getContainerElement: function () { return container; } };
+  }
+};
+`;
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8' };
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
@@ -72,7 +95,9 @@ export async function startSplunkWeb(o: SplunkWebOptions): Promise<SplunkWeb> {
     const m = /<view[^>]*\btemplate="([^":]+):\/?([^"]+)"[^>]*>/.exec(xml);
     if (!m || !/\btype="html"/.test(m[0])) throw new Error(`${view}.xml is not a type="html" view with a template`);
     const template = readFileSync(join(o.appDir, 'appserver', m[2]!), 'utf8');
-    const rendered = template.replace(/\$\{make_url\('([^']+)'\)\}/g, (_all, path: string) => `/en-US${path}`);
+    const rendered = template
+      .replace(/\$\{make_url\('([^']+)'\)\}/g, (_all, path: string) => `/en-US${path}`)
+      .replace(/\$\{json_decode\(splunkd\)\}/g, JSON.stringify(SPLUNKD_PARTIALS));
     if (rendered.includes('${')) throw new Error('the template uses Mako expressions this stand-in does not render');
     return rendered;
   }
@@ -121,6 +146,9 @@ export async function startSplunkWeb(o: SplunkWebOptions): Promise<SplunkWeb> {
       const $C = { SPLUNKD_PATH: '/en-US/splunkd/__raw', MRSPARKLE_PORT_NUMBER: PORT_FOR_COOKIE, MRSPARKLE_ROOT_PATH: '', LOCALE: 'en-US', APP_BUILD: '1', BUILD_NUMBER: 'test', BUILD_PUSH_NUMBER: 0, USERNAME: 'admin', VERSION_LABEL: '10.0.0' };
       return send(res, 200, TYPES['.js']!, `window.$C = ${JSON.stringify($C)};\n`);
     }
+    if (path === '/en-US/static/js/i18n.js') return send(res, 200, TYPES['.js']!, 'window._ = window._ || function (s) { return s; };\n');
+    if (path === '/en-US/i18ncatalog') return send(res, 200, TYPES['.js']!, '// no translations in the stand-in\n');
+    if (/^\/en-US\/static\/@[^/]+\/build\/api\/layout\.js$/.test(path)) return send(res, 200, TYPES['.js']!, LAYOUT_API);
     const view = new RegExp(`^/en-US/app/${appName}/([A-Za-z0-9_]+)$`).exec(path);
     if (view) {
       const html = renderView(view[1]!);
