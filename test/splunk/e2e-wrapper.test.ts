@@ -159,6 +159,27 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
     expect((JSON.parse(readFileSync(file, 'utf8')) as { next: number }).next).toBe(cp.next);
   });
 
+  it('keeps a kvstore checkpoint that another member (another checkpoint_dir) continues from, waiting out a starting KV store', async () => {
+    const member = (dir: string) =>
+      `<input><server_host>sh</server_host><server_uri>${splunkd.url}</server_uri><session_key>${splunkd.sessionKey}</session_key><checkpoint_dir>${dir}</checkpoint_dir><configuration><stanza name="ser_report://shc" app="TA-ser-mail">${params({ ...good, checkpoint_store: 'kvstore' })}</stanza></configuration></input>`;
+    const ofShc = () => hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage && e.source === 'ser_report://shc');
+    splunkd.setKvStarting(2);
+    const dirA = mkdtempSync(join(tmpdir(), 'member-a-'));
+    const first = await runWrapper([], member(dirA));
+    expect(first.stderr).not.toMatch(/^(ERROR|FATAL)/m);
+    expect(first.code).toBe(0);
+    expect(splunkd.calls().filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(2);
+    const delivered = ofShc().length;
+    expect(delivered).toBeGreaterThanOrEqual(24);
+    const record = splunkd.collections.get('ta_ser_mail_checkpoints')?.get(serCheckpointKey('shc', 'acme'));
+    expect(record).toBeDefined();
+    expect(readdirSync(dirA)).toEqual([]);
+    // The input moves to another member: a fresh checkpoint_dir, the same KV store.
+    const second = await runWrapper([], member(mkdtempSync(join(tmpdir(), 'member-b-'))));
+    expect(second.code).toBe(0);
+    expect(ofShc().length).toBe(delivered);
+  });
+
   it('fails a run with one ERROR line naming the missing setting', async () => {
     const doc = `<input>${header()}<configuration><stanza name="ser_report://other" app="TA-ser-mail">${params({ ...good, account: 'globex' })}</stanza></configuration></input>`;
     const r = await runWrapper([], doc);
