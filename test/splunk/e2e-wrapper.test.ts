@@ -180,6 +180,32 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
     expect(ofShc().length).toBe(delivered);
   });
 
+  it('stops on SIGTERM (splunkd disabling the input): delivers what it took, keeps its place, exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'term-'));
+    const from = new Date(Date.now() - 20 * DAY).toISOString().slice(0, 10);
+    const doc = `<input><server_host>sh</server_host><server_uri>${splunkd.url}</server_uri><session_key>${splunkd.sessionKey}</session_key><checkpoint_dir>${dir}</checkpoint_dir><configuration><stanza name="ser_report://term" app="TA-ser-mail">${params({ ...good, window: '5m', start_date: from })}</stanza></configuration></input>`;
+    const child = spawn(join(app, 'bin', 'ser_report.sh'), [], { env: { ...process.env, SPLUNK_HOME: splunkHome }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdin.end(doc);
+    const ofTerm = () => hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage && e.source === 'ser_report://term');
+    // 5 760 windows at the account's 900 requests a minute: the run is far from done when the signal comes.
+    const cpFile = join(dir, checkpointFileName(serCheckpointKey('term', 'acme')));
+    for (let i = 0; i < 600 && (ofTerm().length < 5 || !existsSync(cpFile)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(ofTerm().length).toBeGreaterThanOrEqual(5);
+    expect(existsSync(cpFile)).toBe(true);
+    child.kill('SIGTERM');
+    const code = await closed;
+    expect(stderr).not.toMatch(/^(ERROR|FATAL)/m);
+    expect(code).toBe(0);
+    const cp = JSON.parse(readFileSync(cpFile, 'utf8')) as { next: number };
+    const windows = ofTerm().map((e) => Date.parse(String((e.event as Record<string, unknown>).window_end)));
+    // The checkpoint is at a delivered window's end, far before now: the next run continues there.
+    expect(windows).toContain(cp.next);
+    expect(cp.next).toBeLessThan(Date.now() - DAY);
+  });
+
   it('fails a run with one ERROR line naming the missing setting', async () => {
     const doc = `<input>${header()}<configuration><stanza name="ser_report://other" app="TA-ser-mail">${params({ ...good, account: 'globex' })}</stanza></configuration></input>`;
     const r = await runWrapper([], doc);
