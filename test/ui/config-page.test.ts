@@ -21,7 +21,10 @@ import { buildConfigPage } from '../../scripts/build-config-page.mjs';
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP_DIR = join(ROOT, 'splunk_app/TA-ser-mail');
-const SHOTS = join(ROOT, 'docs/config');
+// The pictures in docs/config/ are refreshed with CONFIG_PAGE_SCREENSHOTS=1 (pixels differ a
+// little run to run); otherwise they are taken into a temp folder, so a test run leaves the
+// work tree clean.
+const SHOTS = process.env.CONFIG_PAGE_SCREENSHOTS === '1' ? join(ROOT, 'docs/config') : mkdtempSync(join(tmpdir(), 'ta-ser-mail-shots-'));
 const CHROMIUM = '/usr/bin/chromium';
 const secret = (what: string) => `${what}-${randomBytes(9).toString('base64url')}`;
 
@@ -44,7 +47,7 @@ let web: SplunkWeb;
 let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
-const dirs: string[] = [];
+const dirs: string[] = SHOTS.startsWith(tmpdir()) ? [SHOTS] : [];
 
 const writes = () => web.calls().filter((c) => c.method !== 'GET');
 const dialog = () => page.locator('[data-dialog]');
