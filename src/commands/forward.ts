@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, describeError } from '../core/errors.js';
+import type { ProxyConfig } from '../core/http.js';
 import { createLogger, type LogLevel, type Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import { hecDestinationSchema } from '../hec/config.js';
@@ -31,7 +32,14 @@ interface ForwardOptions {
 }
 
 /** Settings from a YAML file: the service configuration (`hec:` by name) or one flat destination. */
-function settingsFromYaml(path: string, name: string | undefined): { raw: Record<string, unknown>; token?: Secret } {
+interface YamlSettings {
+  raw: Record<string, unknown>;
+  token?: Secret;
+  /** The service configuration's proxy section (absent for a flat file: the environment applies). */
+  proxy?: Partial<ProxyConfig>;
+}
+
+function settingsFromYaml(path: string, name: string | undefined): YamlSettings {
   const file = resolve(path);
   let text: string;
   try {
@@ -46,7 +54,7 @@ function settingsFromYaml(path: string, name: string | undefined): { raw: Record
     const chosen = name ?? (names.length === 1 ? names[0] : undefined);
     if (!chosen || !cfg.hec[chosen]) throw new ConfigError(`${file}: choose a HEC destination with --hec <name> (known: ${names.join(', ') || 'none'})`);
     const { token, ...rest } = cfg.hec[chosen]!;
-    return { raw: rest as Record<string, unknown>, token };
+    return { raw: rest as Record<string, unknown>, token, proxy: cfg.proxy };
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${file}: expected a map of HEC settings (urls, index, ack, …)`);
   const { token, ...rest } = doc as Record<string, unknown>;
@@ -57,8 +65,8 @@ function settingsFromYaml(path: string, name: string | undefined): { raw: Record
 }
 
 /** Flags over YAML; the token from --token-env / --token-file / the YAML reference / HEC_TOKEN. */
-export function forwardSinkConfig(o: ForwardOptions, env: NodeJS.ProcessEnv = process.env): HecSinkConfig {
-  const fromYaml = o.config ? settingsFromYaml(o.config, o.hec) : { raw: {} as Record<string, unknown> };
+export function forwardSinkConfig(o: ForwardOptions, env: NodeJS.ProcessEnv = process.env): { config: HecSinkConfig; proxy?: Partial<ProxyConfig> } {
+  const fromYaml: YamlSettings = o.config ? settingsFromYaml(o.config, o.hec) : { raw: {} };
   const flags: Record<string, unknown> = {
     urls: o.url,
     index: o.index,
@@ -81,7 +89,7 @@ export function forwardSinkConfig(o: ForwardOptions, env: NodeJS.ProcessEnv = pr
     const i = parsed.error.issues[0]!;
     throw new ConfigError(`HEC setting ${i.path.join('.') || '(top level)'}: ${i.message}`);
   }
-  return { ...parsed.data, token };
+  return { config: { ...parsed.data, token }, ...(fromYaml.proxy ? { proxy: fromYaml.proxy } : {}) };
 }
 
 interface Progress {
@@ -100,9 +108,9 @@ function progressBar(): Progress {
 }
 
 async function runForward(o: ForwardOptions, log: Logger): Promise<number> {
-  const config = forwardSinkConfig(o);
+  const { config, proxy } = forwardSinkConfig(o);
   const drainMs = Math.max(0, Number(o.drainTimeout)) * 1000;
-  const sink = new HecSink(config, { log, name: 'forward' });
+  const sink = new HecSink(config, { log, name: 'forward', ...(proxy ? { proxy } : {}) });
   const input = o.file && o.file !== '-' ? createReadStream(o.file) : process.stdin;
   const lines = createInterface({ input, crlfDelay: Infinity });
   let stopping: string | undefined;
