@@ -6,7 +6,7 @@ import type { DashboardDefinition, DataSourceDef, InputDef, LayoutItem, Visualiz
  * change is made once.
  */
 export const CANVAS_WIDTH = 1440;
-export const ROW = { kpi: 130, chart: 330, table: 330, shortTable: 190, tallTable: 460 } as const;
+export const ROW = { kpi: 130, chart: 330, table: 330, shortTable: 190, mediumTable: 240, tallTable: 460 } as const;
 
 /** Outcome colours, the same meaning on every dashboard. */
 export const COLOR = {
