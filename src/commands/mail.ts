@@ -71,12 +71,14 @@ async function runMail(opts: MailOptions, log: Logger, importOnly: boolean): Pro
       running.push(await startMailInput({ name, config, secret, sink, checkpoints, log: log.child({ input: name }) }));
     }
     if (!(importOnly && opts.once)) {
-      const stopped = running.map((r) => r.done);
-      const reason = await Promise.race([untilSignal(), Promise.all(stopped).then(() => 'importer stopped', (err: unknown) => Promise.reject(err))]);
+      // Importer loops end only on stop or on an error (e.g. an unreadable ledger): wait for a signal or that error.
+      const failed = Promise.all(running.map((r) => r.done)).then(() => new Promise<string>(() => {}));
+      const reason = await Promise.race([untilSignal(), failed]);
       log.info(`mail: stopping (${reason})`);
     }
   } finally {
     for (const r of running) await r.stop().catch(() => {});
+    // Closing the sinks answers (or abandons, at the deadline) what the importers wait for.
     for (const [name, sink] of sinks) {
       const report = await sink.close(cfg.service.shutdown_timeout * 1000);
       if (report.undelivered > 0) {
@@ -84,6 +86,7 @@ async function runMail(opts: MailOptions, log: Logger, importOnly: boolean): Pro
         exit = 1;
       }
     }
+    await Promise.allSettled(running.map((r) => r.done));
   }
   return exit;
 }

@@ -66,7 +66,7 @@ export interface MailInputDeps {
 export interface RunningMailInput {
   receiver?: MailReceiver;
   importer?: FolderImporter;
-  /** Settles when the importer loop ends (after stop()), or at once without an importer. */
+  /** Settles when the importer loop ends (after stop() and, if it waits on HEC, the sink's close), or at once without an importer. */
   done: Promise<void>;
   stop(): Promise<void>;
 }
@@ -130,10 +130,10 @@ export async function startMailInput(d: MailInputDeps): Promise<RunningMailInput
     receiver,
     importer,
     done,
+    // Does not wait for `done`: an import blocked on a dead HEC ends when its sink is closed.
     async stop() {
       abort.abort();
       await receiver?.close();
-      await done.catch(() => {});
     },
   };
 }

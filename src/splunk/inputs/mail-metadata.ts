@@ -35,13 +35,18 @@ export default defineModularInput({
       checkpoints,
       log: ctx.log,
     });
+    let failure: unknown;
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       // An importer that stops on its own (unreadable checkpoint) ends the input with its error.
-      running.done.catch(() => resolve());
+      running.done.catch((err: unknown) => {
+        failure = err;
+        resolve();
+      });
     });
+    // The runner closes the sink after run returns; that also ends an import waiting on HEC.
     await running.stop();
-    await running.done;
+    if (failure !== undefined) throw failure;
   },
 });
