@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DashboardDefinition } from '../../src/dashboards/definition.js';
 import type { FixtureFile } from '../../src/dashboards/fixtures/fixture-set.js';
-import { generateFixtures } from '../../src/dashboards/fixtures/generate.js';
+import { defaultSerNow, generateFixtures } from '../../src/dashboards/fixtures/generate.js';
 import { readShippedViews } from './app-files.js';
 
 const fixturesDir = fileURLToPath(new URL('../fixtures/dashboards/', import.meta.url));
@@ -54,8 +54,8 @@ describe('dashboard fixtures', () => {
   it('regenerate from a fresh simulator run: same data sources and columns as the committed fixtures', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'ta-ser-mail-fixtures-test-'));
     try {
-      const now = Date.parse('2026-11-27T09:20:00Z');
-      await generateFixtures(out, now);
+      // The alert action and the service run on the real clock: the SER side follows it.
+      await generateFixtures(out, defaultSerNow());
       for (const { view } of readShippedViews()) {
         const fresh = read(out, view);
         const committed = read(fixturesDir, view);
