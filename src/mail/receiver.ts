@@ -9,7 +9,7 @@ import { AuthError, PayloadError } from './errors.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import { parseJson } from './parse.js';
 import type { PayloadKind } from './payload.js';
-import { checkContentType, readBody, RequestRefused } from './request-body.js';
+import { checkContentType, readBody, RequestRefused, tooLargeDeclared } from './request-body.js';
 
 export interface ReceiverOptions {
   host: string;
@@ -79,6 +79,9 @@ export class MailReceiver {
       });
     };
     const server = this.#o.tls ? createHttpsServer({ cert: this.#o.tls.cert, key: this.#o.tls.key }, handler) : createHttpServer(handler);
+    // .NET clients send `Expect: 100-continue`: answer 100 only once the request passed auth,
+    // size and capacity checks, so a refused body is never sent at all.
+    server.on('checkContinue', handler);
     // A slow client must not hold a slot forever.
     server.requestTimeout = 120_000;
     server.headersTimeout = 30_000;
@@ -129,6 +132,10 @@ export class MailReceiver {
     try {
       await this.#o.auth.verify(req.headers.authorization);
       checkContentType(req.headers['content-type']);
+      if (/100-continue/i.test(String(req.headers.expect ?? ''))) {
+        if (Number(req.headers['content-length']) > this.#o.maxRequestBytes) throw tooLargeDeclared(this.#o.maxRequestBytes);
+        res.writeContinue();
+      }
       const text = await readBody(req, this.#o.maxRequestBytes);
       const value = parseJson(text);
       const result = ingest(route, value, this.#o.ingest, Date.now());

@@ -11,6 +11,10 @@ export class RequestRefused extends AddonError {
   }
 }
 
+export function tooLargeDeclared(limitBytes: number): RequestRefused {
+  return new RequestRefused(413, 'MAIL_REQUEST_TOO_LARGE', `the request body is larger than ${limitBytes} bytes (max_request_size_mb); send fewer messages per request`);
+}
+
 /** application/json, with or without charset; also the +json family some clients send. */
 export function checkContentType(header: string | undefined): void {
   const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
@@ -31,7 +35,7 @@ export function checkContentType(header: string | undefined): void {
  */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  const tooLarge = () => new RequestRefused(413, 'MAIL_REQUEST_TOO_LARGE', `the request body is larger than ${limitBytes} bytes (max_request_size_mb); send fewer messages per request`);
+  const tooLarge = () => tooLargeDeclared(limitBytes);
   if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge());
   const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   let decoder: Gunzip | Inflate | undefined;

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { request as httpRequest } from 'node:http';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningMailInput } from '../../src/mail/input.js';
@@ -151,6 +152,39 @@ describe('mail receiver: refusals', () => {
     const get = await request(`${url}/api/mails`, { method: 'GET' });
     await get.body.text();
     expect(get.statusCode).toBe(405);
+  });
+});
+
+describe('mail receiver: Expect: 100-continue (.NET clients)', () => {
+  /** Posts with Expect: 100-continue and sends the body only if the server says 100. */
+  function postExpecting(url: string, body: string, token: string, contentLength = Buffer.byteLength(body)) {
+    return new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = httpRequest(`${url}/api/mails`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, expect: '100-continue', 'content-length': contentLength },
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+  }
+
+  it('asks for the body only when the request can be accepted', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink, { max_request_size_mb: 0.01 });
+    const body = JSON.stringify(mails('o@x.com', [message(1)]));
+    expect(await postExpecting(url, body, TOKEN)).toEqual({ status: 200, continued: true });
+    expect(await postExpecting(url, body, 'wrong')).toEqual({ status: 401, continued: false });
+    expect(await postExpecting(url, body, TOKEN, 50_000)).toEqual({ status: 413, continued: false });
+    expect(sink.delivered).toHaveLength(1);
   });
 });
 
