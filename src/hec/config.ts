@@ -12,7 +12,7 @@ const intish = () => z.coerce.number().int();
  * Browser-safe (only zod): the configuration page bundles it.
  */
 export const hecDestinationSchema = z.object({
-  urls: commaList(z.string().url('each HEC URL must look like https://host:8088')).pipe(z.array(z.string()).min(1, 'at least one HEC URL is required'))
+  urls: commaList(z.string().url('each HEC URL must look like https://host:8088').regex(/^https?:\/\//i, 'each HEC URL must start with https:// (or http://)')).pipe(z.array(z.string()).min(1, 'at least one HEC URL is required'))
     .describe('HEC base URL(s), comma-separated, e.g. https://hec1:8088,https://hec2:8088; several URLs are used round-robin and a failing one is set aside'),
   token: z.string().min(1).describe('HEC token (secret: stored in storage/passwords)'),
   index: z.string().min(1).optional().describe('index for events that name none; default: the token\'s default index'),

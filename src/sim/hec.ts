@@ -98,6 +98,8 @@ export interface HecSimulator {
   setFault(fault: HecFault | null): void;
   /** Forgets accepted events and requests (not channels or pending acks). */
   reset(): void;
+  /** Forgets every channel and its pending acks, as an indexer restart does (ack polls get code 11). */
+  forgetChannels(): void;
   close(): Promise<void>;
 }
 
@@ -383,6 +385,9 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     setFault(f) {
       fault = f;
       faultLeft = f?.count ?? Infinity;
+    },
+    forgetChannels() {
+      channels.clear();
     },
     reset() {
       accepted = [];

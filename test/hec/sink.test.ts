@@ -320,3 +320,32 @@ describe('HecSink against the simulator', () => {
     expect(got[1]).toMatchObject({ index: 'main', host: 'own', source: 'ta-ser-mail' });
   });
 });
+
+describe('HecSink with indexer ack over several endpoints', () => {
+  it('polls each endpoint for its own ack ids and delivers everything', async () => {
+    const a = await sim({ ack: true, ackDelayMs: 20 });
+    const b = await sim({ ack: true, ackDelayMs: 20, token: a.token });
+    const sink = track(sinkFor([a, b], { ack: true, batch_bytes: 2048 }));
+    const events = makeEvents(200, 'ack-rr');
+    await sink.sendAll(events);
+    expect(a.eventIds().length).toBeGreaterThan(0);
+    expect(b.eventIds().length).toBeGreaterThan(0);
+    expect(new Set([...a.eventIds(), ...b.eventIds()])).toEqual(idsOf(events));
+    expect(a.eventIds().length + b.eventIds().length).toBe(200);
+    for (const s of [a, b]) expect(s.requests().some((r) => r.path === '/services/collector/ack' && r.status === 200)).toBe(true);
+  });
+
+  it('resends what was pending when the indexer forgets the channel (restart)', async () => {
+    const hec = await sim({ ack: true, ackDelayMs: 300 });
+    const sink = track(sinkFor(hec, { ack: true, ack_timeout: '60s' }));
+    const events = makeEvents(20, 'restart');
+    const p = sink.sendAll(events);
+    for (let i = 0; i < 200 && hec.eventIds().length < 20; i++) await new Promise((r) => setTimeout(r, 5));
+    hec.forgetChannels(); // pending acks are gone: the next poll gets code 11
+    await p; // resent, and the second copy is acknowledged
+    expect(hec.requests().some((r) => r.path === '/services/collector/ack' && r.code === 11)).toBe(true);
+    expect(hec.eventIds()).toHaveLength(40);
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
+    expect(sink.stats().delivered).toBe(20);
+  });
+});
