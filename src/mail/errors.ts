@@ -33,3 +33,8 @@ export class MailboxListError extends AddonError {
     this.file = file;
   }
 }
+
+/** The sink refused an event for its size (the HEC sink's HEC_EVENT_TOO_LARGE, known by code: sources do not import sinks). */
+export function isEventTooLarge(err: unknown): boolean {
+  return AddonError.isInstance(err) && err.code === 'HEC_EVENT_TOO_LARGE';
+}

@@ -6,7 +6,7 @@ import type { CheckpointStore } from '../core/checkpoint.js';
 import { AddonError, describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Sink } from '../core/sink.js';
-import { PayloadError } from './errors.js';
+import { isEventTooLarge, PayloadError } from './errors.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import { detectKind, parseJson } from './parse.js';
 
@@ -141,6 +141,11 @@ export class FolderImporter {
     try {
       await this.#o.sink.sendAll(result.events);
     } catch (err) {
+      if (isEventTooLarge(err)) {
+        await this.#setAside(f.name, err);
+        report.failed.push(f.name);
+        return 'bad';
+      }
       report.deliveryError = describeError(err);
       this.#o.log.warn(`mail import: ${f.name} not delivered, will retry at the next scan: ${report.deliveryError}`);
       return 'delivery-failed';

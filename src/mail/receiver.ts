@@ -5,7 +5,7 @@ import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Sink } from '../core/sink.js';
 import type { TokenCheck } from './auth.js';
-import { AuthError, PayloadError } from './errors.js';
+import { AuthError, isEventTooLarge, PayloadError } from './errors.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import { parseJson } from './parse.js';
 import type { PayloadKind } from './payload.js';
@@ -169,6 +169,8 @@ export class MailReceiver {
     });
     return Promise.race([delivery, deadline])
       .catch((err: unknown) => {
+        // A message that can never fit is the request's fault, not HEC's: no retry will help.
+        if (isEventTooLarge(err)) throw new RequestRefused(413, 'MAIL_EVENT_TOO_LARGE', `${describeError(err)}: choose body_policy drop/sha256/truncate or a larger HEC batch_bytes`);
         this.#unavailableUntil = Date.now() + this.#o.retryAfterSeconds * 1000;
         this.#o.log.warn(`mail receiver: answering 503 for ${this.#o.retryAfterSeconds} s: ${describeError(err)}`);
         throw err instanceof DeliveryUnavailable ? err : new DeliveryUnavailable(describeError(err));

@@ -16,7 +16,7 @@ afterEach(async () => {
   input = sink = sim = undefined;
 });
 
-async function startAll(settings: Record<string, unknown> = {}) {
+async function startAll(settings: Record<string, unknown> = {}, hec: Record<string, unknown> = {}) {
   sim = await startHecSimulator({ ack: true, ackDelayMs: 5, indexes: ['main', 'mail'] });
   sink = new HecSink(
     hecSinkConfig({
@@ -29,6 +29,7 @@ async function startAll(settings: Record<string, unknown> = {}) {
       retry_min_delay: '20ms',
       retry_max_delay: '50ms',
       health_check_interval: '50ms',
+      ...hec,
     }),
     { log: silentLogger },
   );
@@ -65,6 +66,16 @@ describe('mail receiver → HEC', () => {
     expect(e.event.owner).toBe('Пётр@пример.рф');
     expect(e.event).not.toHaveProperty('body');
     expect(typeof e.fields.event_id).toBe('string');
+  });
+
+  it('answers 413 (not 503: a retry cannot help) when a kept body makes an event too large for HEC', async () => {
+    const { sim, url } = await startAll({ body_policy: 'keep' }, { batch_bytes: 4096 });
+    const res = await post(url, mails('o@x.com', [message(1, { body: { contentType: 'text', content: 'x'.repeat(5000) } })]));
+    expect(res.status).toBe(413);
+    expect(res.json.error).toBe('MAIL_EVENT_TOO_LARGE');
+    expect(String(res.json.message)).toMatch(/batch_bytes/);
+    expect((await post(url, mails('o@x.com', [message(2)]))).status).toBe(200); // no Retry-After period
+    expect(sim.events().map((e) => (e.event as Record<string, unknown>).internal_message_id)).toEqual(['AAMk-2']);
   });
 
   it('answers 503 + Retry-After while HEC is down; after recovery every message is there exactly once by id', async () => {

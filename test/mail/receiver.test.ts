@@ -236,6 +236,24 @@ describe('mail receiver: back-pressure', () => {
     expect(sink.delivered.map((e) => (e.event as Record<string, unknown>).internal_message_id)).toEqual(['AAMk-1']);
   });
 
+  it('never holds more than max_concurrent_requests requests, however many arrive', async () => {
+    const sink = new ScriptedSink();
+    const { url, receiver } = await start(sink, { max_concurrent_requests: 3, delivery_timeout: 60 });
+    sink.mode = 'hang';
+    let answered = 0;
+    const pending = Array.from({ length: 20 }, (_, i) => post(`${url}/api/mails`, mails('o@x.com', [message(i)])).finally(() => answered++));
+    for (let i = 0; i < 300 && answered < 17; i++) await sleep(10);
+    expect(answered).toBe(17); // the other 3 wait for HEC
+    expect(receiver!.stats().inFlight).toBe(3);
+    sink.mode = 'ok';
+    sink.release();
+    const all = await Promise.all(pending);
+    expect(all.filter((r) => r.status === 200)).toHaveLength(3);
+    const refused = all.filter((r) => r.status !== 200);
+    expect(refused.every((r) => r.status === 503 && r.headers['retry-after'] !== undefined)).toBe(true);
+    expect(sink.delivered).toHaveLength(3);
+  });
+
   it('holds a slot until a slow delivery settles: a full receiver answers 503 at once', async () => {
     const sink = new ScriptedSink();
     const { url, receiver } = await start(sink, { max_concurrent_requests: 1, delivery_timeout: 0.2, retry_after: 0 });
