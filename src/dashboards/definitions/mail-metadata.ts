@@ -7,51 +7,33 @@ const definition = new DashboardBuilder({
     'Mail seen by the mailbox connectors (mail:message): volume, who sends and receives most, mail leaving the organisation, automatic mail and sending outside working hours (08:00-19:00 Monday to Friday; see the ta_ser_mail_after_hours macro).',
   defaultEarliest: '-7d@h',
 })
-  .search(
-    'ds_mail',
-    'Mail messages',
-    `\`ta_ser_mail_index\` sourcetype="mail:message"
-     | dedup event_id
-     | eval external_recipient=mvmap(recipient, if(\`ta_ser_mail_is_external(recipient, user)\`, recipient, null())), after_hours=if(\`ta_ser_mail_after_hours(_time)\`, 1, 0), automatic=if(is_automatic="true", 1, 0)
-     | fields _time direction src_user recipient external_recipient user after_hours automatic`,
-  )
-  .chain(
-    'ds_kpis',
-    'ds_mail',
-    'Totals',
-    `| stats count as messages, sum(eval(if(mvcount(external_recipient) > 0, 1, 0))) as external_messages, sum(after_hours) as after_hours_messages, sum(automatic) as automatic_messages
+  .search('ds_kpis', 'Totals',
+    `\`ta_ser_mail_messages\`
+     | stats count as messages, sum(eval(if(mvcount(external_recipient) > 0, 1, 0))) as external_messages, sum(after_hours) as after_hours_messages, sum(automatic) as automatic_messages
      | eval external_pct=round(100 * external_messages / max(messages, 1), 1)`,
   )
-  .chain('ds_volume', 'ds_mail', 'Messages over time', '| timechart count by direction')
-  .chain(
-    'ds_hours',
-    'ds_mail',
-    'Messages by hour of day',
-    `| eval hour=strftime(_time, "%H"), period=if(after_hours=1, "after hours", "working hours")
+  .search('ds_volume', 'Messages over time', '`ta_ser_mail_messages` | timechart count by direction')
+  .search('ds_hours', 'Messages by hour of day',
+    `\`ta_ser_mail_messages\`
+     | eval hour=strftime(_time, "%H"), period=if(after_hours=1, "after hours", "working hours")
      | chart count over hour by period`,
   )
-  .chain(
-    'ds_senders',
-    'ds_mail',
-    'Top senders',
-    `| top limit=10 src_user
+  .search('ds_senders', 'Top senders',
+    `\`ta_ser_mail_messages\`
+     | top limit=10 src_user
      | eval percent=round(percent, 1)
      | rename src_user as Sender, count as Messages, percent as "%"`,
   )
-  .chain(
-    'ds_recipients',
-    'ds_mail',
-    'Top recipients',
-    `| mvexpand recipient
+  .search('ds_recipients', 'Top recipients',
+    `\`ta_ser_mail_messages\`
+     | mvexpand recipient
      | top limit=10 recipient
      | eval percent=round(percent, 1)
      | rename recipient as Recipient, count as Messages, percent as "%"`,
   )
-  .chain(
-    'ds_external',
-    'ds_mail',
-    'External recipient domains',
-    `| where mvcount(external_recipient) > 0
+  .search('ds_external', 'External recipient domains',
+    `\`ta_ser_mail_messages\`
+     | where mvcount(external_recipient) > 0
      | mvexpand external_recipient
      | eval domain=lower(replace(external_recipient, "^.*@", ""))
      | stats count as messages, dc(src_user) as senders by domain
@@ -59,21 +41,17 @@ const definition = new DashboardBuilder({
      | head 10
      | rename domain as "Recipient domain", messages as Messages, senders as "Internal senders"`,
   )
-  .chain(
-    'ds_automatic',
-    'ds_mail',
-    'Automatic mail by sender',
-    `| where automatic=1
+  .search('ds_automatic', 'Automatic mail by sender',
+    `\`ta_ser_mail_messages\`
+     | where automatic=1
      | stats count as messages by src_user
      | sort 0 - messages
      | head 10
      | rename src_user as Sender, messages as "Automatic messages"`,
   )
-  .chain(
-    'ds_after_hours',
-    'ds_mail',
-    'After-hours senders',
-    `| where after_hours=1 AND direction="outbound"
+  .search('ds_after_hours', 'After-hours senders',
+    `\`ta_ser_mail_messages\`
+     | where after_hours=1 AND direction="outbound"
      | stats count as messages, dc(recipient) as recipients by src_user
      | sort 0 - messages
      | head 10
@@ -96,7 +74,7 @@ const definition = new DashboardBuilder({
   .row(ROW.tallTable, [
     ['viz_external_domains', table('External recipient domains', 'ds_external', undefined, { 'Recipient domain': 200 })],
     ['viz_automatic_senders', table('Automatic mail by sender', 'ds_automatic')],
-    ['viz_after_hours_senders', table('Sending after hours', 'ds_after_hours', undefined, { Sender: 215 })],
+    ['viz_after_hours_senders', table('Sending after hours', 'ds_after_hours', undefined, { Sender: 200, Recipients: 100 })],
   ])
   .build();
 
