@@ -2,6 +2,7 @@
  * Text-level pieces of the SPL reader: splitting a search into pipeline stages and
  * subsearches, top-level comma lists, field lists and the identifiers of an eval expression.
  */
+
 /** Search keys that are not event fields (time modifiers, index selectors, data model names). */
 export const SEARCH_KEYWORDS = new Set(['index', 'earliest', 'latest', 'eventtype', 'tag', 'sourcetype', 'source', 'host', 'splunk_server']);
 export const EXPR_WORDS = new Set(['AND', 'OR', 'NOT', 'XOR', 'LIKE', 'IN', 'true', 'false', 'null', 'TRUE', 'FALSE', 'NULL', 'as', 'AS', 'by', 'BY']);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfParseError, parseConf } from '../../src/dashboards/conf-file.js';
 import { expandMacros, macrosFromConf } from '../../src/dashboards/macros.js';
@@ -9,6 +10,24 @@ describe('parseConf', () => {
     expect(conf.get('a')?.get('search')).toBe('foo \n| bar');
     expect(conf.get('b')?.get('y')).toBe('two words');
     expect(conf.has('default')).toBe(false);
+  });
+
+  it('property: written stanzas, including continued multi-line values, read back unchanged', () => {
+    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_. -]{0,15}$/).map((s) => s.trim()).filter((s) => s !== '');
+    const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.]{0,12}$/);
+    const valueLine = fc.stringMatching(/^[^\n\r\\]{0,30}$/).map((s) => s.trim());
+    const value = fc.array(valueLine, { minLength: 1, maxLength: 3 });
+    const stanzas = fc.uniqueArray(fc.tuple(name, fc.uniqueArray(fc.tuple(key, value), { selector: ([k]) => k, maxLength: 5 })), {
+      selector: ([n]) => n,
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(stanzas, (list) => {
+        const text = list.map(([n, kvs]) => `[${n}]\n${kvs.map(([k, v]) => `${k} = ${v.join(' \\\n')}`).join('\n')}\n`).join('\n');
+        const conf = parseConf(text);
+        for (const [n, kvs] of list) for (const [k, v] of kvs) expect(conf.get(n)?.get(k)).toBe(v.join(' \n').trim());
+      }),
+    );
   });
 
   it('names the file and line of a malformed line or a repeated setting', () => {
