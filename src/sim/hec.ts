@@ -100,6 +100,8 @@ export interface HecSimulator {
   reset(): void;
   /** Forgets every channel and its pending acks, as an indexer restart does (ack polls get code 11). */
   forgetChannels(): void;
+  /** Changes the ack delay, also for batches already accepted (tests hold acks back, then release them). */
+  setAckDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -110,7 +112,7 @@ const MAX_REQUEST_LOG = 100_000;
 
 interface Channel {
   nextAckId: number;
-  acks: Map<number, { readyAt: number; lost: boolean }>;
+  acks: Map<number, { acceptedAt: number; lost: boolean }>;
 }
 
 export async function startHecSimulator(options: HecSimulatorOptions = {}): Promise<HecSimulator> {
@@ -120,6 +122,7 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
   const defaultIndex = options.defaultIndex ?? [...indexes][0] ?? 'main';
   const maxContentLength = options.maxContentLength ?? 800 * 1024 * 1024;
   const keep = options.keep ?? 'all';
+  let ackDelayMs = options.ackDelayMs ?? 0;
   const channels = new Map<string, Channel>();
   const sockets = new Set<Socket>();
   let fault: HecFault | null = options.fault ?? null;
@@ -256,7 +259,7 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     let ch = channels.get(channel!);
     if (!ch) channels.set(channel!, (ch = { nextAckId: 0, acks: new Map() }));
     const ackId = ch.nextAckId++;
-    ch.acks.set(ackId, { readyAt: Date.now() + (options.ackDelayMs ?? 0), lost: f?.kind === 'lose-acks' });
+    ch.acks.set(ackId, { acceptedAt: Date.now(), lost: f?.kind === 'lose-acks' });
     return reply({ status: 200, body: { text: 'Success', code: 0, ackId } });
   }
 
@@ -288,7 +291,7 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     const acks: Record<string, boolean> = {};
     for (const id of wanted) {
       const a = ch.acks.get(Number(id));
-      const done = a !== undefined && !a.lost && now >= a.readyAt;
+      const done = a !== undefined && !a.lost && now >= a.acceptedAt + ackDelayMs;
       acks[String(id)] = done;
       if (done) ch.acks.delete(Number(id)); // Splunk reports an ack true once, then forgets it
     }
@@ -385,6 +388,9 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     setFault(f) {
       fault = f;
       faultLeft = f?.count ?? Infinity;
+    },
+    setAckDelay(ms) {
+      ackDelayMs = ms;
     },
     forgetChannels() {
       channels.clear();

@@ -73,18 +73,20 @@ describe('HEC simulator: strict like Splunk', () => {
     expect((await post(s, '/services/collector/event', Buffer.from('not gzip'), { 'content-encoding': 'gzip' })).json.code).toBe(6);
   });
 
-  it('with ack on: channel required and a GUID; ack ids per channel, true once after the delay', async () => {
-    const s = await sim({ ack: true, ackDelayMs: 40 });
-    expect((await post(s, '/services/collector/event', ev('a'))).json.code).toBe(10);
-    expect((await post(s, '/services/collector/event', ev('a'), { 'x-splunk-request-channel': 'nope' })).json.code).toBe(11);
+  it('with ack on: channel required and a GUID; ack ids per channel, false until the delay, then true once', async () => {
+    const slow = await sim({ ack: true, ackDelayMs: 600_000 });
+    expect((await post(slow, '/services/collector/event', ev('a'))).json.code).toBe(10);
+    expect((await post(slow, '/services/collector/event', ev('a'), { 'x-splunk-request-channel': 'nope' })).json.code).toBe(11);
     const h = { 'x-splunk-request-channel': GUID };
-    expect((await post(s, '/services/collector/event', ev('a'), h)).json).toEqual({ text: 'Success', code: 0, ackId: 0 });
-    expect((await post(s, '/services/collector/event', ev('b'), h)).json.ackId).toBe(1);
-    expect((await post(s, '/services/collector/ack', '{"acks":[0,1]}', h)).json).toEqual({ acks: { '0': false, '1': false } });
-    await new Promise((r) => setTimeout(r, 60));
-    expect((await post(s, '/services/collector/ack', '{"acks":[0,1,5]}', h)).json).toEqual({ acks: { '0': true, '1': true, '5': false } });
-    expect((await post(s, '/services/collector/ack', '{"acks":[0]}', h)).json).toEqual({ acks: { '0': false } });
-    expect((await post(s, '/services/collector/ack', '{"acks":[0]}', { 'x-splunk-request-channel': '11111111-2222-3333-4444-555555555555' })).json.code).toBe(11);
+    expect((await post(slow, '/services/collector/event', ev('a'), h)).json).toEqual({ text: 'Success', code: 0, ackId: 0 });
+    expect((await post(slow, '/services/collector/event', ev('b'), h)).json.ackId).toBe(1);
+    expect((await post(slow, '/services/collector/ack', '{"acks":[0,1]}', h)).json).toEqual({ acks: { '0': false, '1': false } });
+    const fast = await sim({ ack: true, ackDelayMs: 0 });
+    await post(fast, '/services/collector/event', ev('a'), h);
+    await post(fast, '/services/collector/event', ev('b'), h);
+    expect((await post(fast, '/services/collector/ack', '{"acks":[0,1,5]}', h)).json).toEqual({ acks: { '0': true, '1': true, '5': false } });
+    expect((await post(fast, '/services/collector/ack', '{"acks":[0]}', h)).json).toEqual({ acks: { '0': false } });
+    expect((await post(fast, '/services/collector/ack', '{"acks":[0]}', { 'x-splunk-request-channel': '11111111-2222-3333-4444-555555555555' })).json.code).toBe(11);
   });
 
   it('with ack off: the ack endpoint says so (code 14)', async () => {

@@ -93,21 +93,23 @@ describe('HecSink against the simulator', () => {
   });
 
   it('counts a batch delivered only when its ack turns true', async () => {
-    const hec = await sim({ ack: true, ackDelayMs: 150 });
+    const hec = await sim({ ack: true, ackDelayMs: 600_000 });
     const sink = track(sinkFor(hec, { ack: true }));
     const events = makeEvents(10, 'ack');
     let done = false;
     const p = sink.sendAll(events).then(() => {
       done = true;
     });
-    // Wait until HEC has the events but has not confirmed them yet.
+    // HEC has the events but holds their ack back.
     for (let i = 0; i < 200 && hec.eventIds().length < 10; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && !hec.requests().some((r) => r.path === '/services/collector/ack'); i++) await new Promise((r) => setTimeout(r, 5));
     expect(hec.eventIds()).toHaveLength(10);
     expect(done).toBe(false);
     expect(sink.stats().delivered).toBe(0);
+    hec.setAckDelay(0);
     await p;
     expect(sink.stats().delivered).toBe(10);
-    expect(hec.requests().some((r) => r.path === '/services/collector/ack')).toBe(true);
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
   });
 
   it('fails with a typed error when acks never come, after the bounded resends', async () => {
@@ -336,16 +338,35 @@ describe('HecSink with indexer ack over several endpoints', () => {
   });
 
   it('resends what was pending when the indexer forgets the channel (restart)', async () => {
-    const hec = await sim({ ack: true, ackDelayMs: 300 });
+    const hec = await sim({ ack: true, ackDelayMs: 600_000 });
     const sink = track(sinkFor(hec, { ack: true, ack_timeout: '60s' }));
     const events = makeEvents(20, 'restart');
     const p = sink.sendAll(events);
     for (let i = 0; i < 200 && hec.eventIds().length < 20; i++) await new Promise((r) => setTimeout(r, 5));
     hec.forgetChannels(); // pending acks are gone: the next poll gets code 11
+    for (let i = 0; i < 400 && hec.eventIds().length < 40; i++) await new Promise((r) => setTimeout(r, 5));
+    hec.setAckDelay(0);
     await p; // resent, and the second copy is acknowledged
     expect(hec.requests().some((r) => r.path === '/services/collector/ack' && r.code === 11)).toBe(true);
     expect(hec.eventIds()).toHaveLength(40);
     expect(new Set(hec.eventIds())).toEqual(idsOf(events));
     expect(sink.stats().delivered).toBe(20);
+  });
+});
+
+describe('HecSink flush', () => {
+  it('reports what is still pending at its deadline without dropping it, then delivers on recovery', async () => {
+    const hec = await sim({ fault: { kind: 'busy' } });
+    const sink = track(sinkFor(hec));
+    const events = makeEvents(30, 'flush');
+    const ps = events.map((e) => sink.send(e));
+    const err = await sink.flush(150).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UndeliveredError);
+    expect((err as UndeliveredError).count).toBe(30);
+    expect(hec.eventIds()).toEqual([]);
+    hec.setFault(null);
+    await sink.flush(10_000);
+    expect(await rejections(ps)).toEqual([]);
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
   });
 });
