@@ -183,7 +183,7 @@ export class MailReceiver {
     if (err instanceof AuthError) {
       return this.#reply(res, 401, { error: 'unauthorized', message: err.message }, { 'www-authenticate': 'Bearer error="invalid_token"' }, true);
     }
-    if (err instanceof RequestRefused) return this.#reply(res, err.status, { error: err.code, message: err.message }, {}, err.status === 413);
+    if (err instanceof RequestRefused) return this.#reply(res, err.status, { error: err.code, message: err.message }, {}, true);
     if (err instanceof PayloadError) {
       this.#o.log.info(`mail receiver: refused a payload: ${err.message}`);
       return this.#reply(res, 400, { error: 'invalid_payload', message: err.message, issues: err.issues });
