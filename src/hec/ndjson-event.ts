@@ -15,6 +15,9 @@ export class BadLineError extends ConfigError {
   }
 }
 
+/** Unknown keys are refused: a misspelt `sourcetyp` must not vanish silently. */
+const lineSchema = eventSchema.strict();
+
 /** Returns the event, undefined for a blank line, or throws BadLineError naming line and field. */
 export function eventFromLine(text: string, line: number): SplunkEvent | undefined {
   const trimmed = text.trim();
@@ -30,7 +33,7 @@ export function eventFromLine(text: string, line: number): SplunkEvent | undefin
   }
   const o = raw as Record<string, unknown>;
   const candidate = o.id === undefined ? { ...o, id: eventId('forward', trimmed) } : o;
-  const parsed = eventSchema.strict().safeParse(candidate);
+  const parsed = lineSchema.safeParse(candidate);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     const field = i.path.length > 0 ? i.path.join('.') : (i as { keys?: string[] }).keys?.join(', ') ?? '(object)';
