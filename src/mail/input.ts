@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { CheckpointStore } from '../core/checkpoint.js';
@@ -35,6 +36,29 @@ export function checkMailInput(c: MailSettings, hasSecret: boolean): void {
   if (c.receiver && c.auth_mode === 'static' && !hasSecret) throw new ConfigError('auth_mode = static needs auth_secret (the connector\'s AuthToken)');
   if (c.receiver && c.auth_mode === 'jwt' && !hasSecret && !c.jwt_public_key_file) {
     throw new ConfigError('auth_mode = jwt needs jwt_public_key_file (RS/ES/PS/EdDSA tokens) or auth_secret (HMAC key of HS tokens)');
+  }
+}
+
+/** Files and folders the settings name must be readable (the importer's folder also writable). */
+export function checkMailFiles(c: MailSettings): void {
+  const files = { tls_cert_file: c.tls_cert_file, tls_key_file: c.tls_key_file, jwt_public_key_file: c.jwt_public_key_file, whitelist_file: c.whitelist_file, blacklist_file: c.blacklist_file };
+  for (const [name, path] of Object.entries(files)) {
+    if (!path) continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (err) {
+      throw new ConfigError(`${name} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) by the user Splunk runs as`, { cause: err });
+    }
+  }
+  if (c.data_path) {
+    let dir = false;
+    try {
+      dir = statSync(c.data_path).isDirectory();
+      accessSync(c.data_path, constants.R_OK | constants.W_OK);
+    } catch (err) {
+      throw new ConfigError(`data_path ${c.data_path} must be a folder this process can read and write (files are moved out of it): ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+    }
+    if (!dir) throw new ConfigError(`data_path ${c.data_path} is not a folder`);
   }
 }
 
@@ -94,6 +118,7 @@ export function folderImporter(d: Omit<MailInputDeps, 'secret'>, filter?: Mailbo
 export async function startMailInput(d: MailInputDeps): Promise<RunningMailInput> {
   const c = d.config;
   checkMailInput(c, d.secret !== undefined && !d.secret.isEmpty);
+  checkMailFiles(c);
   const filter = new MailboxFilter({ whitelist: c.whitelist_file, blacklist: c.blacklist_file }, (err) => d.log.error(err.message));
   const ingest = { ...ingestOptions(c, d.name), filter };
   const maxBytes = Math.floor(c.max_request_size_mb * MB);

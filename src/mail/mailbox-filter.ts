@@ -43,9 +43,11 @@ export class MailboxFilter {
   #deny: Loaded | undefined;
   #checkedAt = 0;
   readonly #onError: (err: MailboxListError) => void;
+  readonly #recheckMs: number;
 
   /** Throws MailboxListError when a configured file cannot be read at start: a config mistake. */
-  constructor(files: { whitelist?: string; blacklist?: string }, onError: (err: MailboxListError) => void = () => {}) {
+  constructor(files: { whitelist?: string; blacklist?: string }, onError: (err: MailboxListError) => void = () => {}, recheckMs = RECHECK_MS) {
+    this.#recheckMs = recheckMs;
     this.#whitelist = files.whitelist;
     this.#blacklist = files.blacklist;
     this.#onError = onError;
@@ -68,7 +70,7 @@ export class MailboxFilter {
 
   #refresh(): void {
     const now = Date.now();
-    if (now - this.#checkedAt < RECHECK_MS) return;
+    if (now - this.#checkedAt < this.#recheckMs) return;
     this.#checkedAt = now;
     if (this.#whitelist) this.#allow = reload(this.#whitelist, this.#allow, this.#onError);
     if (this.#blacklist) this.#deny = reload(this.#blacklist, this.#deny, this.#onError);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,24 @@ describe('mail_metadata modular input', () => {
     const { out, io: streams } = io(doc, new AbortController().signal);
     expect(await runModinput(input, 'validate', streams)).toBe(1);
     expect(out.text).toMatch(/<error>\s*<message>mail_metadata:\/\/m: .*tls_cert_file and tls_key_file.*<\/message>\s*<\/error>/s);
+  });
+
+  it('refuses at validation a whitelist file Splunk cannot read and a data_path that is not a folder', async () => {
+    const input = await loadInputKind('mail_metadata');
+    const validate = async (p: Record<string, string>) => {
+      const doc = `<items><server_host>h</server_host><server_uri>${splunkd.url}</server_uri><session_key>k</session_key><checkpoint_dir>/tmp</checkpoint_dir><item name="m">${params({ hec: 'main', auth_mode: 'static', ...p })}</item></items>`;
+      const { out, io: streams } = io(doc, new AbortController().signal);
+      const code = await runModinput(input, 'validate', streams);
+      return { code, text: out.text };
+    };
+    const missing = await validate({ whitelist_file: '/nonexistent/whitelist.json' });
+    expect(missing.code).toBe(1);
+    expect(missing.text).toMatch(/whitelist_file \/nonexistent\/whitelist.json cannot be read \(ENOENT\)/);
+    const file = join(mkdtempSync(join(tmpdir(), 'dp-')), 'a-file');
+    writeFileSync(file, 'x');
+    const notDir = await validate({ receiver: '0', data_path: file });
+    expect(notDir.text).toContain(`data_path ${file} is not a folder`);
+    expect((await validate({ receiver: '0', data_path: mkdtempSync(join(tmpdir(), 'dp-')) })).code).toBe(0);
   });
 
   it('runs the receiver with its token from storage/passwords and delivers through the named HEC destination', async () => {

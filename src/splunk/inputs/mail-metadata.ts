@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { mailInputSchema, MAIL_SECRET_REALM } from '../../mail/config.js';
-import { checkMailInput, startMailInput } from '../../mail/input.js';
+import { checkMailFiles, checkMailInput, startMailInput } from '../../mail/input.js';
 import { defineModularInput } from '../define-input.js';
 
 /**
@@ -18,6 +18,7 @@ export default defineModularInput({
     // At validation the secret may be typed into the form or already stored: only its need is checked here.
     try {
       checkMailInput(config, true);
+      checkMailFiles(config);
     } catch (err) {
       if (err instanceof ConfigError) return err.message;
       throw err;
