@@ -370,3 +370,17 @@ describe('HecSink flush', () => {
     expect(new Set(hec.eventIds())).toEqual(idsOf(events));
   });
 });
+
+describe('HecSink with ack on against a token without ack', () => {
+  it('does not count code 0 without an ackId as delivered, and says what to change', async () => {
+    const hec = await sim({ ack: false });
+    const sink = track(sinkFor(hec, { ack: true }));
+    const events = makeEvents(5, 'no-ack-token');
+    const err = await sink.sendAll(events).catch((e: unknown) => e);
+    expect((err as AddonError).code).toBe('HEC_ACK_DISABLED');
+    expect((err as Error).message).toMatch(/enable it on the token or set ack = false/);
+    expect(sink.stats().delivered).toBe(0);
+    // HEC took them (at-least-once: a retry by the caller will duplicate them, with the same ids).
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
+  });
+});
