@@ -14,6 +14,7 @@ import { Batch, BatchBuffers } from './batch.js';
 import { HecClient } from './client.js';
 import { hecDestinationSchema, type HecDestination } from './config.js';
 import { Endpoints, type Endpoint } from './endpoints.js';
+import { MemoryGate } from './memory-gate.js';
 import { HecAckDisabledError, HecDeliveryError, HecEventTooLargeError, HecInvalidChannelError, HecUnavailableError } from './errors.js';
 import { isRetryable, withRetry, type RetryPolicy } from './retry.js';
 
@@ -46,13 +47,6 @@ export const DEFAULT_DRAIN_MS = 30_000;
 // Level 1: JSON compresses ~8x even at the fastest level, and level 6 costs 3-4x the CPU.
 const GZIP_LEVEL = zlibConstants.Z_BEST_SPEED;
 
-interface CapWaiter {
-  json: string | undefined;
-  bytes: number;
-  resolve: (p: Promise<void> | void) => void;
-  reject: (err: unknown) => void;
-}
-
 /**
  * The HEC sink, read as a pipeline: serialise (core toHecJson) → batch by bytes and time →
  * gzip → POST to the next healthy endpoint with the one retry policy → (with ack) track the
@@ -70,16 +64,15 @@ export class HecSink implements Sink {
   readonly #policy: RetryPolicy;
   readonly #abort = new AbortController();
   readonly #buffers: BatchBuffers;
+  readonly #gate: MemoryGate;
   #channel = randomUUID();
   #seq = 0;
   #current: Batch | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #ready: Batch[] = [];
   readonly #outstanding = new Set<Batch>();
-  #capWaiters: CapWaiter[] = [];
   #idleWaiters: Array<() => void> = [];
   #inFlight = 0;
-  #bufferedBytes = 0;
   #inFlightBytes = 0;
   #closing = false;
   #stats = { accepted: 0, delivered: 0, failed: 0, retries: 0 };
@@ -99,6 +92,7 @@ export class HecSink implements Sink {
         timeoutMs,
         log: this.#log,
       });
+    this.#gate = new MemoryGate(config.max_buffer_bytes);
     // Enough spare buffers to refill the memory cap once; beyond that, let them go.
     this.#buffers = new BatchBuffers(config.batch_bytes, Math.ceil(config.max_buffer_bytes / config.batch_bytes) + 2);
     this.#client = new HecClient({ dispatcher: this.#dispatcher, token: config.token, timeoutMs });
@@ -130,9 +124,9 @@ export class HecSink implements Sink {
     const bytes = Buffer.byteLength(json);
     if (bytes > this.config.batch_bytes) return Promise.reject(new HecEventTooLargeError(event.id, bytes, this.config.batch_bytes));
     this.#stats.accepted++;
-    if (this.#capWaiters.length > 0 || this.#bufferedBytes + bytes > this.config.max_buffer_bytes) {
+    if (this.#gate.mustWait(bytes)) {
       this.#sealIfOnlyOpenBatch();
-      return new Promise<void>((resolve, reject) => this.#capWaiters.push({ json, bytes, resolve, reject }));
+      return this.#gate.wait(json, bytes);
     }
     return this.#add(json, bytes);
   }
@@ -151,14 +145,14 @@ export class HecSink implements Sink {
 
   /** True while callers would wait: the memory cap is reached (a cheap check before waitForCapacity). */
   get atCapacity(): boolean {
-    return this.#capWaiters.length > 0 || this.#bufferedBytes >= this.config.max_buffer_bytes;
+    return this.#gate.full;
   }
 
   /** Resolves when there is room under the memory cap (a producer's back-pressure signal). */
   waitForCapacity(): Promise<void> {
-    if (this.#capWaiters.length === 0 && this.#bufferedBytes < this.config.max_buffer_bytes) return Promise.resolve();
+    if (!this.#gate.full) return Promise.resolve();
     this.#sealIfOnlyOpenBatch();
-    return new Promise<void>((resolve, reject) => this.#capWaiters.push({ json: undefined, bytes: 1, resolve, reject }));
+    return this.#gate.wait(undefined, 1);
   }
 
   /** Pushes out the open batch and waits until everything handed over so far has settled. */
@@ -186,7 +180,7 @@ export class HecSink implements Sink {
   }
 
   stats(): SinkStats {
-    return { ...this.#stats, queuedBytes: this.#bufferedBytes - this.#inFlightBytes, inFlightBytes: this.#inFlightBytes };
+    return { ...this.#stats, queuedBytes: this.#gate.used - this.#inFlightBytes, inFlightBytes: this.#inFlightBytes };
   }
 
   /** The channel GUID in use (changes when HEC answers code 11). */
@@ -204,13 +198,13 @@ export class HecSink implements Sink {
     let b = this.#current;
     const before = b?.bytes ?? 0;
     if (b && b.tryAdd(json, bytes)) {
-      this.#bufferedBytes += b.bytes - before;
+      this.#gate.used += b.bytes - before;
       return b.done;
     }
     if (b) this.#seal();
     b = this.#current = new Batch(++this.#seq, this.config.batch_bytes, this.#buffers.take());
     b.tryAdd(json, bytes);
-    this.#bufferedBytes += b.bytes;
+    this.#gate.used += b.bytes;
     this.#outstanding.add(b);
     this.#timer = setTimeout(() => this.#seal(), this.config.batch_interval * 1000);
     return b.done;
@@ -337,25 +331,16 @@ export class HecSink implements Sink {
   /** Frees a settled batch's bytes, lets waiting callers in, and wakes flush/close when idle. */
   #release(b: Batch): void {
     if (!this.#outstanding.delete(b)) return;
-    this.#bufferedBytes -= b.bytes;
+    this.#gate.used -= b.bytes;
     // An aborted request may still hold the body: only reuse storage of a finished exchange.
     if (!this.#abort.signal.aborted) this.#buffers.give(b.takeBuffer());
     b.encoded = undefined;
-    this.#admitWaiters();
+    this.#gate.admit((json, bytes) => this.#add(json, bytes));
     this.#pump();
     if (this.#isIdle()) {
       const w = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const f of w) f();
-    }
-  }
-
-  #admitWaiters(): void {
-    while (this.#capWaiters.length > 0) {
-      const w = this.#capWaiters[0]!;
-      if (this.#bufferedBytes + w.bytes > this.config.max_buffer_bytes) return;
-      this.#capWaiters.shift();
-      w.resolve(w.json === undefined ? undefined : this.#add(w.json, w.bytes));
     }
   }
 
@@ -368,14 +353,13 @@ export class HecSink implements Sink {
   }
 
   #isIdle(): boolean {
-    return this.#outstanding.size === 0 && this.#capWaiters.every((w) => w.json === undefined);
+    return this.#outstanding.size === 0 && this.#gate.waitingEvents === 0;
   }
 
   #pendingEvents(): number {
     let n = 0;
     for (const b of this.#outstanding) n += b.count;
-    for (const w of this.#capWaiters) if (w.json !== undefined) n++;
-    return n;
+    return n + this.#gate.waitingEvents;
   }
 
   /** Waits until idle or the deadline; true when idle. */
@@ -400,14 +384,6 @@ export class HecSink implements Sink {
     for (const b of this.#acks.close()) this.#inFlightBytes -= b.bytes;
     this.#ready.length = 0;
     for (const b of [...this.#outstanding]) this.#fail(b, new UndeliveredError(b.count, `HEC sink closed before batch ${b.seq} (${b.count} events) was delivered`));
-    const waiters = this.#capWaiters;
-    this.#capWaiters = [];
-    for (const w of waiters) {
-      if (w.json === undefined) w.resolve();
-      else {
-        this.#stats.failed++;
-        w.reject(new UndeliveredError(1, 'HEC sink closed before this event could be queued'));
-      }
-    }
+    this.#stats.failed += this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink closed before this event could be queued'));
   }
 }
