@@ -103,6 +103,10 @@ export function checkWiring(view: string, def: DashboardDefinition): string[] {
       if (!def.dataSources[ds]) problems.push(`view ${view}: visualization ${id} names data source ${ds}, which is not defined`);
     }
   }
+  for (const [id, input] of Object.entries(def.inputs)) {
+    const ds = input.dataSources?.primary;
+    if (ds && !def.dataSources[ds]) problems.push(`view ${view}: input ${id} names data source ${ds}, which is not defined`);
+  }
   for (const [id, ds] of Object.entries(def.dataSources)) {
     if (ds.type === 'ds.chain' && !def.dataSources[ds.options.extend ?? '']) {
       problems.push(`view ${view}: chain ${id} extends ${ds.options.extend ?? '(nothing)'}, which is not defined`);
@@ -110,7 +114,7 @@ export function checkWiring(view: string, def: DashboardDefinition): string[] {
   }
   const placed = new Set(def.layout.structure.map((s) => s.item));
   for (const id of Object.keys(def.visualizations)) if (!placed.has(id)) problems.push(`view ${view}: visualization ${id} is not in the layout`);
-  const usedDs = new Set(Object.values(def.visualizations).flatMap((v) => Object.values(v.dataSources ?? {})));
+  const usedDs = new Set([...Object.values(def.visualizations), ...Object.values(def.inputs)].flatMap((v) => Object.values(v.dataSources ?? {})));
   for (const [id, ds] of Object.entries(def.dataSources)) if (ds.type === 'ds.chain') usedDs.add(ds.options.extend ?? '');
   for (const id of Object.keys(def.dataSources)) if (!usedDs.has(id)) problems.push(`view ${view}: data source ${id} is used by no panel`);
   return problems;

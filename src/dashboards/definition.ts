@@ -27,6 +27,8 @@ export interface InputDef {
   type: string;
   title: string;
   options: Record<string, unknown>;
+  dataSources?: { primary: string };
+  context?: Record<string, unknown>;
 }
 
 export interface LayoutItem {

@@ -57,6 +57,29 @@ export class DashboardBuilder {
     };
   }
 
+  /**
+   * A dropdown in the global input bar whose choices are "All" (value `*`) plus one per value
+   * of `field` in data source `ds`; searches read the choice as `$<token>$`.
+   */
+  dropdown(id: string, title: string, token: string, ds: string, field: string): this {
+    if (!this.def.dataSources[ds]) throw new Error(`dropdown ${id}: data source ${ds} not defined yet`);
+    this.def.inputs[id] = {
+      type: 'input.dropdown',
+      title,
+      options: { items: '>frame(label, value) | prepend(formattedStatics) | objects()', token, defaultValue: '*' },
+      dataSources: { primary: ds },
+      context: {
+        formattedConfig: { number: { prefix: '' } },
+        formattedStatics: '>statics | formatByType(formattedConfig)',
+        statics: [['All'], ['*']],
+        label: `>primary | seriesByName("${field}") | renameSeries("label") | formatByType(formattedConfig)`,
+        value: `>primary | seriesByName("${field}") | renameSeries("value") | formatByType(formattedConfig)`,
+      },
+    };
+    this.def.layout.globalInputs.push(id);
+    return this;
+  }
+
   /** A search; `fixedRange` pins its time range (e.g. licence since its start) instead of the picker. */
   search(id: string, name: string, query: string, fixedRange?: { earliest: string; latest: string }): this {
     const ds: DataSourceDef = { type: 'ds.search', name, options: { query: clean(query) } };

@@ -15,9 +15,19 @@ const definition = new DashboardBuilder({
   defaultEarliest: '-7d@h',
 })
   .search(
+    'ds_app_list',
+    'Applications',
+    `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:summary"
+     | stats count by application_name
+     | sort 0 application_name
+     | fields application_name`,
+  )
+  .dropdown('input_application', 'Application', 'application', 'ds_app_list', 'application_name')
+  .search(
     'ds_latest',
     'SER summary, latest revision per window and application user',
     `\`ta_ser_mail_ser_latest\`
+     | search application_name="$application$"
      | fields _time account application_name application_user success failure temp_failure in_progress total dsn_2xx dsn_3xx dsn_4xx dsn_5xx`,
   )
   .chain(
@@ -73,7 +83,7 @@ const definition = new DashboardBuilder({
   .row(
     ROW.chart,
     [
-      ['viz_outcomes_time', chart('column', 'Outcomes over time, all applications', 'ds_outcomes_time', { stacked: true, colors: OUTCOME_COLORS, yTitle: 'messages' })],
+      ['viz_outcomes_time', chart('column', 'Outcomes over time (the chosen application, or all)', 'ds_outcomes_time', { stacked: true, colors: OUTCOME_COLORS, yTitle: 'messages' })],
       ['viz_failures_app_time', chart('line', 'Permanent failures per application', 'ds_failures_app_time', { yTitle: 'messages' })],
     ],
   )
