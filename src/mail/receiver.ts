@@ -148,6 +148,7 @@ export class MailReceiver {
         await this.#deliver(result.events);
       }
       this.#stats.accepted += result.events.length;
+      this.#o.log.debug(`mail receiver: ${route}: ${result.events.length} event(s) delivered${result.owner ? ` for mailbox ${result.owner}` : ''}`);
       this.#reply(res, 200, { status: 'ok', accepted: result.events.length, dropped: result.dropped });
     } catch (err) {
       this.#refuse(res, err);
