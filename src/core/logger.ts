@@ -9,7 +9,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const SPLUNK_LEVEL: Record<number, string> = { 10: 'DEBUG', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 /**
- * Keys whose values are replaced wherever they appear (one level deep and at the top).
+ * Keys whose values are replaced wherever they appear (at the top and up to two levels down).
  * Secrets are also `Secret` objects, which serialise as a placeholder; this list catches
  * the plain strings that come from outside (headers, parsed replies).
  */
@@ -45,7 +45,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       name: options.name,
       base: undefined,
       timestamp: false,
-      redact: { paths: [...REDACT_KEYS, ...REDACT_KEYS.map((k) => `*.${k}`)], censor: '[REDACTED]' },
+      // Three levels cover what gets logged here ({ req: { headers: { authorization } } }).
+      redact: { paths: [...REDACT_KEYS, ...REDACT_KEYS.map((k) => `*.${k}`), ...REDACT_KEYS.map((k) => `*.*.${k}`)], censor: '[REDACTED]' },
     },
     { write: (s: string) => write(formatLine(s)) },
   );

@@ -54,6 +54,14 @@ describe('logger: secrets are redacted by construction', () => {
     expect(line).toContain('"user":"bob"');
   });
 
+  it('redacts two levels down (a request's headers)', () => {
+    const { log, lines } = capture();
+    log.warn({ req: { headers: { authorization: 'Bearer deep-777', host: 'h' } } }, 'reply');
+    const line = lines.join('');
+    expect(line).not.toContain('deep-777');
+    expect(line).toContain('"host":"h"');
+  });
+
   it('prints a Secret as a placeholder wherever it sits', () => {
     const { log, lines } = capture();
     const s = new Secret('super-secret-value');
