@@ -54,7 +54,7 @@ describe('logger: secrets are redacted by construction', () => {
     expect(line).toContain('"user":"bob"');
   });
 
-  it('redacts two levels down (a request's headers)', () => {
+  it('redacts two levels down (the headers of a request)', () => {
     const { log, lines } = capture();
     log.warn({ req: { headers: { authorization: 'Bearer deep-777', host: 'h' } } }, 'reply');
     const line = lines.join('');
