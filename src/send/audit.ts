@@ -34,7 +34,8 @@ export function auditEvent(ctx: AlertContext, m: OutgoingMessage, o: SendOutcome
     ...(meta.row !== undefined ? { row: meta.row } : {}),
     action: sent ? 'delivered' : 'blocked',
     vendor_product: 'TA-ser-mail secure send',
-    protocol: 'https',
+    protocol: 'smtp', // CIM allows smtp|imap|pop3|mapi: the service relays by SMTP; the API hop is in transport
+    transport: 'https',
     src: ctx.serverHost,
     dest: meta.dest,
     src_user: m.from,
