@@ -72,7 +72,8 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** fsyncs a directory so a rename or a new file in it survives a crash. */
+export async function syncDir(dir: string): Promise<void> {
   // A rename is durable only once its directory is; Windows cannot open a directory, so skip there.
   if (process.platform === 'win32') return;
   const dh = await open(dir, 'r');

@@ -1,8 +1,8 @@
-import { copyFile, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
-import type { CheckpointStore } from '../core/checkpoint.js';
+import { syncDir, type CheckpointStore } from '../core/checkpoint.js';
 import { AddonError, describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Sink } from '../core/sink.js';
@@ -223,14 +223,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
 }
