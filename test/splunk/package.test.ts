@@ -1,9 +1,13 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VERSION as CODE_VERSION } from '../../src/core/version.js';
 import { parseConf } from '../../src/splunk/conf-file.js';
 import { undeclared } from './conf-spec.js';
+import { packageProblems } from './package-rules.js';
 import { ensurePackage, listTgz, unpack, VERSION, type TarEntry } from './packaged.js';
 
 let tgz: string;
@@ -17,32 +21,14 @@ beforeAll(() => {
 }, 180_000);
 
 const conf = (rel: string) => parseConf(readFileSync(join(app, rel), 'utf8'));
-const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 describe('the package (SPLUNK.md packaging rules)', () => {
-  it('is real gzip with a ustar archive of TA-ser-mail/ paths', () => {
-    const head = readFileSync(tgz).subarray(0, 3);
-    expect([...head]).toEqual([0x1f, 0x8b, 0x08]);
+  it('breaks none of the packaging rules', () => {
     expect(entries.length).toBeGreaterThan(10);
-    for (const e of entries) {
-      expect(e.path.startsWith('./') || e.path.startsWith('/'), e.path).toBe(false);
-      expect(e.path === 'TA-ser-mail/' || e.path.startsWith('TA-ser-mail/'), e.path).toBe(true);
-      expect(e.type, e.path).not.toBe('other');
-    }
+    expect(packageProblems(tgz, { app: 'TA-ser-mail', version: VERSION })).toEqual([]);
   });
 
-  it('holds no local/, local.meta, users/, dot-files or __MACOSX', () => {
-    for (const e of entries) {
-      const parts = e.path.split('/').filter(Boolean);
-      expect(parts.some((p) => p === 'local' || p === 'local.meta' || p === 'users' || p === '__MACOSX' || p.startsWith('.')), e.path).toBe(false);
-    }
-  });
-
-  it('sets execute bits only in bin/ and nothing world-writable', () => {
-    for (const e of entries) {
-      expect(e.mode & 0o002, `${e.path} is world-writable`).toBe(0);
-      if (e.type === 'file' && (e.mode & 0o111) !== 0) expect(e.path.startsWith('TA-ser-mail/bin/'), `${e.path} is executable outside bin/`).toBe(true);
-    }
+  it('ships executable wrappers, the loader and the bundle in bin/', () => {
     for (const w of ['ser_report', 'mail_metadata', 'ser_secure_send']) {
       expect(entries.find((e) => e.path === `TA-ser-mail/bin/${w}.sh`)?.mode, w).toBe(0o755);
       expect(entries.some((e) => e.path === `TA-ser-mail/bin/${w}.cmd`), `${w}.cmd`).toBe(true);
@@ -64,52 +50,16 @@ describe('the package (SPLUNK.md packaging rules)', () => {
     }
   });
 
-  it('has one semver version everywhere: package.json, src/core/version.ts, app.conf [id] and [launcher], app.manifest', () => {
-    const a = conf('default/app.conf');
-    const versions = [VERSION, CODE_VERSION, a.get('id')?.get('version'), a.get('launcher')?.get('version')];
-    if (existsSync(join(app, 'app.manifest'))) versions.push((JSON.parse(readFileSync(join(app, 'app.manifest'), 'utf8')) as { info: { id: { version: string } } }).info.id.version);
-    for (const v of versions) expect(v).toBe(VERSION);
-    expect(VERSION).toMatch(SEMVER);
+  it('carries the version of package.json and src/core/version.ts in its name and app.conf', () => {
+    expect(CODE_VERSION).toBe(VERSION);
+    expect(conf('default/app.conf').get('id')?.get('version')).toBe(VERSION);
     expect(tgz.endsWith(`TA-ser-mail-${VERSION}.tgz`)).toBe(true);
   });
 
-  it('has the app.conf the brief fixes: ids, build, is_configured, label length, setup view', () => {
+  it('has the app.conf the brief fixes: not configured yet, the setup view', () => {
     const a = conf('default/app.conf');
-    expect(a.get('id')?.get('name')).toBe('TA-ser-mail');
-    expect(a.get('package')?.get('id')).toBe('TA-ser-mail');
-    expect(a.get('install')?.get('build')).toMatch(/^[1-9]\d*$/);
     expect(a.get('install')?.get('is_configured')).toMatch(/^(false|0)$/);
-    const label = a.get('ui')?.get('label') ?? '';
-    expect(label.length).toBeGreaterThanOrEqual(5);
-    expect(label.length).toBeLessThanOrEqual(80);
     expect(a.get('ui')?.get('setup_view')).toBe('ta_ser_mail_configuration');
-    expect(a.get('launcher')?.get('author')).toBeTruthy();
-    expect(a.get('launcher')?.get('description')).toBeTruthy();
-  });
-
-  it('lets everyone read and only admin / sc_admin write (default.meta)', () => {
-    const meta = conf('metadata/default.meta');
-    expect(meta.get('')?.get('access')).toBeDefined();
-    for (const [stanza, keys] of meta) {
-      const access = keys.get('access');
-      if (!access) continue;
-      const write = /write\s*:\s*\[([^\]]*)\]/.exec(access)?.[1]?.split(',').map((s) => s.trim()) ?? [];
-      expect(write.length, `[${stanza}] names write roles`).toBeGreaterThan(0);
-      for (const role of write) expect(['admin', 'sc_admin'], `[${stanza}] write role ${role}`).toContain(role);
-    }
-    expect(meta.get('')?.get('access')).toMatch(/read\s*:\s*\[\s*\*\s*\]/);
-  });
-
-  it('declares every setting of every .conf file in its README spec', () => {
-    const problems: string[] = [];
-    const defaults = readdirSync(join(app, 'default')).filter((f) => f.endsWith('.conf'));
-    expect(defaults).toContain('inputs.conf');
-    for (const f of defaults) {
-      const name = f.slice(0, -'.conf'.length);
-      const spec = join(app, 'README', `${f}.spec`);
-      problems.push(...undeclared(name, readFileSync(join(app, 'default', f), 'utf8'), existsSync(spec) ? readFileSync(spec, 'utf8') : undefined));
-    }
-    expect(problems).toEqual([]);
   });
 });
 
@@ -120,5 +70,76 @@ describe('the spec check itself', () => {
     expect(undeclared('ta_ser_mail_new', '[a]\nb = 1\n', undefined)).toEqual(['ta_ser_mail_new.conf has no README/ta_ser_mail_new.conf.spec']);
     expect(undeclared('savedsearches', '[s]\nsearch = x\naction.ser_secure_send.param.too = 1\n', 'action.ser_secure_send.param.to = <string>\n')).toEqual(['savedsearches.conf [s] action.ser_secure_send.param.too']);
     expect(undeclared('props', '[x]\nKV_MODE = json\n', undefined)).toEqual([]);
+  });
+});
+
+describe('the packaging rules themselves', () => {
+  /** A package that breaks every rule once; each rule must name its break. */
+  function badPackage(): string {
+    const root = mkdtempSync(join(tmpdir(), 'bad-package-'));
+    const app = join(root, 'TA-ser-mail');
+    const files: Record<string, string> = {
+      'default/app.conf': '[id]\nname = TA-other\nversion = 1.0\n[package]\nid = TA-other\n[install]\nbuild = 0\n[ui]\nlabel = SER\n[launcher]\nversion = 2.0.0\n',
+      'default/ta_ser_mail_extra.conf': '[a]\nundeclared_key = 1\n',
+      'metadata/default.meta': '[]\naccess = read : [ admin ], write : [ * ]\n[views]\naccess = read : [ * ], write : [ power ]\n',
+      'local/inputs.conf': '[ser_report://x]\n',
+      'metadata/local.meta': '[]\n',
+      'users/admin/x.conf': '',
+      '.DS_Store': '',
+      '__MACOSX/x': '',
+      'default/run.sh': '#!/bin/sh\n',
+      'bin/ok.sh': '#!/bin/sh\n',
+      'lookups/open.csv': 'a\n',
+      'app.manifest': JSON.stringify({ info: { id: { version: '1.0.1' } } }),
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(app, rel, '..'), { recursive: true });
+      writeFileSync(join(app, rel), text);
+    }
+    chmodSync(join(app, 'default', 'run.sh'), 0o755);
+    chmodSync(join(app, 'bin', 'ok.sh'), 0o755);
+    chmodSync(join(app, 'lookups', 'open.csv'), 0o666);
+    const tgz = join(root, 'bad.tgz');
+    // `./TA-ser-mail`: the leading ./ is one of the breaks.
+    writeFileSync(tgz, gzipSync(execFileSync('tar', ['--format=ustar', '-cf', '-', '-C', root, './TA-ser-mail'])));
+    return tgz;
+  }
+
+  it('names every break of a package that breaks them all', () => {
+    const problems = packageProblems(badPackage(), { app: 'TA-ser-mail', version: '1.0.0' }).join('\n');
+    const expected = [
+      /\.\/TA-ser-mail\/.*: path starts with \.\/ or \//,
+      /local\/inputs\.conf: local must not ship/,
+      /local\.meta: local\.meta must not ship/,
+      /users\/admin\/x\.conf: users must not ship/,
+      /\.DS_Store: dot-file must not ship/,
+      /__MACOSX\/x: __MACOSX must not ship/,
+      /lookups\/open\.csv: world-writable/,
+      /default\/run\.sh: executable outside bin\//,
+      /\[id\] version "1\.0" is not semver/,
+      /\[launcher\] version 2\.0\.0 differs from package\.json 1\.0\.0/,
+      /app\.manifest info\.id\.version 1\.0\.1 differs/,
+      /\[id\] name "TA-other" is not the folder name/,
+      /\[package\] id "TA-other" is not the folder name/,
+      /\[install\] build "0" is not a positive integer/,
+      /\[install\] is_configured is missing/,
+      /\[ui\] is_visible is missing/,
+      /\[ui\] label "SER" is not 5–80 characters/,
+      /\[launcher\] author is missing/,
+      /\[\] access does not let everyone read/,
+      /\[\] lets \* write/,
+      /\[views\] lets power write/,
+      /ta_ser_mail_extra\.conf has no README\/ta_ser_mail_extra\.conf\.spec/,
+    ];
+    for (const re of expected) expect(problems, re.source).toMatch(re);
+    // An executable in bin/ breaks nothing but the ./ every path here has.
+    expect(problems.split('\n').filter((l) => l.includes('bin/ok.sh') && !l.includes('starts with ./'))).toEqual([]);
+  });
+
+  it('refuses a package that is not gzip', () => {
+    const root = mkdtempSync(join(tmpdir(), 'bad-package-'));
+    const tar = join(root, 'plain.tgz');
+    writeFileSync(tar, execFileSync('tar', ['--format=ustar', '-cf', '-', '-C', root, '.']));
+    expect(packageProblems(tar, { app: 'TA-ser-mail', version: '1.0.0' })).toEqual([`${tar} is not gzip (no 1f 8b 08 header)`]);
   });
 });
