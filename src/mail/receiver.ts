@@ -120,8 +120,10 @@ export class MailReceiver {
     const route = this.#route(req);
     if (route === undefined) return this.#reply(res, 404, { error: 'not_found', message: `no API at ${req.url}; the Mails API is at ${this.#o.mailsPath}, the Users API at ${this.#o.usersPath}` });
     if (route === 'health') {
-      const ok = Date.now() >= this.#unavailableUntil;
-      return this.#reply(res, ok ? 200 : 503, { status: ok ? 'ok' : 'delivery unavailable', inFlight: this.#slots });
+      const waitMs = this.#unavailableUntil - Date.now();
+      if (waitMs <= 0) return this.#reply(res, 200, { status: 'ok', inFlight: this.#slots });
+      // Every 503 says when to come back, so a load balancer or connector polling here backs off like the Mails API's callers.
+      return this.#reply(res, 503, { status: 'delivery unavailable', inFlight: this.#slots }, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
     }
     if (req.method !== 'POST') return this.#reply(res, 405, { error: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' });
     if (Date.now() < this.#unavailableUntil) return this.#unavailable(res, 'delivery to Splunk is failing; retry later');

@@ -236,6 +236,22 @@ describe('mail receiver: back-pressure', () => {
     expect(sink.delivered.map((e) => (e.event as Record<string, unknown>).internal_message_id)).toEqual(['AAMk-1']);
   });
 
+  it('answers /health 503 with Retry-After (the time left) while delivery is failing', async () => {
+    const sink = new ScriptedSink();
+    const { url } = await start(sink, { retry_after: 30 });
+    const health = async () => {
+      const r = await request(`${url}/health`);
+      return { status: r.statusCode, retryAfter: r.headers['retry-after'], json: (await r.body.json()) as Record<string, unknown> };
+    };
+    expect(await health()).toMatchObject({ status: 200, retryAfter: undefined, json: { status: 'ok' } });
+    sink.mode = 'fail';
+    expect((await post(`${url}/api/mails`, mails('o@x.com', [message(1)]))).status).toBe(503);
+    const down = await health();
+    expect(down.status).toBe(503);
+    expect(Number(down.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(down.retryAfter)).toBeLessThanOrEqual(30);
+  });
+
   it('never holds more than max_concurrent_requests requests, however many arrive', async () => {
     const sink = new ScriptedSink();
     const { url, receiver } = await start(sink, { max_concurrent_requests: 3, delivery_timeout: 60 });
