@@ -17,6 +17,8 @@ import { randomBytes } from 'node:crypto';
  * - `storage/collections/data/<coll>` GET (all), POST (insert JSON, returns {_key});
  *   `…/<key>` GET, POST (replace), DELETE; `…/batch_save` POST (JSON array).
  *   `setKvStarting(n)` makes the next n KV calls answer 503 "KV Store is initializing".
+ * - `dropConnections(n)`: the next n requests get their connection closed with no answer
+ *   (splunkd restarting); recorded with status 0.
  * - `apps/local/<app>` GET, POST (`configured=1`): the app's first-launch flag.
  * - `f=<field>` (repeatable) on any call limits each entry's content to those fields.
  * Every call is recorded (`calls()`), with the session key replaced by whether it matched.
@@ -68,6 +70,8 @@ export interface SplunkdSimulator {
   /** collection name → key → record. */
   collections: Map<string, Map<string, Record<string, unknown>>>;
   setKvStarting(calls: number): void;
+  /** Closes the connection of the next n requests without an answer. */
+  dropConnections(requests: number): void;
   /** The app's `configured` flag (set by POST apps/local/<app> configured=1). */
   appConfigured(): boolean;
   route(handler: RouteHandler): void;
@@ -90,6 +94,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
   const collections = new Map<string, Map<string, Record<string, unknown>>>();
   const extraRoutes: RouteHandler[] = [];
   let kvStarting = 0;
+  let dropping = 0;
   let keySeq = 0;
   let appConfigured = options.configured ?? false;
 
@@ -322,6 +327,13 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
   }
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (dropping > 0) {
+      dropping -= 1;
+      const u = new URL(req.url ?? '/', 'http://splunkd');
+      calls.push({ method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), body: undefined, authorized: false, status: 0 });
+      req.socket.destroy();
+      return;
+    }
     handle(req, res).catch((e: unknown) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ messages: [{ type: 'ERROR', text: String(e) }] }));
@@ -355,6 +367,9 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
     collections,
     setKvStarting(n) {
       kvStarting = n;
+    },
+    dropConnections(n) {
+      dropping = n;
     },
     appConfigured: () => appConfigured,
     route(handler) {

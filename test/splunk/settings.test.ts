@@ -84,6 +84,22 @@ describe('settings resolver', () => {
     await bad.close();
   });
 
+  it('retries a call whose connection splunkd dropped (restarting), and gives up naming splunkd, not the key', async () => {
+    sim.setStanza('ta_ser_mail_hec', 'again', { urls: 'https://127.0.0.1:8088' });
+    sim.setPassword('ta_ser_mail_hec', 'again', 'tok-again');
+    sim.clearCalls();
+    sim.dropConnections(2);
+    const d = await loadHecDestination(client, 'again');
+    expect(d.token.reveal()).toBe('tok-again');
+    expect(sim.calls().filter((c) => c.status === 0)).toHaveLength(2);
+    const impatient = new SplunkdClient({ serverUri: sim.url, sessionKey: new Secret(sim.sessionKey), app: 'TA-ser-mail', tls: { ca_file: pki.caFile }, attempts: 3, retryDelayMs: 1 });
+    sim.dropConnections(3);
+    const err = await impatient.call('/services/storage/passwords').catch((e: Error) => e);
+    expect(String(err)).toMatch(/splunkd at https:\/\/127\.0\.0\.1:\d+ cannot be reached .* for GET \/services\/storage\/passwords/);
+    expect(String(err)).not.toContain(sim.sessionKey);
+    await impatient.close();
+  });
+
   it('reads [splunkd] TLS settings from the app folder, local over default, env over both', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ta-app-'));
     mkdirSync(join(dir, 'default'));
