@@ -21,7 +21,7 @@ import type { RegisterCommand } from './types.js';
 /**
  * `ta-ser-mail alert ser_secure_send --execute`: what bin/ser_secure_send.sh runs for splunkd,
  * with the JSON payload on stdin. Exit 0 when every message was sent; 2 when any was refused
- * or failed (one summary line on stderr); 1 when the run could not start (bad payload/config).
+ * or failed, or the results file broke off part way (one summary line on stderr); 1 when the run could not start (bad payload/config).
  */
 export const APP_ID = 'TA-ser-mail';
 export const SEND_CONF = 'ta_ser_mail_send';
@@ -97,7 +97,7 @@ export async function executeAlert(payloadText: string, log: Logger): Promise<nu
     const summary = await runAlert({ ctx, params, resultsFile: payload.results_file, service, audit, log });
     const report = await audit.finish();
     const line = `${summaryLine(summary)}; audit: ${report.delivered} to HEC, ${report.toFile} to ${auditFallbackFile()}`;
-    if (summary.refused + summary.failed > 0) {
+    if (summary.refused + summary.failed > 0 || summary.aborted) {
       process.stderr.write(`ERROR ${line}\n`);
       return 2;
     }

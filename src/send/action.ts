@@ -1,4 +1,4 @@
-import { AddonError } from '../core/errors.js';
+import { AddonError, describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { ACTION_NAME, auditEvent, type AlertContext } from './audit.js';
 import type { AuditTrail } from './audit-trail.js';
@@ -26,6 +26,8 @@ export interface AlertSummary {
   /** per_row: rows beyond max_messages, not sent. */
   skippedRows: number;
   rows: number;
+  /** Why the run stopped before the end of the results (an unreadable results_file). */
+  aborted?: string;
 }
 
 async function* rowsOf(file: string | undefined): AsyncGenerator<ResultRow> {
@@ -86,30 +88,39 @@ export async function runAlert(run: AlertRun): Promise<AlertSummary> {
     if (inFlight.size >= window) await Promise.race(inFlight);
   };
 
-  if (run.params.mode === 'per_alert') {
-    const shown: ResultRow[] = [];
-    for await (const row of rowsOf(run.resultsFile)) {
-      s.rows++;
-      if (shown.length < run.params.max_rows) shown.push(row);
-    }
-    await enqueue(perAlertMessage(run, shown, s.rows));
-  } else {
-    for await (const row of rowsOf(run.resultsFile)) {
-      const index = s.rows++;
-      if (s.messages >= run.params.max_messages) {
-        s.skippedRows++;
-        continue;
+  try {
+    if (run.params.mode === 'per_alert') {
+      const shown: ResultRow[] = [];
+      for await (const row of rowsOf(run.resultsFile)) {
+        s.rows++;
+        if (shown.length < run.params.max_rows) shown.push(row);
       }
-      await enqueue(perRowMessage(run, row, index), index);
+      await enqueue(perAlertMessage(run, shown, s.rows));
+    } else {
+      for await (const row of rowsOf(run.resultsFile)) {
+        const index = s.rows++;
+        if (s.messages >= run.params.max_messages) {
+          s.skippedRows++;
+          continue;
+        }
+        await enqueue(perRowMessage(run, row, index), index);
+      }
+      if (s.skippedRows > 0) run.log?.warn(`${ACTION_NAME}: ${s.skippedRows} result row(s) beyond max_messages=${run.params.max_messages} were not sent`);
     }
-    if (s.skippedRows > 0) run.log?.warn(`${ACTION_NAME}: ${s.skippedRows} result row(s) beyond max_messages=${run.params.max_messages} were not sent`);
+  } catch (err) {
+    // A results file that breaks part way: what was already sent must still be audited and
+    // counted, so the messages in flight are awaited and the stop becomes part of the summary.
+    s.aborted = describeError(err);
+    run.log?.error(`${ACTION_NAME}: stopped after ${s.rows} result row(s): ${s.aborted}`);
+  } finally {
+    await Promise.all(inFlight);
   }
-  await Promise.all(inFlight);
   return s;
 }
 
 /** The one line splunkd.log shows for the run. */
 export function summaryLine(s: AlertSummary): string {
   const skipped = s.skippedRows > 0 ? `, ${s.skippedRows} row(s) over max_messages not sent` : '';
-  return `${ACTION_NAME}: ${s.sent}/${s.messages} message(s) sent, ${s.refused} refused by the service, ${s.failed} failed${skipped}`;
+  const stopped = s.aborted ? `; stopped after ${s.rows} row(s): ${s.aborted}` : '';
+  return `${ACTION_NAME}: ${s.sent}/${s.messages} message(s) sent, ${s.refused} refused by the service, ${s.failed} failed${skipped}${stopped}`;
 }

@@ -48,6 +48,11 @@ function toRow(record: Record<string, string>): ResultRow {
   return row;
 }
 
+function readError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message;
+}
+
 /** Streams the rows of a (gzipped) results CSV with a header row; memory stays one row deep. */
 export async function* readResults(file: string): AsyncGenerator<ResultRow> {
   const source = createReadStream(file);
@@ -60,7 +65,7 @@ export async function* readResults(file: string): AsyncGenerator<ResultRow> {
   try {
     for await (const record of parser as AsyncIterable<Record<string, string>>) yield toRow(record);
   } catch (err) {
-    throw new AddonError('SEND_RESULTS_UNREADABLE', `results_file ${file} cannot be read as gzipped CSV: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new AddonError('SEND_RESULTS_UNREADABLE', `results_file ${file} cannot be read as gzipped CSV: ${readError(err)}`, { cause: err });
   } finally {
     source.destroy();
   }

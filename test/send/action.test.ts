@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySink, type Sink } from '../../src/core/sink.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { runAlert } from '../../src/send/action.js';
+import { runAlert, summaryLine } from '../../src/send/action.js';
 import { AuditTrail } from '../../src/send/audit-trail.js';
 import { alertParamsSchema } from '../../src/send/config.js';
 import { sendAuditSchema } from '../../src/send/event-schema.js';
@@ -127,6 +127,31 @@ describe('alert run', () => {
     expect(bad).toMatchObject({ error_code: 'SEND_ADDRESS_INVALID', action: 'blocked', attempt: 0, recipient: ['ab@example.com'] });
     expect(JSON.stringify(sink.events)).not.toContain('secret body');
     expect(JSON.stringify(sink.events)).not.toContain('mailbox-token-for-tests');
+  });
+
+  it('results file breaks mid-run: sends in flight finish, each is audited, the run reports the stop', async () => {
+    const whole = join(dir, 'whole.csv.gz');
+    writeResultsFile(whole, Array.from({ length: 400 }, (_v, i) => ({ user: `user${i}.name@example.com`, host: `host-${i}-${(i * 7919) % 1000}` })));
+    const bytes = readFileSync(whole);
+    const file = join(dir, 'truncated.csv.gz');
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const sink = new MemorySink();
+    const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a7.log'), deadlineMs: 5000 });
+    const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 's', body: 'b', body_type: 'text/plain', max_messages: '1000' });
+    const svc = openService(sim.port, { concurrency: '2' });
+    const mine = () => sim.delivered().filter((d) => d.subject === 's' && d.to[0]!.startsWith('user')).length;
+    const before = mine();
+    const s = await runAlert({ ctx: ctx('sid-truncated', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+    const auditedAtReturn = audit.count;
+    await svc.close(); // lets any request still in flight finish
+    await audit.finish();
+    expect(s.aborted).toMatch(/results_file .*truncated\.csv\.gz/);
+    expect(s.messages).toBeGreaterThan(0);
+    expect(s.rows).toBeLessThan(400);
+    expect(mine() - before).toBe(s.sent);
+    expect(auditedAtReturn).toBe(s.messages);
+    expect(sink.events.filter((e) => (e.event as Record<string, unknown>).sid === 'sid-truncated')).toHaveLength(s.messages);
+    expect(summaryLine(s)).toMatch(/stopped after \d+ row\(s\): .*results_file .* unexpected end of file/);
   });
 
   it('HEC down: every audit event lands in the fallback file, none lost', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,22 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     expect(summary[0]).toMatch(/0\/2 message\(s\) sent, 1 refused by the service, 1 failed/);
     const lines = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.error_code).sort()).toEqual(['SEND_ADDRESS_INVALID', 'SEND_REFUSED']);
+  }, 90_000);
+
+  it('a results file that breaks off part way: what was sent is audited (fallback file), exit 2, one summary line', async () => {
+    const whole = join(dir, 'whole.csv.gz');
+    writeResultsFile(whole, Array.from({ length: 300 }, (_v, i) => ({ user: `cut${i}.user@example.com` })));
+    const file = join(dir, 'cut.csv.gz');
+    writeFileSync(file, readFileSync(whole).subarray(0, Math.floor(readFileSync(whole).length * 0.6)));
+    const fallback = join(dir, 'cut-audit.log');
+    const r = await runAction(payload('sid-proc-cut', { service: 'mailbox', hec: 'down', mode: 'per_row', to: '$result.user$', subject: 'cut', body: 'b', max_messages: '1000' }, file), { TA_SER_MAIL_SEND_AUDIT_FILE: fallback, TA_SER_MAIL_AUDIT_DEADLINE_MS: '3000' });
+    expect(r.code).toBe(2);
+    const last = r.stderr.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^ERROR ser_secure_send: \d+\/\d+ message\(s\) sent.*stopped after \d+ row\(s\): .*cut\.csv\.gz.*unexpected end of file/);
+    const sent = send.delivered().filter((d) => d.to[0]!.startsWith('cut'));
+    expect(sent.length).toBeGreaterThan(0);
+    const lines = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.sid === 'sid-proc-cut' && l.action_status === 'success').map((l) => l.message_id).sort()).toEqual(sent.map((d) => d.messageId).sort());
   }, 90_000);
 
   it('a bad payload or parameter is one readable line and a non-zero exit', async () => {
