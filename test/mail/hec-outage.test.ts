@@ -38,13 +38,18 @@ async function startAll(settings: Record<string, unknown> = {}, hec: Record<stri
   return { sim, url: `${r.url}/api/mails` };
 }
 
-/** A connector: keeps a batch until it gets 2xx, honours Retry-After (capped for the test). */
-async function connector(url: string, batches: Array<Record<string, unknown>>, onAnswer: (status: number, retryAfter?: string) => void): Promise<void> {
+interface Answer {
+  status: number;
+  retryAfter: string | string[] | undefined;
+}
+
+/** A connector: keeps a batch until it gets 2xx, honours Retry-After (capped for the test). Every answer, with its Retry-After, goes to `onAnswer`. */
+async function connector(url: string, batches: Array<Record<string, unknown>>, onAnswer: (a: Answer) => void): Promise<void> {
   for (const batch of batches) {
     for (let attempt = 0; ; attempt++) {
       expect(attempt).toBeLessThan(200);
       const res = await post(url, batch);
-      onAnswer(res.status, res.headers['retry-after'] as string | undefined);
+      onAnswer({ status: res.status, retryAfter: res.headers['retry-after'] });
       if (res.status === 200) break;
       expect(res.status).toBe(503);
       await sleep(Math.min(Number(res.headers['retry-after'] ?? 1) * 1000, 100));
@@ -81,21 +86,26 @@ describe('mail receiver → HEC', () => {
   it('answers 503 + Retry-After while HEC is down; after recovery every message is there exactly once by id', async () => {
     const { sim, url } = await startAll({ delivery_timeout: 0.3, retry_after: 0.2, max_concurrent_requests: 4 });
     const batches = Array.from({ length: 12 }, (_, b) => mails('o@x.com', Array.from({ length: 10 }, (_, i) => message(b * 10 + i))));
-    const answers: Array<{ status: number; retryAfter?: string }> = [];
-    await connector(url, batches.slice(0, 3), (status) => answers.push({ status }));
+    // Every answer is kept with its Retry-After, before the outage too: on a loaded machine a
+    // healthy delivery can pass the 0.3 s deadline, and that 503 must carry Retry-After as well.
+    const answers: Answer[] = [];
+    await connector(url, batches.slice(0, 3), (a) => answers.push(a));
     sim.setFault({ kind: 'busy' }); // until cleared
     let refusedDuringOutage = 0;
-    const outage = connector(url, batches.slice(3), (status, retryAfter) => {
-      answers.push({ status, retryAfter });
-      if (status === 503) refusedDuringOutage++;
+    const outage = connector(url, batches.slice(3), (a) => {
+      answers.push(a);
+      if (a.status === 503) refusedDuringOutage++;
     });
-    for (let i = 0; i < 200 && refusedDuringOutage < 5; i++) await sleep(20);
+    // Bounded by count, not by a short clock: a busy 2-core machine may need many seconds for 5 refusals.
+    for (let i = 0; i < 2_000 && refusedDuringOutage < 5; i++) await sleep(20);
     expect(refusedDuringOutage).toBeGreaterThanOrEqual(5);
     sim.setFault(null);
     await outage;
     await sink!.flush(5_000);
 
-    expect(answers.filter((a) => a.status === 503).every((a) => a.retryAfter === '1')).toBe(true);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused.length).toBeGreaterThanOrEqual(5);
+    expect(refused.filter((a) => a.retryAfter !== '1')).toEqual([]); // names the offending answers if any
     const events = sim.events() as Array<{ event: Record<string, unknown>; fields: Record<string, string> }>;
     const byId = new Map<string, Set<unknown>>();
     for (const e of events) {
