@@ -7,6 +7,12 @@ import type { AckOutcome } from './status.js';
  * on an interval per (endpoint, channel) — ack ids are only meaningful there. An ack that does
  * not turn true within the timeout, or whose channel the indexer forgot, expires: the sink
  * sends that batch again (same event ids). A cap on pending acks is back-pressure.
+ *
+ * Poll cadence: an indexer often acknowledges within a fraction of a second, and a batch
+ * waiting for its ack holds room under the sink's memory cap. So the first poll after a quiet
+ * spell comes after 1/8 of the interval, and polls stay that close while each round finds new
+ * acks; a round that finds none doubles the wait, up to the interval. A slow indexer therefore
+ * costs at most three extra polls per quiet spell, and a fast one never waits a whole interval.
  */
 export interface AckTrackerOptions<T> {
   pollIntervalMs: number;
@@ -28,6 +34,8 @@ interface Pending<T> {
 
 /** Most ack ids asked in one poll request. */
 const MAX_IDS_PER_POLL = 1000;
+/** The shortest wait between polls, as a fraction of the interval (see the cadence note above). */
+const SHORTEST_POLL_FRACTION = 8;
 
 export class AckTracker<T> {
   readonly #o: AckTrackerOptions<T>;
@@ -36,9 +44,15 @@ export class AckTracker<T> {
   #polling = false;
   #roomWaiters: Array<() => void> = [];
   #closed = false;
+  #delayMs: number;
 
   constructor(options: AckTrackerOptions<T>) {
     this.#o = options;
+    this.#delayMs = this.#shortestDelay;
+  }
+
+  get #shortestDelay(): number {
+    return this.#o.pollIntervalMs / SHORTEST_POLL_FRACTION;
   }
 
   get size(): number {
@@ -50,6 +64,7 @@ export class AckTracker<T> {
   }
 
   add(endpoint: Endpoint, channel: string, ackId: number, item: T): void {
+    if (this.#pending.size === 0) this.#delayMs = this.#shortestDelay;
     this.#pending.set(`${endpoint.label}\u0000${channel}\u0000${ackId}`, { endpoint, channel, ackId, item, sentAt: Date.now() });
     this.#arm();
   }
@@ -75,7 +90,7 @@ export class AckTracker<T> {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#round();
-    }, this.#o.pollIntervalMs);
+    }, this.#delayMs);
   }
 
   #wake(): void {
@@ -100,7 +115,8 @@ export class AckTracker<T> {
         if (!list) groups.set(g, (list = []));
         list.push([key, p]);
       }
-      await Promise.all([...groups.values()].map((list) => this.#pollGroup(list)));
+      const acked = (await Promise.all([...groups.values()].map((list) => this.#pollGroup(list)))).reduce((a, b) => a + b, 0);
+      this.#delayMs = acked > 0 ? this.#shortestDelay : Math.min(this.#delayMs * 2, this.#o.pollIntervalMs);
       const now = Date.now();
       for (const [key, p] of this.#pending) {
         if (now - p.sentAt >= this.#o.timeoutMs) {
@@ -115,7 +131,9 @@ export class AckTracker<T> {
     }
   }
 
-  async #pollGroup(list: Array<[string, Pending<T>]>): Promise<void> {
+  /** Polls one (endpoint, channel) group; resolves to the number of acks that turned true. */
+  async #pollGroup(list: Array<[string, Pending<T>]>): Promise<number> {
+    let acked = 0;
     for (let i = 0; i < list.length; i += MAX_IDS_PER_POLL) {
       const slice = list.slice(i, i + MAX_IDS_PER_POLL);
       const { endpoint, channel } = slice[0]![1];
@@ -127,7 +145,7 @@ export class AckTracker<T> {
         this.#o.log.debug({ endpoint: endpoint.label, err: (err as Error).message }, 'ack poll failed');
         continue;
       }
-      if (this.#closed) return;
+      if (this.#closed) return acked;
       if (!outcome.ok) {
         if (outcome.invalidChannel) {
           for (const [key, p] of slice) {
@@ -139,8 +157,12 @@ export class AckTracker<T> {
         continue;
       }
       for (const [key, p] of slice) {
-        if (outcome.acks[String(p.ackId)] === true && this.#remove(key)) this.#o.onAcked(p.item);
+        if (outcome.acks[String(p.ackId)] === true && this.#remove(key)) {
+          acked++;
+          this.#o.onAcked(p.item);
+        }
       }
     }
+    return acked;
   }
 }

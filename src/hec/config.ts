@@ -28,7 +28,7 @@ export const hecDestinationSchema = z.object({
   max_buffer_bytes: intish().min(64 * 1024).default(16 * 1024 * 1024).describe('cap on bytes queued and in flight; senders wait when it is reached (back-pressure)'),
   max_in_flight: intish().min(1).max(256).default(8).describe('requests (batches) on the wire at once, across all URLs'),
   request_timeout: durationSeconds.default(30).describe('seconds to wait for a reply before the request counts as failed and is retried'),
-  ack_poll_interval: durationSeconds.default(1).describe('seconds between polls of /services/collector/ack'),
+  ack_poll_interval: durationSeconds.default(1).describe('longest wait in seconds between polls of /services/collector/ack; the first poll after a send comes after 1/8 of it, and polls stay that close while acks keep arriving'),
   ack_timeout: durationSeconds.default(300).describe('seconds to wait for an acknowledgement before the batch is sent again (same event ids)'),
   max_pending_acks: intish().min(1).default(64).describe('batches awaiting acknowledgement before new batches wait (back-pressure)'),
   retries: intish().min(0).max(100).default(8).describe('retries of one batch after its first attempt (network errors, timeouts, 429/503, HEC codes 8, 9, 18-20)'),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { AckTracker } from '../../src/hec/acks.js';
 import { parseEndpoint } from '../../src/hec/endpoints.js';
@@ -103,5 +103,65 @@ describe('AckTracker', () => {
     await until(() => acked.length === 1);
     expect(acked).toEqual([3]);
     expect(t.close()).toEqual([]);
+  });
+});
+
+describe('AckTracker poll cadence (fake clock)', () => {
+  const ep = parseEndpoint('http://hec:8088');
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A tracker whose indexer answers `ready(id)`; records when each poll was made. */
+  function cadenceTracker(ready: (id: number) => boolean) {
+    const pollTimes: number[] = [];
+    const acked: number[] = [];
+    const start = Date.now();
+    const t = new AckTracker<number>({
+      pollIntervalMs: 800,
+      timeoutMs: 60_000,
+      maxPending: 100,
+      poll: async (_e, _c, ids) => {
+        pollTimes.push(Date.now() - start);
+        return { ok: true, acks: Object.fromEntries(ids.map((i) => [String(i), ready(i)])) };
+      },
+      onAcked: (x) => acked.push(x),
+      onExpired: () => undefined,
+      log: silentLogger,
+    });
+    return { t, pollTimes, acked };
+  }
+
+  it('polls after 1/8 of the interval, then backs off by doubling up to the interval while nothing is acked', async () => {
+    vi.useFakeTimers();
+    let indexed = false;
+    const { t, pollTimes, acked } = cadenceTracker(() => indexed);
+    t.add(ep, 'ch', 1, 1);
+    await vi.advanceTimersByTimeAsync(2300);
+    expect(pollTimes).toEqual([100, 300, 700, 1500, 2300]);
+    indexed = true;
+    await vi.advanceTimersByTimeAsync(800);
+    expect(acked).toEqual([1]);
+    // A new batch after a quiet spell is polled for soon again.
+    t.add(ep, 'ch', 2, 2);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(pollTimes.at(-1)).toBe(3200);
+    expect(acked).toEqual([1, 2]);
+    t.close();
+  });
+
+  it('keeps polling at the short wait while each round finds new acks', async () => {
+    vi.useFakeTimers();
+    // Ack i turns true at the i-th poll: every round acknowledges one batch.
+    let polls = 0;
+    const { t, pollTimes, acked } = cadenceTracker((id) => id <= polls);
+    for (let id = 1; id <= 4; id++) t.add(ep, 'ch', id, id);
+    for (let i = 0; i < 4; i++) {
+      polls++;
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(acked).toEqual([1, 2, 3, 4]);
+    expect(pollTimes).toEqual([100, 200, 300, 400]);
+    t.close();
   });
 });
