@@ -7,9 +7,10 @@ import { APP_NAME, splunkdTls } from './app-settings.js';
 import { updateStanza } from './conf-rest.js';
 import type { CommonInputConfig, InputContext, InputSettings, ModularInput } from './define-input.js';
 import { loadAccount, loadHecDestination, loadLogging, loadProxy, loadSendService } from './named-settings.js';
-import { readPassword, writePassword } from './passwords.js';
+import { MissingSecretError, readPassword, writePassword } from './passwords.js';
 import type { InputDocument, InputStanza } from './protocol-xml.js';
 import { flatParams, parseParams, secretParams } from './scheme.js';
+import { settingsOf } from './schema-args.js';
 import { hasTypedSecret, MASK } from './settings.js';
 import { SplunkdClient } from './splunkd-client.js';
 import { XmlStreamSink, type Writable } from './xml-stream-sink.js';
@@ -45,6 +46,7 @@ export async function runDocument(input: ModularInput, doc: InputDocument, o: Ru
 async function inputSecrets(input: ModularInput, client: SplunkdClient, name: string, stanza: InputStanza, log: Logger): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const masked: Record<string, string> = {};
+  const required = new Set(settingsOf(input.schema).filter((s) => s.required).map((s) => s.name));
   for (const [field, realm] of Object.entries(secretParams(input))) {
     const typed = stanza.params[field];
     if (typeof typed === 'string' && hasTypedSecret(typed)) {
@@ -55,6 +57,7 @@ async function inputSecrets(input: ModularInput, client: SplunkdClient, name: st
     } else {
       const s = await readPassword(client, realm, name);
       if (s) out[field] = s.reveal();
+      else if (required.has(field)) throw new MissingSecretError(realm, name, `the ${field} of ${input.kind}://${name}`);
     }
   }
   if (Object.keys(masked).length > 0) await updateStanza(client, 'inputs', `${input.kind}://${name}`, masked);

@@ -119,4 +119,28 @@ describe('run mode', () => {
     expect(r2.err).toMatch(/hec: name a HEC destination .*or set output = xml/);
     expect(r2.out).toBe('');
   });
+
+  it('refuses to run when a required secret is neither typed nor stored, saying how to store it', async () => {
+    const keyed = defineModularInput({
+      kind: 'keyed',
+      title: 'Keyed',
+      description: 'needs an API key',
+      schema: z.object({ api_key: z.string().min(1).describe('API key (secret: stored in storage/passwords)') }),
+      async run() {
+        throw new Error('must not run without its key');
+      },
+    });
+    let err = '';
+    const xml = inputDoc(mkdtempSync(join(tmpdir(), 'cp-')), `<stanza name="keyed://k"><param name="api_key">${MASK}</param><param name="output">xml</param></stanza>`);
+    const code = await runModinput(keyed, 'run', {
+      stdin: [Buffer.from(xml)],
+      stdout: { write: (_c: string, cb?: (e?: Error | null) => void) => (cb?.(), true) },
+      stderr: { write: (l: string) => (err += l) },
+      signal: new AbortController().signal,
+      logLevel: 'info',
+    });
+    expect(code).toBe(1);
+    expect(err).toMatch(/^ERROR .*the api_key of keyed:\/\/k is not stored: add it to storage\/passwords with realm "ta_ser_mail_keyed" and username "k"/m);
+    expect(err).not.toMatch(/must not run/);
+  });
 });
