@@ -121,10 +121,12 @@ export class SendClient {
     }
     const text = await res.body.text().catch(() => '');
     const reply = parseReply(text);
+    // The documented reply decides, whatever the HTTP status: code 0 means the service took the
+    // message (retrying could only send it twice) and -1 is a refusal, never retried.
     if (reply && reply.code !== 0) {
       throw new SendRefusedError({ status: res.statusCode, message: reply.message, explanation: reply.data?.explanation ?? reply.data?.description, transactionId: reply.data?.transactionId });
     }
-    if (UNAVAILABLE_STATUS.has(res.statusCode)) throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`);
+    if (!reply && UNAVAILABLE_STATUS.has(res.statusCode)) throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`);
     if (!reply) throw new SendFailedError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode} without the documented JSON reply; the outcome is unknown`);
     return { httpStatus: res.statusCode, code: reply.code, message: reply.message, transactionId: reply.data?.transactionId };
   }

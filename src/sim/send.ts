@@ -24,8 +24,10 @@ export interface SendSimOptions {
 }
 
 export type SendFault =
-  | { kind: 'status'; status: 502 | 503 | 504 | 500; times: number }
-  | { kind: 'refuse'; times: number; message?: string; explanation?: string }
+  /** An HTML error page with this status; with `accepted`, the message is taken and the documented code-0 reply comes with this status. */
+  | { kind: 'status'; status: 502 | 503 | 504 | 500; times: number; accepted?: boolean }
+  /** A documented -1 reply, with HTTP 400 unless `status` says otherwise. */
+  | { kind: 'refuse'; times: number; message?: string; explanation?: string; status?: 400 | 500 | 502 | 503 | 504 }
   | { kind: 'reset'; times: number }
   | { kind: 'html'; times: number };
 
@@ -163,11 +165,13 @@ export async function startSendSimulator(o: SendSimOptions): Promise<SendSimulat
     }
     const messageId = typeof json.messageId === 'string' ? json.messageId : undefined;
     const f = takeFault();
-    if (f) {
-      requests.push({ messageId, outcome: 'fault', status: f.kind === 'status' ? f.status : f.kind === 'refuse' ? 400 : 500 });
+    let okStatus = 200;
+    if (f?.kind === 'status' && f.accepted) okStatus = f.status;
+    else if (f) {
+      requests.push({ messageId, outcome: 'fault', status: f.kind === 'status' ? f.status : f.kind === 'refuse' ? (f.status ?? 400) : 500 });
       if (f.kind === 'reset') return void req.socket.destroy();
       if (f.kind === 'html') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal Server Error</body></html>');
-      if (f.kind === 'refuse') return reply(res, 400, -1, messageId, tx, f.message ?? 'Ошибка обработки запроса', f.explanation ?? 'scripted refusal');
+      if (f.kind === 'refuse') return reply(res, f.status ?? 400, -1, messageId, tx, f.message ?? 'Ошибка обработки запроса', f.explanation ?? 'scripted refusal');
       return void res.writeHead(f.status, { 'content-type': 'text/html' }).end(`<html><body>${f.status}</body></html>`);
     }
     const check = validate(o, req, json);
@@ -179,15 +183,15 @@ export async function startSendSimulator(o: SendSimOptions): Promise<SendSimulat
     if (first) {
       repeats.add(first.messageId);
       const refuse = o.onRepeat === 'refuse';
-      requests.push({ messageId, outcome: 'repeat', status: refuse ? 400 : 200 });
+      requests.push({ messageId, outcome: 'repeat', status: refuse ? 400 : okStatus });
       if (refuse) return reply(res, 400, -1, messageId, tx, 'Ошибка обработки запроса', 'repeated messageId');
-      return reply(res, 200, 0, messageId, first.transactionId, 'OK');
+      return reply(res, okStatus, 0, messageId, first.transactionId, 'OK');
     }
     const msg = { ...check.value, transactionId: tx };
     byId.set(msg.messageId, msg);
     delivered.push(msg);
-    requests.push({ messageId, outcome: 'accepted', status: 200 });
-    reply(res, 200, 0, messageId, tx, 'OK');
+    requests.push({ messageId, outcome: 'accepted', status: okStatus });
+    reply(res, okStatus, 0, messageId, tx, 'OK');
   };
 
   const server: Server = createServer({ cert: o.cert, key: o.key, ca: o.clientCa, requestCert: true, rejectUnauthorized: true }, (req, res) => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { Secret } from '../../src/core/secret.js';
+import { SendClient } from '../../src/send/client.js';
 import { buildRequest, messageIdFor, type OutgoingMessage } from '../../src/send/message.js';
 import type { SendSimulator } from '../../src/sim/send.js';
 import { openService, startSim, testPki } from './fixtures.js';
@@ -74,6 +77,35 @@ describe('send client over mutual TLS', () => {
       expect(o).toMatchObject({ status: 'sent', attempts: 3 });
       expect(sim.delivered().filter((d) => d.messageId === m.messageId)).toHaveLength(1);
     }
+  });
+
+  it('a -1 reply is never retried, whatever HTTP status carries it (502/503/504 included)', async () => {
+    for (const status of [400, 500, 502, 503, 504] as const) {
+      sim.setFault({ kind: 'refuse', status, times: 1, message: 'Ошибка обработки запроса', explanation: `refused with ${status}` });
+      const svc = openService(sim.port, { max_attempts: '3' });
+      const m = message({ subject: `refused ${status}` });
+      const before = sim.requests().length;
+      const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+      await svc.close();
+      expect(o).toMatchObject({ status: 'refused', code: -1, attempts: 1, httpStatus: status, explanation: `refused with ${status}` });
+      expect(sim.requests().length - before).toBe(1);
+    }
+    sim.setFault(undefined);
+  });
+
+  it('a documented code-0 reply means sent even under 502/503/504: not retried', async () => {
+    for (const status of [502, 503, 504] as const) {
+      sim.setFault({ kind: 'status', status, times: 1, accepted: true });
+      const svc = openService(sim.port, { max_attempts: '3' });
+      const m = message({ subject: `accepted under ${status}` });
+      const before = sim.requests().length;
+      const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+      await svc.close();
+      expect(o).toMatchObject({ status: 'sent', code: 0, attempts: 1, httpStatus: status });
+      expect(sim.requests().length - before).toBe(1);
+      expect(sim.delivered().filter((d) => d.messageId === m.messageId)).toHaveLength(1);
+    }
+    sim.setFault(undefined);
   });
 
   it('gives up after max_attempts of 503 and reports failure', async () => {
@@ -163,4 +195,43 @@ describe('Cyrillic addresses end to end', () => {
       expect(sim.delivered()[0]).toMatchObject({ from: 'почта.уведомления@пример.рф', to: ['иван.петров@пример.рф'], subject: 'Тревога', body: 'Тело письма' });
     });
   }
+});
+
+/**
+ * Connection failures loopback cannot produce on demand (unreachable host or network, DNS
+ * failure, connect timeout) injected at undici's connector: the request never leaves, so each
+ * is a retry path and each must be retried; failures after a connection may have carried the
+ * request must not be.
+ */
+describe('connection faults injected at the connector', () => {
+  const wire = { secret: new Secret('tok'), fromHeaderEncoding: 'utf8' as const };
+  async function sendThrough(code: string, maxAttempts: number) {
+    let connects = 0;
+    const dispatcher = new Agent({
+      connect: (_opts, cb) => {
+        connects++;
+        cb(Object.assign(new Error(`injected ${code}`), { code }), null);
+      },
+    });
+    const client = new SendClient({ host: '127.0.0.1', port: 9, clientCert: { cert: '', key: '' }, concurrency: 1, timeoutMs: 5000, maxAttempts, retryDelayMs: 1, dispatcher });
+    const m = message({ subject: `fault ${code}` });
+    const o = await client.send(m.messageId, buildRequest(m, wire));
+    await dispatcher.close();
+    return { o, connects };
+  }
+
+  it.each(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])('%s: nothing sent, retried up to max_attempts', async (code) => {
+    const { o, connects } = await sendThrough(code, 3);
+    expect(connects).toBe(3);
+    expect(o).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(o.error?.code).toBe('SEND_UNAVAILABLE');
+    expect(o.message).toContain(code);
+  });
+
+  it.each(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT'])('%s: the outcome is unknown, not retried', async (code) => {
+    const { o, connects } = await sendThrough(code, 3);
+    expect(connects).toBe(1);
+    expect(o).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(o.error?.code).toBe('SEND_FAILED');
+  });
 });
