@@ -101,7 +101,9 @@ function typeOf(schemas: AnySchema[]): { dataType: SettingInfo['dataType']; enum
     if (d.type === 'union') {
       const opts = (d.options as AnySchema[]).map((o) => def(walk(o).leaf).type);
       if (opts.includes('boolean')) return { dataType: 'boolean' };
-      if (opts.includes('number')) return { dataType: 'number' };
+      // A number-or-text field (durations: 300, 5m, 1h) takes text: declaring it a number
+      // would make splunkd's REST typing and Splunk Web's form expect digits only.
+      if (opts.includes('number') && !opts.includes('string')) return { dataType: 'number' };
       return { dataType: 'string' };
     }
     if (d.type === 'string' || d.type === 'array' || d.type === 'literal') return { dataType: 'string' };

@@ -8,6 +8,16 @@ export function declaredSettings(input: ModularInput): SettingInfo[] {
   return settingsOf(input.schema).filter((s) => !IMPLIED_PARAMS.has(s.name));
 }
 
+// Splunk Web shows the title as the field's label: initialisms read as admins write them.
+const INITIALISMS = new Set(['api', 'ca', 'hec', 'http', 'https', 'id', 'jwt', 'kv', 'mb', 'ser', 'tls', 'url', 'urls']);
+
+export function argTitle(name: string): string {
+  return titleOf(name)
+    .split(' ')
+    .map((w) => (INITIALISMS.has(w.toLowerCase()) ? (w.toLowerCase() === 'urls' ? 'URLs' : w.toUpperCase()) : w))
+    .join(' ');
+}
+
 function describeSetting(s: SettingInfo): string {
   const parts = [/[.!?]$/.test(s.description) ? s.description : `${s.description}.`];
   if (s.enumValues) parts.push(`One of: ${s.enumValues.join(', ')}.`);
@@ -26,7 +36,7 @@ function splunkValidation(s: SettingInfo): string | undefined {
 export function schemeArgs(input: ModularInput): SchemeArg[] {
   return declaredSettings(input).map((s) => ({
     name: s.name,
-    title: titleOf(s.name),
+    title: argTitle(s.name),
     description: describeSetting(s),
     dataType: s.dataType,
     // A secret may already be in storage/passwords, so the form never demands it.

@@ -48,7 +48,10 @@ describe('scheme from the zod schema', () => {
     expect(args.url).toMatchObject({ data_type: 'string', required_on_create: 'true', required_on_edit: 'false' });
     expect(args.size).toMatchObject({ data_type: 'number', required_on_create: 'false', validation: "is_pos_int('size')" });
     expect(args.on!.data_type).toBe('boolean');
-    expect(args.every!.data_type).toBe('number');
+    // A duration takes "300" as well as "5m": text for splunkd, checked by --validate-arguments.
+    expect(args.every!.data_type).toBe('string');
+    expect(args.url!.title).toBe('URL');
+    expect(args.start_date!.title).toBe('Start date');
     expect(args.token!.required_on_create).toBe('false');
     expect(args.size!.description).toContain('Default: 10');
     expect(args.checkpoint_store!.description).toContain('One of: file, kvstore');
