@@ -8,6 +8,7 @@ import { ConfigError, describeError } from '../core/errors.js';
 import type { ProxyConfig } from '../core/http.js';
 import { createLogger, type LogLevel, type Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
+import { durationSeconds } from '../core/schema.js';
 import { hecDestinationSchema } from '../hec/config.js';
 import { eventFromLine } from '../hec/ndjson-event.js';
 import { HecSink, type HecSinkConfig } from '../hec/sink.js';
@@ -45,7 +46,7 @@ function settingsFromYaml(path: string, name: string | undefined): YamlSettings 
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`configuration file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+    throw new ConfigError(`configuration file ${file} cannot be read`, { cause: err });
   }
   const doc = parseYaml(text) as unknown;
   if (doc && typeof doc === 'object' && 'hec' in doc) {
@@ -92,6 +93,15 @@ export function forwardSinkConfig(o: ForwardOptions, env: NodeJS.ProcessEnv = pr
   return { config: { ...parsed.data, token }, ...(fromYaml.proxy ? { proxy: fromYaml.proxy } : {}) };
 }
 
+/** --drain-timeout as milliseconds; anything but a positive duration is refused (NaN would drain for no time at all). */
+export function drainDeadlineMs(text: string): number {
+  const parsed = durationSeconds.safeParse(text);
+  if (!parsed.success || !(parsed.data > 0)) {
+    throw new ConfigError(`--drain-timeout: expected a positive duration such as 30, 90s or 5m, got "${text}"`);
+  }
+  return Math.round(parsed.data * 1000);
+}
+
 interface Progress {
   tick(delivered: number, read: number): void;
   stop(): void;
@@ -109,7 +119,7 @@ function progressBar(): Progress {
 
 async function runForward(o: ForwardOptions, log: Logger): Promise<number> {
   const { config, proxy } = forwardSinkConfig(o);
-  const drainMs = Math.max(0, Number(o.drainTimeout)) * 1000;
+  const drainMs = drainDeadlineMs(o.drainTimeout);
   const sink = new HecSink(config, { log, name: 'forward', ...(proxy ? { proxy } : {}) });
   const input = o.file && o.file !== '-' ? createReadStream(o.file) : process.stdin;
   const lines = createInterface({ input, crlfDelay: Infinity });
@@ -149,7 +159,7 @@ async function runForward(o: ForwardOptions, log: Logger): Promise<number> {
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EACCES') {
-        throw new ConfigError(`input file ${o.file} cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
+        throw new ConfigError(`input file ${o.file} cannot be read`, { cause: err });
       }
       if (!(err instanceof ConfigError)) throw err;
       badLine = err; // stop reading; what was read before the bad line is still delivered

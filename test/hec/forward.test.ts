@@ -101,6 +101,24 @@ describe('forward (CLI)', () => {
     expect(r.stderr).not.toContain('inline-secret-value');
   });
 
+  it('refuses a drain timeout that is not a positive duration before sending anything', async () => {
+    const hec = await sim();
+    for (const bad of ['abc', '-5', '0']) {
+      const r = await cli(['forward', '--url', hec.url, '--drain-timeout', bad], { HEC_TOKEN: hec.token }, lines(3, 'drain').join('\n'));
+      expect(r.code, bad).toBe(1);
+      expect(r.stderr, bad).toMatch(new RegExp(`^ERROR CONFIG_INVALID: --drain-timeout: expected a positive duration .*got "${bad}"`, 'm'));
+    }
+    expect(hec.eventIds()).toEqual([]);
+  });
+
+  it('accepts a drain timeout with a unit and delivers', async () => {
+    const hec = await sim();
+    const ls = lines(3, 'unit');
+    const r = await cli(['forward', '--url', hec.url, '--drain-timeout', '90s'], { HEC_TOKEN: hec.token }, ls.join('\n'));
+    expect(r.code).toBe(0);
+    expect(new Set(hec.eventIds())).toEqual(expectedIds(ls));
+  });
+
   it('on SIGTERM stops reading, drains what it read, and reports', async () => {
     const hec = await sim({ ack: true, ackDelayMs: 600 });
     const ls = lines(40, 'term');
