@@ -24,6 +24,8 @@ export function truncateChars(text: string, n: number): string {
 export function applyBodyPolicy(body: MessageBody | undefined, policy: BodyPolicy, truncateAt: number): Record<string, unknown> {
   if (policy === 'drop' || body === undefined) return {};
   const common = { body_content_type: body.contentType, body_length: body.content.length };
+  // An empty body is said by body_length 0; an empty `body` field would only be noise in Splunk (as an empty subject is left out).
+  if (body.content === '' && policy !== 'sha256') return policy === 'truncate' ? { ...common, body_truncated: false } : common;
   switch (policy) {
     case 'sha256':
       return { ...common, body_sha256: createHash('sha256').update(body.content, 'utf8').digest('hex') };

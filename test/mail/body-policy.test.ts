@@ -29,6 +29,13 @@ describe('body policy', () => {
     expect(applyBodyPolicy(body, 'keep', 1)).toEqual({ body_content_type: 'html', body_length: body.content.length, body: body.content });
   });
 
+  it('gives an empty body as body_length 0, without an empty body field', () => {
+    const empty = { contentType: 'text' as const, content: '' };
+    expect(applyBodyPolicy(empty, 'keep', 5)).toEqual({ body_content_type: 'text', body_length: 0 });
+    expect(applyBodyPolicy(empty, 'truncate', 5)).toEqual({ body_content_type: 'text', body_length: 0, body_truncated: false });
+    expect(applyBodyPolicy(empty, 'sha256', 5)).toMatchObject({ body_length: 0, body_sha256: createHash('sha256').update('').digest('hex') });
+  });
+
   it('adds nothing for a message without a body', () => {
     expect(applyBodyPolicy(undefined, 'keep', 1)).toEqual({});
   });
