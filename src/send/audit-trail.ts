@@ -1,4 +1,5 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
+import { syncDir } from '../core/checkpoint.js';
 import { dirname } from 'node:path';
 import { AddonError, describeError } from '../core/errors.js';
 import type { SplunkEvent } from '../core/event.js';
@@ -20,22 +21,36 @@ export interface AuditReport {
   toFile: number;
 }
 
-/** One JSON object per line, the event body with an ISO timestamp first for Splunk's timestamping. */
+/**
+ * One JSON object per line, `{"timestamp":"<ISO-8601 UTC>"` first: props.conf's TIME_PREFIX
+ * anchors on exactly that. Written as text, because an object literal would put integer-like
+ * keys of the body before `timestamp`.
+ */
 export function fallbackLine(e: SplunkEvent): string {
-  const body = typeof e.event === 'string' ? { message: e.event } : e.event;
-  return `${JSON.stringify({ timestamp: new Date(e.time * 1000).toISOString(), ...body })}\n`;
+  const { timestamp: _dropped, ...body } = (typeof e.event === 'string' ? { message: e.event } : e.event) as Record<string, unknown>;
+  // time is epoch seconds with a fraction: round, since e.g. 2155118249.522 * 1000 is 2155118249521.9998
+  const head = `{"timestamp":${JSON.stringify(new Date(Math.round(e.time * 1000)).toISOString())}`;
+  const rest = JSON.stringify(body).slice(1);
+  return `${head}${rest === '}' ? '' : ','}${rest}\n`;
 }
 
+/**
+ * Appends the lines and fsyncs them; when this creates the file, its folder is fsync'd too,
+ * since a new file's name is durable only once its directory is.
+ */
 export async function appendFallback(file: string, events: readonly SplunkEvent[]): Promise<void> {
   if (events.length === 0) return;
   await mkdir(dirname(file), { recursive: true });
+  const existed = await stat(file).then(() => true, () => false);
   const fh = await open(file, 'a', 0o640);
   try {
-    await fh.write(events.map(fallbackLine).join(''));
+    // appendFile writes until every byte is out (a single write() may stop short).
+    await fh.appendFile(events.map(fallbackLine).join(''), 'utf8');
     await fh.sync();
   } finally {
     await fh.close();
   }
+  if (!existed) await syncDir(dirname(file));
 }
 
 /**
