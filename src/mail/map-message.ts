@@ -127,7 +127,8 @@ export function mapMessage(owner: Owner, m: MailMessage, o: MessageMapOptions): 
   if (m.receivedAt !== undefined) body.received_time = new Date(m.receivedAt).toISOString();
   if (m.body !== undefined && o.bodyPolicy !== 'drop') Object.assign(body, applyBodyPolicy(m.body, o.bodyPolicy, o.bodyTruncateChars));
   for (const name of o.headerAllowList) {
-    const values = m.headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
+    // A header sent with a null or empty value says nothing: no empty header_<name> field.
+    const values = m.headers.filter((h) => h.value !== '' && h.name.toLowerCase() === name).map((h) => h.value);
     if (values.length > 0) body[headerFieldName(name)] = values.length === 1 ? values[0]! : values;
   }
   const event: SplunkEvent = {

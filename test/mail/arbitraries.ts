@@ -32,3 +32,23 @@ export const arbMailsPayload = fc.record({
   ownerIdentity: fc.record({ type: fc.constantFrom('email', null), value: fc.emailAddress() }),
   mailMessages: fc.array(arbMessage, { maxLength: 12 }),
 });
+
+/** A text field of a Users payload: a value, null, empty, or left out (requiredKeys below). */
+const userText = fc.oneof(text, fc.constant(null), fc.constant(''));
+
+export const arbUser = fc.record(
+  {
+    id: fc.oneof(fc.uuid(), fc.constant(null), fc.constant('')),
+    loginEmail: fc.tuple(fc.constantFrom('', ' '), fc.emailAddress()).map(([pad, e]) => `${pad}${e}${pad}`),
+    identities: fc.option(fc.array(fc.record({ type: userText, value: userText }, { requiredKeys: [] }), { maxLength: 3 }), { nil: null }),
+    firstName: userText,
+    lastName: userText,
+    displayName: userText,
+    jobTitle: userText,
+    department: userText,
+    timeZoneOffset: fc.oneof(fc.constantFrom('+03:00', '-05:00', 'UTC'), fc.constant(null), fc.constant('')),
+  },
+  { requiredKeys: ['loginEmail'] },
+);
+
+export const arbUsersPayload = fc.record({ users: fc.array(arbUser, { maxLength: 8 }) });
