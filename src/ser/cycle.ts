@@ -1,9 +1,11 @@
 import type { CheckpointStore } from '../core/checkpoint.js';
 import type { Logger } from '../core/logger.js';
+import type { SplunkEvent } from '../core/event.js';
 import type { Sink } from '../core/sink.js';
 import type { SerCheckpoint } from './checkpoint-state.js';
 import type { SerReportClient } from './client.js';
 import { windowDigest, windowEvents, type EventContext } from './events.js';
+import type { SerReport } from './reply.js';
 import type { Window } from './windows.js';
 
 /** A window to read: a first read (catch-up) or a re-read of a delivered one (restatement). */
@@ -38,6 +40,23 @@ export interface WindowRunOptions {
 }
 
 /**
+ * Sends the sink's open batch now instead of after its batch_interval. Not awaited, and its
+ * rejection ignored on purpose: flush(0) only says "not delivered yet"; each event's own send
+ * promise carries its delivery or its failure, and that is what the cycle awaits.
+ */
+export function pushOut(sink: Sink): void {
+  sink.flush(0).catch(() => undefined);
+}
+
+/**
+ * Queues every event of a list in the sink at once (so a following pushOut sends them all) and
+ * resolves when all are delivered.
+ */
+function queueAll(sink: Sink, events: readonly SplunkEvent[]): Promise<void> {
+  return Promise.all(events.map((e) => sink.send(e))).then(() => undefined);
+}
+
+/**
  * Reads windows with `concurrency` requests in flight and moves the checkpoint. Catch-up
  * windows must be contiguous from state.next; the checkpoint's `next` only moves over a
  * prefix of windows whose events the sink has all delivered, so a crash anywhere re-reads at
@@ -52,6 +71,24 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
   let saving: Promise<void> | undefined;
   let dirty = false;
   let failure: unknown;
+  // Workers waiting on SER and workers waiting on the sink. When none is reading, no event can
+  // join the open batch until one is delivered: waiting for the batch timer would only stall.
+  // While any worker is still reading, its events may yet join, so a backfill keeps batching.
+  let reading = 0;
+  let delivering = 0;
+  const nudge = (): void => {
+    if (reading === 0 && delivering > 0) pushOut(o.sink);
+  };
+  const deliver = async (events: readonly SplunkEvent[]): Promise<void> => {
+    const sent = queueAll(o.sink, events);
+    delivering += 1;
+    nudge();
+    try {
+      await sent;
+    } finally {
+      delivering -= 1;
+    }
+  };
 
   const snapshot = (): SerCheckpoint => ({
     ...state,
@@ -84,7 +121,13 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
   };
 
   const one = async (t: WindowTask): Promise<void> => {
-    const report = await o.client.summary(t.window, o.signal);
+    reading += 1;
+    let report: SerReport;
+    try {
+      report = await o.client.summary(t.window, o.signal);
+    } finally {
+      reading -= 1;
+    }
     const readAt = o.now();
     const digest = windowDigest(report.users);
     if (t.previous) {
@@ -93,7 +136,7 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
       if (digest !== t.previous.digest) {
         revision += 1;
         const events = windowEvents(o.ctx, t.window, revision, readAt, report.users);
-        await o.sink.sendAll(events);
+        await deliver(events);
         counts.events += events.length;
         counts.restated += 1;
         o.log.info({ window_start: new Date(t.window.start).toISOString(), revision }, 'SER window changed since it was sent: sent again with a new revision');
@@ -102,7 +145,7 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
       scheduleSave();
     } else {
       const events = windowEvents(o.ctx, t.window, 0, readAt, report.users);
-      await o.sink.sendAll(events);
+      await deliver(events);
       counts.events += events.length;
       counts.windows += 1;
       doneCatchUp.set(t.window.start, { end: t.window.end, digest, readAt });
@@ -122,6 +165,8 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
         failure ??= err;
       }
     }
+    // One worker fewer that could add events: the others may now all be waiting on delivery.
+    nudge();
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, tasks.length)) }, worker));
   // Write what is true now, whatever happened; then report the first failure.

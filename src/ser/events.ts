@@ -83,6 +83,11 @@ export function windowEvents(ctx: EventContext, w: Window, revision: number, col
   return out;
 }
 
+/** Licence usage from a reply covering license_start → now: the sum of every application user's messageSizeTotal. */
+export function licenceUsedBytes(users: readonly AppUserCounts[]): number | undefined {
+  return users.some((u) => u.message_size_total !== undefined) ? users.reduce((a, u) => a + (u.message_size_total ?? 0), 0) : undefined;
+}
+
 export interface EntitlementFacts {
   entitlement?: Entitlement;
   /** messageSizeTotal of every application user since license_start, when known. */

@@ -6,8 +6,8 @@ import { runPollLoop, type PollLoopResult } from '../core/poll-loop.js';
 import type { Sink } from '../core/sink.js';
 import { loadSerCheckpoint, serBackfillKey, serCheckpointKey, type SerCheckpoint } from './checkpoint-state.js';
 import { parseUtcDate, type SerInputConfig } from './config.js';
-import { runWindows, type CycleCounts, type WindowTask } from './cycle.js';
-import { entitlementEvent, type EventContext } from './events.js';
+import { pushOut, runWindows, type CycleCounts, type WindowTask } from './cycle.js';
+import { entitlementEvent, licenceUsedBytes, type EventContext } from './events.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { serSessionFor, type SerAccountSettings, type SerSession } from './session.js';
 import { DAY_MS } from './time.js';
@@ -50,19 +50,30 @@ function context(o: SerInputRunOptions): EventContext {
   return { account: o.account.name, source: `ser_report://${o.name}`, ...o.events };
 }
 
-async function entitlementStep(o: SerInputRunOptions, session: SerSession, now: number): Promise<number | undefined> {
+interface EntitlementStep {
+  licenseStart?: number;
+  /** Delivery of the entitlement event: queued, awaited at the end of the cycle. */
+  delivered: Promise<void>;
+}
+
+async function entitlementStep(o: SerInputRunOptions, session: SerSession, now: number): Promise<EntitlementStep> {
   // No timestamps: SER answers from license_start to now, which is the licence usage so far.
   const report = await session.client.summary(undefined, o.signal);
-  const used = report.users.some((u) => u.message_size_total !== undefined)
-    ? report.users.reduce((a, u) => a + (u.message_size_total ?? 0), 0)
-    : undefined;
   const activation = o.account.key_activation_date ? parseUtcDate(o.account.key_activation_date) : undefined;
   const keyExpiresMs = activation === undefined ? undefined : activation + KEY_LIFETIME_MS;
   if (keyExpiresMs !== undefined && keyExpiresMs - now < 30 * DAY_MS) {
     o.log.warn({ account: o.account.name, key_expires: new Date(keyExpiresMs).toISOString() }, 'the SER key and secret of this account expire within 30 days: create a new key in the Proofpoint admin console');
   }
-  await o.sink.send(entitlementEvent(context(o), now, { entitlement: report.entitlement, usedBytes: used, keyExpiresMs }));
-  return report.entitlement?.license_start;
+  // Not awaited here: it shares a batch with the first window's events; a failure still ends the cycle.
+  const delivered = o.sink.send(entitlementEvent(context(o), now, { entitlement: report.entitlement, usedBytes: licenceUsedBytes(report.users), keyExpiresMs }));
+  delivered.catch(() => undefined);
+  return { licenseStart: report.entitlement?.license_start, delivered };
+}
+
+/** The cycle has queued everything it will send: the partial batch leaves now, then its delivery is awaited. */
+async function finish(o: SerInputRunOptions, entitlement: EntitlementStep | undefined): Promise<void> {
+  pushOut(o.sink);
+  await entitlement?.delivered;
 }
 
 function aborted(err: unknown, signal?: AbortSignal): boolean {
@@ -92,7 +103,8 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
     aborted: wasAborted,
   });
   try {
-    const licenseStart = await entitlementStep(o, session, now);
+    const entitlement = await entitlementStep(o, session, now);
+    const licenseStart = entitlement.licenseStart;
     const startDateMs = o.input.start_date ? parseUtcDate(o.input.start_date) : undefined;
     const state: SerCheckpoint = stored ?? {
       v: 1,
@@ -125,6 +137,7 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
       signal: o.signal,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
     });
+    await finish(o, entitlement);
     return summary(counts, tasks.length, state, o.signal?.aborted === true);
   } catch (err) {
     if (aborted(err, o.signal)) return summary({ windows: 0, restated: 0, reread: 0, events: 0 }, 0, stored, true);
@@ -175,7 +188,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
   let done = 0;
   let counts: CycleCounts | undefined;
   try {
-    if (!stored || tasks.length > 0) await entitlementStep(o, session, now);
+    const entitlement = !stored || tasks.length > 0 ? await entitlementStep(o, session, now) : undefined;
     counts = await runWindows(tasks, {
       client: session.client,
       sink: o.sink,
@@ -190,6 +203,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
       signal: o.signal,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
     });
+    await finish(o, entitlement);
   } catch (err) {
     if (!aborted(err, o.signal)) throw err;
   }

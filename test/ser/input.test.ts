@@ -34,12 +34,12 @@ class FailingSink extends MemorySink {
     super();
   }
   #failed = false;
-  override async sendAll(events: readonly SplunkEvent[]): Promise<void> {
-    if (!this.#failed && events.some((e) => body(e).window_start === this.failStart)) {
+  override async send(e: SplunkEvent): Promise<void> {
+    if (!this.#failed && body(e).window_start === this.failStart) {
       this.#failed = true;
       throw new Error('HEC unavailable');
     }
-    return super.sendAll(events);
+    return super.send(e);
   }
 }
 
