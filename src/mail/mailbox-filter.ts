@@ -3,7 +3,8 @@ import { MailboxListError } from './errors.js';
 
 /**
  * Reads a connector whitelist.json / blacklist.json: a JSON array of mailbox addresses, e.g.
- * ["a@x.com","b@x.com"]. Windows editors add a BOM; addresses compare case-insensitively.
+ * ["a@x.com","b@x.com"]. Windows editors add a BOM; addresses compare case-insensitively; null and
+ * empty entries name no mailbox. An empty whitelist allows no mailbox, as the connector then scans none.
  */
 export function parseMailboxList(text: string, file: string): Set<string> {
   let value: unknown;
@@ -15,6 +16,8 @@ export function parseMailboxList(text: string, file: string): Set<string> {
   if (!Array.isArray(value)) throw new MailboxListError(file, `mailbox list ${file} must be a JSON array of addresses, e.g. ["a@x.com", "b@x.com"]`);
   const out = new Set<string>();
   value.forEach((v, i) => {
+    // The connector deserialises a List<string>, which takes null: it names no mailbox, like "".
+    if (v === null) return;
     if (typeof v !== 'string') throw new MailboxListError(file, `mailbox list ${file}: entry [${i}] is not a string`);
     const a = v.trim().toLowerCase();
     if (a) out.add(a);

@@ -11,7 +11,19 @@ describe('connector whitelist.json / blacklist.json', () => {
     expect([...parseMailboxList('\ufeff["Test@Test.com", " test1@test.com ", ""]', 'w.json')]).toEqual(['test@test.com', 'test1@test.com']);
   });
 
+  it('reads the specification\'s example file exactly', () => {
+    // yva-connectors-api.ru.txt, "Файлы whitelist.json \\ blacklist.json": Пример содержимого файла
+    expect([...parseMailboxList('["test@test.com", "test1@test.com"]', 'whitelist.json')]).toEqual(['test@test.com', 'test1@test.com']);
+  });
+
+  it('reads the file as a Windows tool writes it: indented, CRLF, BOM; a null entry (a .NET List<string> holds one) is skipped', () => {
+    const text = '\ufeff[\r\n  "Иван.Петров@пример.рф",\r\n  null,\r\n  "b@x.com"\r\n]\r\n';
+    expect([...parseMailboxList(text, 'whitelist.json')]).toEqual(['иван.петров@пример.рф', 'b@x.com']);
+  });
+
   it.each([
+    ['null', /must be a JSON array/],
+    ['"a@x.com"', /must be a JSON array/],
     ['{"a":1}', /must be a JSON array/],
     ['["a@x.com", 5]', /entry \[1\] is not a string/],
     ['[a@x.com]', /not valid JSON/],
@@ -23,8 +35,8 @@ describe('connector whitelist.json / blacklist.json', () => {
   it('any list of addresses round-trips through JSON (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.emailAddress(), { maxLength: 20 }), (list) => {
-        const set = parseMailboxList(JSON.stringify(list), 'w.json');
-        for (const a of list) expect(set.has(a.toLowerCase())).toBe(true);
+        const set = parseMailboxList(JSON.stringify(list, null, 2), 'w.json');
+        expect(set).toEqual(new Set(list.map((a) => a.toLowerCase())));
       }),
     );
   });
@@ -44,6 +56,14 @@ describe('connector whitelist.json / blacklist.json', () => {
     utimesSync(white, new Date(), new Date(Date.now() + 10_000));
     expect(filter.allows('b@x.com')).toBe(true);
     expect(errors.at(-1)?.message).toMatch(/whitelist\.json is not valid JSON/);
+  });
+
+  it('an empty whitelist lets no mailbox through (the connector scans only listed mailboxes); an empty blacklist denies none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lists-'));
+    writeFileSync(join(dir, 'w.json'), '[]');
+    writeFileSync(join(dir, 'b.json'), '[]');
+    expect(new MailboxFilter({ whitelist: join(dir, 'w.json') }).allows('a@x.com')).toBe(false);
+    expect(new MailboxFilter({ blacklist: join(dir, 'b.json') }).allows('a@x.com')).toBe(true);
   });
 
   it('lets the blacklist win and allows everyone without lists', () => {
