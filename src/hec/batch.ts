@@ -14,6 +14,8 @@ export class Batch {
   count = 0;
   /** Times this batch was sent again because its ack expired (bounded by the retry budget). */
   ackResends = 0;
+  /** Why the latest attempt failed: named in the report if the batch is abandoned at close. */
+  lastFailure: string | undefined;
   /** The gzip body, made once and reused by every resend. */
   encoded: Buffer | undefined;
   readonly done: Promise<void>;

@@ -266,8 +266,10 @@ export class HecSink implements Sink {
         this.#policy,
         {
           signal,
-          onRetry: (err, retry, delayMs) =>
-            this.#log.warn(`batch ${b.seq} (${b.count} events) not delivered: ${(err as Error).message}; retry ${retry}/${this.#policy.retries} in ${delayMs} ms`),
+          onRetry: (err, retry, delayMs) => {
+            b.lastFailure = (err as Error).message;
+            this.#log.warn(`batch ${b.seq} (${b.count} events) not delivered: ${b.lastFailure}; retry ${retry}/${this.#policy.retries} in ${delayMs} ms`);
+          },
         },
       );
     } catch (err) {
@@ -310,6 +312,7 @@ export class HecSink implements Sink {
     this.#inFlightBytes -= b.bytes;
     if (this.#abort.signal.aborted) return;
     b.ackResends++;
+    b.lastFailure = reason;
     this.#stats.retries++;
     if (b.ackResends > this.#policy.retries) {
       this.#fail(b, new HecDeliveryError(b.count, `${b.count} event(s) never acknowledged after ${b.ackResends} sends: ${reason}`));
@@ -390,7 +393,10 @@ export class HecSink implements Sink {
     this.#abort.abort(err);
     for (const b of this.#acks.close()) this.#inFlightBytes -= b.bytes;
     this.#ready.length = 0;
-    for (const b of [...this.#outstanding]) this.#fail(b, new UndeliveredError(b.count, `HEC sink closed before batch ${b.seq} (${b.count} events) was delivered`));
+    for (const b of [...this.#outstanding]) {
+      const why = b.lastFailure ? `; last attempt: ${b.lastFailure}` : '';
+      this.#fail(b, new UndeliveredError(b.count, `HEC sink closed before batch ${b.seq} (${b.count} events) was delivered${why}`));
+    }
     this.#stats.failed += this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink closed before this event could be queued'));
   }
 }

@@ -272,12 +272,15 @@ describe('HecSink against the simulator', () => {
     const sink = sinkFor(hec);
     const events = makeEvents(40, 'pending');
     const ps = events.map((e) => sink.send(e));
-    await new Promise((r) => setTimeout(r, 100));
+    // Until the first answer (503) was handled: a second request means the sink is retrying.
+    for (let i = 0; i < 500 && hec.requests().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     const report = await sink.close(200);
     expect(report).toEqual({ delivered: 0, undelivered: 40 });
     const errs = await rejections(ps);
     expect(errs).toHaveLength(40);
     expect(errs.every((e) => e instanceof UndeliveredError)).toBe(true);
+    // The admin reads why: the last attempt's answer travels with the count.
+    expect((errs[0] as Error).message).toMatch(/HEC sink closed before batch 1 \(40 events\) was delivered; last attempt: .*503 code 9/);
     expect(hec.eventIds()).toEqual([]);
     await expect(sink.send(events[0]!)).rejects.toBeInstanceOf(UndeliveredError);
   });
