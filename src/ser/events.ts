@@ -83,9 +83,14 @@ export function windowEvents(ctx: EventContext, w: Window, revision: number, col
   return out;
 }
 
-/** Licence usage from a reply covering license_start → now: the sum of every application user's messageSizeTotal. */
+/**
+ * Licence usage from a reply covering license_start → now: the sum of every application user's
+ * messageSizeTotal. Known only when every user carries the field; a sum that treated a missing
+ * size as 0 would under-state the usage, so then (and for an empty or absent list) it is unknown.
+ */
 export function licenceUsedBytes(users: readonly AppUserCounts[]): number | undefined {
-  return users.some((u) => u.message_size_total !== undefined) ? users.reduce((a, u) => a + (u.message_size_total ?? 0), 0) : undefined;
+  if (users.length === 0 || users.some((u) => u.message_size_total === undefined)) return undefined;
+  return users.reduce((a, u) => a + u.message_size_total!, 0);
 }
 
 export interface EntitlementFacts {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventSchemas } from '../../src/ser/event-schema.js';
-import { entitlementEvent, windowDigest, windowEvents } from '../../src/ser/events.js';
+import { entitlementEvent, licenceUsedBytes, windowDigest, windowEvents } from '../../src/ser/events.js';
 import { parseSummaryReply } from '../../src/ser/reply.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -22,6 +22,16 @@ describe('SER reply → events', () => {
     const events = windowEvents({ account: 'acme', source: 'ser_report://main' }, W, 0, COLLECTED, reply.users);
     golden('window-events.json', events);
     for (const e of events) expect(eventSchemas[e.sourcetype as keyof typeof eventSchemas].safeParse(e.event).success).toBe(true);
+  });
+
+  it('licence usage is the sum of messageSizeTotal only when every application user carries it', () => {
+    const sized = reply.users.filter((u) => u.message_size_total !== undefined);
+    expect(sized.length).toBeGreaterThan(1);
+    expect(licenceUsedBytes(sized)).toBe(sized.reduce((a, u) => a + u.message_size_total!, 0));
+    // One user without a size: the sum would under-state the usage, so it is unknown.
+    const { message_size_total: _dropped, ...unsized } = sized[0]!;
+    expect(licenceUsedBytes([unsized, ...sized.slice(1)])).toBeUndefined();
+    expect(licenceUsedBytes([])).toBeUndefined();
   });
 
   it('maps the entitlement block and licence usage (golden)', () => {

@@ -76,7 +76,11 @@ describe('SER input cycle', () => {
       expect(schema.safeParse(e.event).success, JSON.stringify(e.event)).toBe(true);
     }
     const ent = body(of(sink, SOURCETYPES.serEntitlement)[0]!);
-    expect(ent.license_used_bytes).toBeGreaterThan(0);
+    // Licence usage so far: everything SER counted from license_start up to the cycle's now.
+    const licenseStart = Date.parse(String(ent.license_start));
+    const expected = s.counts(licenseStart, NOW).reduce((a, c) => a + c.messageSizeTotal, 0);
+    expect(expected).toBeGreaterThan(0);
+    expect(ent.license_used_bytes).toBe(expected);
     expect(ent.license_start).toBeDefined();
     // Hour 03 has no traffic, but it still has its coverage event.
     const quiet = of(sink, SOURCETYPES.serCoverage).find((e) => String(body(e).window_start).includes('T03:00'));
