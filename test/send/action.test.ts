@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySink, type Sink } from '../../src/core/sink.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { runAlert, summaryLine } from '../../src/send/action.js';
-import { AuditTrail } from '../../src/send/audit-trail.js';
+import { AuditTrail, fallbackLine } from '../../src/send/audit-trail.js';
+import { createHash } from 'node:crypto';
 import { alertParamsSchema } from '../../src/send/config.js';
 import { sendAuditSchema } from '../../src/send/event-schema.js';
 import { readResults } from '../../src/send/results.js';
 import type { SendSimulator } from '../../src/sim/send.js';
-import { openService, startSim } from './fixtures.js';
+import { MAILBOX_SECRET, openService, startSim } from './fixtures.js';
 import { writeResultsFile } from './results-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-send-action-'));
@@ -193,6 +194,10 @@ describe('alert run', () => {
     const ev = sink.events[0]!.event as Record<string, unknown>;
     expect(ev.subject).toBeUndefined();
     expect(ev.subject_sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(sink.events)).not.toContain('Конфиденциально');
+    expect(ev.subject_sha256).toBe(createHash('sha256').update('Конфиденциально: db1', 'utf8').digest('hex'));
+    const seen = JSON.stringify(sink.events) + sink.events.map(fallbackLine).join('');
+    expect(seen).not.toContain('Конфиденциально');
+    expect(seen).not.toContain('Текст');
+    expect(seen).not.toContain(MAILBOX_SECRET);
   });
 });

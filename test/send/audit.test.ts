@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { auditEvent, type AlertContext } from '../../src/send/audit.js';
+import { fallbackLine } from '../../src/send/audit-trail.js';
+import type { SendOutcome } from '../../src/send/client.js';
+import { AddressError, SendFailedError, SendRefusedError, SendUnavailableError } from '../../src/send/errors.js';
+import { sendAuditSchema } from '../../src/send/event-schema.js';
+import type { OutgoingMessage } from '../../src/send/message.js';
+
+const ctx: AlertContext = { sid: 'scheduler__admin__search__RMD5_at_1700000000_1', searchName: 'Disk alerts', app: 'search', owner: 'admin', serverHost: 'sh1', mode: 'per_row' };
+
+/** Every outcome the client and the action produce, with the service's own words where it gives any. */
+const outcomes = (messageId: string): SendOutcome[] => [
+  { status: 'sent', messageId, httpStatus: 200, code: 0, message: 'OK', transactionId: 'DBB7EC132EBA408F8FB3389C18D0D416', attempts: 1, durationMs: 12.3, bytes: 400 },
+  { status: 'sent', messageId, httpStatus: 200, code: 0, transactionId: 'T2', attempts: 3, durationMs: 2012, bytes: 400 },
+  { status: 'refused', messageId, httpStatus: 400, code: -1, message: 'Ошибка обработки запроса', explanation: 'Неверный ID почтового ящика', transactionId: 'T3', attempts: 1, durationMs: 5, bytes: 400, error: new SendRefusedError({ status: 400, message: 'Ошибка обработки запроса', explanation: 'Неверный ID почтового ящика' }) },
+  { status: 'failed', messageId, httpStatus: 503, message: 'unavailable', attempts: 3, durationMs: 3000, bytes: 400, error: new SendUnavailableError(503, 'unavailable') },
+  { status: 'failed', messageId, message: 'reset', attempts: 1, durationMs: 4, bytes: 400, error: new SendFailedError(undefined, 'reset') },
+  { status: 'failed', messageId, message: 'bad to', attempts: 0, durationMs: 0, bytes: 0, error: new AddressError('to', 'ab@example.com') },
+];
+
+describe('audit event', () => {
+  it('never carries the body, nor the subject of an encrypted message (its sha256 instead), for every outcome', () => {
+    // markers around arbitrary text, so "not contained" cannot pass by accident or fail by coincidence
+    const text = fc.string({ unit: 'grapheme', maxLength: 60 });
+    fc.assert(
+      fc.property(text, text, fc.boolean(), (s, b, encrypted) => {
+        const subject = `SUBJ-7f3a9e ${s}`;
+        const body = `BODY-c41d02 ${b}`;
+        const m: OutgoingMessage = { messageId: 'ta-ser-mail-abc', from: 'alerts@example.com', to: ['soc.team@example.com'], cc: ['boss@example.org'], subject, body, bodyType: 'text/html', importance: 'high' };
+        for (const o of outcomes(m.messageId)) {
+          const e = auditEvent(ctx, m, o, { dest: 'send.example.com:443', encrypted, row: 4 });
+          const seen = JSON.stringify(e) + fallbackLine(e);
+          expect(seen).not.toContain('BODY-c41d02');
+          const a = sendAuditSchema.parse(e.event);
+          if (encrypted) {
+            expect(seen).not.toContain('SUBJ-7f3a9e');
+            expect(a.subject).toBeUndefined();
+            expect(a.subject_sha256).toBe(createHash('sha256').update(subject, 'utf8').digest('hex'));
+          } else {
+            expect(a.subject).toBe(subject);
+            expect(a.subject_sha256).toBeUndefined();
+          }
+          expect(a).toMatchObject({ encrypted, message_id: m.messageId, recipient: ['soc.team@example.com', 'boss@example.org'], recipient_count: 2, action_status: o.status === 'sent' ? 'success' : 'failure', attempt: o.attempts, size: o.bytes, protocol: 'smtp', transport: 'https' });
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('the service reply and the outcome are all there: code, message, explanation, transactionId', () => {
+    const m: OutgoingMessage = { messageId: 'id', from: 'alerts@example.com', to: ['soc.team@example.com'], cc: [], subject: 's', body: 'b', bodyType: 'text/plain', importance: 'normal' };
+    const [, , refused, unavailable, , address] = outcomes('id').map((o) => sendAuditSchema.parse(auditEvent(ctx, m, o, { dest: 'd:443', encrypted: false }).event));
+    expect(refused).toMatchObject({ action: 'blocked', code: -1, message: 'Ошибка обработки запроса', explanation: 'Неверный ID почтового ящика', transaction_id: 'T3', internal_message_id: 'T3', status_code: 400, error_code: 'SEND_REFUSED', signature: 'Ошибка обработки запроса' });
+    expect(unavailable).toMatchObject({ action: 'blocked', status_code: 503, error_code: 'SEND_UNAVAILABLE', attempt: 3, retries: 2 });
+    expect(address).toMatchObject({ error_code: 'SEND_ADDRESS_INVALID', attempt: 0, retries: 0 });
+  });
+});
