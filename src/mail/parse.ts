@@ -20,12 +20,25 @@ export function issuesOf(error: z.ZodError): PayloadIssue[] {
   return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }
 
+/**
+ * The parser's reason on one line, without the excerpt of the input V8 quotes ("Unexpected
+ * token 's', ..."ody": secret"... is not valid JSON"): it can be a piece of a message body,
+ * and this text goes to the log and to the importer's .error.txt.
+ */
+export function jsonErrorReason(message: string): string {
+  return message
+    .replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, '')
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (/\s/.test(c) ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
 /** JSON text (a BOM from a Windows connector is dropped) → value, or a PayloadError saying where it broke. */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    throw new PayloadError(`the body is not valid JSON: ${(err as Error).message}`, [], { cause: err });
+    throw new PayloadError(`the body is not valid JSON: ${jsonErrorReason((err as Error).message)}`, [], { cause: err });
   }
 }
 

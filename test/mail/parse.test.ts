@@ -90,6 +90,29 @@ describe('payload validation', () => {
     expect(err.message).toMatch(/not valid JSON/);
   });
 
+  it('names the JSON problem on one line without quoting the input (a body fragment must not reach the log)', () => {
+    expect(payloadError(() => parseJson('{"body": секрет}')).message).toBe("the body is not valid JSON: Unexpected token 'с'");
+    expect(payloadError(() => parseJson('garbage\n')).message).toBe("the body is not valid JSON: Unexpected token 'g'");
+    expect(payloadError(() => parseJson('{"a": 1,}')).message).toMatch(/at position 8$/);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{8,30}$/), fc.string({ maxLength: 20 }), (word, noise) => {
+        const text = `{"subject": "${word}", "body": ${word}${noise}}`;
+        const message = payloadError(() => parseJson(text)).message;
+        expect(message).not.toContain(word.slice(1));
+        expect(message).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        try {
+          parseJson(text);
+        } catch (err) {
+          expect((err as PayloadError).message).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
+        }
+      }),
+    );
+  });
+
   it('accepts a UTF-8 BOM', () => {
     expect(parseJson('\ufeff{"users":[]}')).toEqual({ users: [] });
   });
