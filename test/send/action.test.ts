@@ -95,10 +95,10 @@ describe('alert run', () => {
     const file = join(dir, 'retry.csv.gz');
     writeResultsFile(file, [{ user: 'first.user@example.com' }, { user: 'second.user@example.com' }]);
     const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 's', body: 'b', body_type: 'text/plain' });
-    const run = async () => {
+    const run = async (sid = 'sid-retried') => {
       const svc = openService(sim.port);
       const audit = new AuditTrail({ sink: new MemorySink(), fallbackFile: join(dir, 'a4.log'), deadlineMs: 5000 });
-      const s = await runAlert({ ctx: ctx('sid-retried', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+      const s = await runAlert({ ctx: ctx(sid, 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
       await svc.close();
       await audit.finish();
       return s;
@@ -109,6 +109,11 @@ describe('alert run', () => {
     const mine = sim.delivered().slice(before);
     expect(mine).toHaveLength(2);
     expect(sim.repeats()).toEqual(expect.arrayContaining(mine.map((m) => m.messageId)));
+    // the next run of the saved search (a new sid) is new mail: new ids, delivered again
+    expect((await run('sid-next-run')).sent).toBe(2);
+    const next = sim.delivered().slice(before + 2);
+    expect(next.map((m) => m.to[0]).sort()).toEqual(['first.user@example.com', 'second.user@example.com']);
+    expect(next.some((m) => mine.some((x) => x.messageId === m.messageId))).toBe(false);
   });
 
   it('an invalid address is audited as a failure and never sent; the others still go', async () => {

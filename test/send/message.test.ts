@@ -24,6 +24,11 @@ describe('wire request', () => {
       fc.property(fc.string(), fc.nat(), fc.uniqueArray(fc.emailAddress(), { minLength: 1, maxLength: 5 }), (sid, row, to) => {
         const id = messageIdFor(sid, row, to, []);
         expect(messageIdFor(sid, row, [...to].reverse(), [])).toBe(id);
+        // a set: order, case and repeats of an address do not change it
+        expect(messageIdFor(sid, row, [...to.map((a) => a.toUpperCase()), to[0]!], [])).toBe(id);
+        expect(messageIdFor(sid, String(row), to, [])).toBe(id);
+        expect(messageIdFor(sid, 'alert', to, [])).not.toBe(id);
+        if (to.length > 1) expect(messageIdFor(sid, row, to.slice(1), [])).not.toBe(id);
         expect(messageIdFor(sid, row + 1, to, [])).not.toBe(id);
         expect(messageIdFor(`${sid}x`, row, to, [])).not.toBe(id);
         expect(messageIdFor(sid, row, to, ['x.y@example.com'])).not.toBe(id);
