@@ -130,6 +130,34 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     expect(lines.filter((l) => l.sid === 'sid-proc-cut' && l.action_status === 'success').map((l) => l.message_id).sort()).toEqual(sent.map((d) => d.messageId).sort());
   }, 90_000);
 
+  it('Cyrillic addresses end to end: .conf from, payload recipients, results, Email-From header, audit over HEC', async () => {
+    const cyr = await startSim({ from: 'почта.уведомления@пример.рф' });
+    try {
+      const { passphrase, secret, ...conf } = serviceSettings(cyr.port, { from: 'почта.уведомления@пример.рф' });
+      splunkd.setStanza('ta_ser_mail_send', 'cyrillic', conf);
+      splunkd.setPassword('ta_ser_mail_send_secret', 'cyrillic', secret!);
+      splunkd.setPassword('ta_ser_mail_send_passphrase', 'cyrillic', passphrase!);
+      const file = join(dir, 'cyr.csv.gz');
+      writeResultsFile(file, [{ пользователь: 'иван.петров@пример.рф', сервер: 'бд1' }]);
+      const before = hec.events().length;
+      const r = await runAction(
+        payload('sid-cyrillic', { service: 'cyrillic', hec: 'main', to: 'иван.петров@пример.рф, Ольга.Смирнова@почта.рус', cc: 'анна@пример.рф', subject: 'Тревога: бд1', body: 'Сервер:', body_type: 'text/plain' }, file),
+        { TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'cyr-audit.log') },
+      );
+      expect(r.stderr).not.toMatch(/^ERROR/m);
+      expect(r.code).toBe(0);
+      const [m] = cyr.delivered();
+      expect(m).toMatchObject({ from: 'почта.уведомления@пример.рф', to: ['иван.петров@пример.рф', 'Ольга.Смирнова@почта.рус'], cc: ['анна@пример.рф'], subject: 'Тревога: бд1' });
+      expect(m!.body).toMatch(/пользователь +\| сервер\n/);
+      expect(m!.body).toContain('бд1');
+      const audit = hec.events().slice(before).map((e) => e.event as Record<string, unknown>);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ sid: 'sid-cyrillic', action_status: 'success', sender: 'почта.уведомления@пример.рф', recipient: ['иван.петров@пример.рф', 'Ольга.Смирнова@почта.рус', 'анна@пример.рф'], recipient_count: 3, subject: 'Тревога: бд1' });
+    } finally {
+      await cyr.close();
+    }
+  }, 90_000);
+
   it('a bad payload or parameter is one readable line and a non-zero exit', async () => {
     const r1 = await runAction({ sid: 'x' }, {});
     expect(r1.code).not.toBe(0);
