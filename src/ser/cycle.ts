@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { CheckpointStore } from '../core/checkpoint.js';
 import type { Logger } from '../core/logger.js';
 import type { SplunkEvent } from '../core/event.js';
@@ -7,6 +8,8 @@ import type { SerReportClient } from './client.js';
 import { windowDigest, windowEvents, type EventContext } from './events.js';
 import type { SerReport } from './reply.js';
 import type { Window } from './windows.js';
+
+const LISTENERS_PER_WORKER = 4;
 
 /** A window to read: a first read (catch-up) or a re-read of a delivered one (restatement). */
 export interface WindowTask {
@@ -154,6 +157,10 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
     o.onWindowDone?.(t);
   };
 
+  const workers = Math.max(1, Math.min(o.concurrency, tasks.length));
+  // Each worker listens on the signal several times at once (retry wait, rate-limiter slot,
+  // request): Node's leak warning at 11 listeners would fire on every backfill at concurrency 16.
+  if (o.signal) setMaxListeners(Math.max(getMaxListeners(o.signal), LISTENERS_PER_WORKER * workers + 10), o.signal);
   let nextIndex = 0;
   const worker = async (): Promise<void> => {
     // Bounded: each turn takes one task; stops at the end, on abort or on the first failure.
@@ -168,7 +175,7 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
     // One worker fewer that could add events: the others may now all be waiting on delivery.
     nudge();
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, tasks.length)) }, worker));
+  await Promise.all(Array.from({ length: workers }, worker));
   // Write what is true now, whatever happened; then report the first failure.
   dirty = true;
   while (saving) await saving.catch(() => undefined);
