@@ -153,7 +153,7 @@ export class MailReceiver {
       this.#o.log.debug(`mail receiver: ${route}: ${result.events.length} event(s) delivered${result.owner ? ` for mailbox ${result.owner}` : ''}`);
       this.#reply(res, 200, { status: 'ok', accepted: result.events.length, dropped: result.dropped });
     } catch (err) {
-      this.#refuse(res, err);
+      this.#refuse(req, res, err);
     } finally {
       if (release) this.#slots--;
     }
@@ -181,12 +181,18 @@ export class MailReceiver {
       .finally(() => clearTimeout(timer));
   }
 
-  #refuse(res: ServerResponse, err: unknown): void {
+  #refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
     if (err instanceof DeliveryUnavailable) return this.#unavailable(res, 'delivery to Splunk is failing; the data was not accepted, retry later');
+    // A connector with a wrong AuthToken or size setting keeps retrying and loses nothing; only this line tells the admin why no data comes.
+    const from = `${req.socket.remoteAddress ?? 'unknown'} ${req.method ?? ''} ${(req.url ?? '').split('?')[0]}`;
     if (err instanceof AuthError) {
+      this.#o.log.warn(`mail receiver: refused ${from} with 401: ${err.message}`);
       return this.#reply(res, 401, { error: 'unauthorized', message: err.message }, { 'www-authenticate': 'Bearer error="invalid_token"' }, true);
     }
-    if (err instanceof RequestRefused) return this.#reply(res, err.status, { error: err.code, message: err.message }, {}, true);
+    if (err instanceof RequestRefused) {
+      this.#o.log.warn(`mail receiver: refused ${from} with ${err.status}: ${err.message}`);
+      return this.#reply(res, err.status, { error: err.code, message: err.message }, {}, true);
+    }
     if (err instanceof PayloadError) {
       this.#o.log.info(`mail receiver: refused a payload: ${err.message}`);
       return this.#reply(res, 400, { error: 'invalid_payload', message: err.message, issues: err.issues });

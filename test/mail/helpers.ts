@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import type { SplunkEvent } from '../../src/core/event.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { FileCheckpointStore } from '../../src/core/checkpoint.js';
 import { Secret } from '../../src/core/secret.js';
 import type { CloseReport, Sink, SinkStats } from '../../src/core/sink.js';
@@ -45,7 +45,7 @@ export class ScriptedSink implements Sink {
 
 export const TOKEN = 'connector-static-token-for-tests';
 
-export async function startTestInput(sink: Sink, settings: MailSettingsInput = {}, secret: string | undefined = TOKEN, stateDir = '/tmp'): Promise<RunningMailInput & { url: string }> {
+export async function startTestInput(sink: Sink, settings: MailSettingsInput = {}, secret: string | undefined = TOKEN, stateDir = '/tmp', log: Logger = silentLogger): Promise<RunningMailInput & { url: string }> {
   const { auth_secret: _ignored, ...config } = mailInputSchema.parse({ auth_mode: 'static', listen_port: 0, ...settings });
   const running = await startMailInput({
     name: 'test',
@@ -53,7 +53,7 @@ export async function startTestInput(sink: Sink, settings: MailSettingsInput = {
     secret: secret === undefined ? undefined : new Secret(secret),
     sink,
     checkpoints: new FileCheckpointStore(stateDir),
-    log: silentLogger,
+    log,
   });
   return { ...running, url: running.receiver!.url };
 }

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/logger.js';
 import type { RunningMailInput } from '../../src/mail/input.js';
 import { mails, message, post, ScriptedSink, sleep, startTestInput, TOKEN } from './helpers.js';
 
@@ -144,6 +145,21 @@ describe('mail receiver: refusals', () => {
     const users = await post(`${url}/api/users`, { users: [{ id: '1', loginEmail: '' }] });
     expect(users.status).toBe(400);
     expect((users.json.issues as Array<{ path: string }>).map((i) => i.path)).toEqual(['users[0].loginEmail']);
+  });
+
+  it('logs every 401/413/415 refusal with the client and the reason, never the token', async () => {
+    const lines: string[] = [];
+    const { url } = await start(new ScriptedSink(), { max_request_size_mb: 0.001 }, TOKEN, '/tmp', createLogger({ write: (l) => lines.push(l) }));
+    expect((await post(`${url}/api/mails`, {}, { token: 'wrong-token-value' })).status).toBe(401);
+    expect((await post(`${url}/api/mails`, mails('o@x.com', [message(1), message(2)]))).status).toBe(413);
+    expect((await post(`${url}/api/users`, {}, { contentType: 'text/plain' })).status).toBe(415);
+    const refusals = lines.filter((l) => l.startsWith('WARN') && l.includes('refused 127.0.0.1 POST'));
+    expect(refusals).toHaveLength(3);
+    expect(refusals[0]).toMatch(/\/api\/mails with 401: the bearer token is not the configured one/);
+    expect(refusals[1]).toMatch(/with 413: .*max_request_size_mb/);
+    expect(refusals[2]).toMatch(/\/api\/users with 415: Content-Type "text\/plain"/);
+    expect(lines.join('')).not.toContain('wrong-token-value');
+    expect(lines.join('')).not.toContain(TOKEN);
   });
 
   it('answers 404 elsewhere and 405 for other methods', async () => {
