@@ -16,6 +16,8 @@ export const COLOR = {
   inProgress: '#006D9C',
   partial: '#B57EDC',
   neutral: '#7B56DB',
+  /** Something to look at that is not a failure (e.g. mail sent after hours). */
+  attention: '#F8BE34',
   muted: '#8C8C8C',
 } as const;
 
@@ -169,13 +171,26 @@ export function chart(
   kind: ChartKind,
   title: string,
   ds: string,
-  opts: { stacked?: boolean; colors?: Record<string, string>; yTitle?: string; xTitle?: string; description?: string } = {},
+  opts: {
+    stacked?: boolean;
+    colors?: Record<string, string>;
+    yTitle?: string;
+    xTitle?: string;
+    description?: string;
+    /** Hide the y-axis numbers (a presence strip, where the height means nothing). */
+    hideYLabels?: boolean;
+  } = {},
 ): VisualizationDef {
   const options: Record<string, unknown> = {
     legendDisplay: 'bottom',
     yAxisTitleText: opts.yTitle ?? '',
     xAxisTitleVisibility: opts.xTitle ? 'show' : 'hide',
   };
+  if (opts.hideYLabels) {
+    options.yAxisLabelVisibility = 'hide';
+    options.yAxisMajorTickVisibility = 'hide';
+    options.showYMajorGridLines = false;
+  }
   if (opts.xTitle) options.xAxisTitleText = opts.xTitle;
   if (opts.stacked && kind !== 'line') options.stackMode = 'stacked';
   if (opts.colors) options.seriesColorsByField = opts.colors;

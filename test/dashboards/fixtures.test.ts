@@ -71,3 +71,33 @@ describe('dashboard fixtures', () => {
     }
   }, 180_000);
 });
+
+describe('what the rendered pictures show', () => {
+  const rows = (f: FixtureFile, ds: string): Array<Record<string, unknown>> => {
+    const set = f.dataSources[ds]!;
+    return (set.columns[0] ?? []).map((_v, i) => Object.fromEntries(set.fields.map((fl, c) => [fl.name, set.columns[c]![i]])));
+  };
+  const utc = (s: unknown) => Date.parse(`${String(s).replace(' UTC', '').replace(' ', 'T')}:00Z`);
+
+  it('coverage: the red hours are exactly the hours of the listed gaps', () => {
+    const f = read(fixturesDir, 'ta_ser_mail_coverage');
+    const gaps = rows(f, 'ds_gaps').map((g) => ({ from: utc(g['Gap from']), to: utc(g['Gap to']) }));
+    expect(gaps.length).toBeGreaterThan(0);
+    const strip = rows(f, 'ds_windows_time');
+    const red = strip.filter((r) => r.gap === 1).map((r) => Date.parse(String(r._time)));
+    const inGap = (t: number) => gaps.some((g) => t + 3_600_000 > g.from && t < g.to);
+    expect(red.length).toBeGreaterThan(0);
+    expect(red.filter((t) => !inGap(t))).toEqual([]);
+    const hoursMissing = rows(f, 'ds_gaps').reduce((a, g) => a + Number(g['Hours missing']), 0);
+    expect(red.length).toBe(Math.ceil(hoursMissing));
+    // every hour is exactly one of covered, gap, not read yet, or before the first window
+    for (const r of strip) expect(Number(r.covered) + Number(r.gap) + Number(r['not read yet'])).toBeLessThanOrEqual(1);
+  });
+
+  it('send audit: the sends are spread over the week, not one bar', () => {
+    const f = read(fixturesDir, 'ta_ser_mail_send_audit');
+    const busy = rows(f, 'ds_time').filter((r) => Number(r.success ?? 0) + Number(r.failure ?? 0) > 0);
+    expect(busy.length).toBeGreaterThanOrEqual(3);
+    expect(f.provenance).toMatch(/spread over the past week/);
+  });
+});

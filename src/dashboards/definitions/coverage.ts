@@ -13,8 +13,7 @@ const definition = new DashboardBuilder({
     `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:coverage"
      | eventstats max(revision) as latest_revision by account, source, window_start
      | where revision=latest_revision
-     | dedup account, source, window_start
-     | fields _time account source window_end_time window_seconds revision application_users total`,
+     | stats max(window_end_time) as window_end_time, max(window_seconds) as window_seconds, max(revision) as revision, max(application_users) as application_users, max(total) as total by _time, account, source`,
   )
   .chain(
     'ds_gaps',
@@ -23,7 +22,7 @@ const definition = new DashboardBuilder({
     `| sort 0 account source _time
      | streamstats current=f last(window_end_time) as previous_end by account, source
      | where isnotnull(previous_end) AND _time > previous_end
-     | eval gap_from=strftime(previous_end, "%Y-%m-%d %H:%M"), gap_to=strftime(_time, "%Y-%m-%d %H:%M"), missing_hours=round((_time - previous_end) / 3600, 1)
+     | eval gap_from=strftime(previous_end, "%Y-%m-%d %H:%M %Z"), gap_to=strftime(_time, "%Y-%m-%d %H:%M %Z"), missing_hours=round((_time - previous_end) / 3600, 1)
      | table account source gap_from gap_to missing_hours
      | rename account as Account, source as Input, gap_from as "Gap from", gap_to as "Gap to", missing_hours as "Hours missing"`,
   )
@@ -33,7 +32,7 @@ const definition = new DashboardBuilder({
     'ds_coverage',
     'Last checkpoint per input',
     `| stats max(window_end_time) as checkpoint_time, count as windows, max(revision) as max_revision by account, source
-     | eval lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M")`,
+     | eval lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M %Z")`,
   )
   .chain(
     'ds_checkpoint_table',
@@ -44,7 +43,19 @@ const definition = new DashboardBuilder({
   )
   .chain('ds_lag', 'ds_checkpoints', 'Worst input lag', '| stats max(lag_minutes) as lag_minutes')
   .chain('ds_windows', 'ds_coverage', 'Windows delivered', '| stats count as windows, sum(eval(if(revision > 0, 1, 0))) as restated')
-  .chain('ds_windows_time', 'ds_coverage', 'Windows delivered per hour', '| timechart span=1h count as windows by account')
+  .chain(
+    'ds_windows_time',
+    'ds_coverage',
+    'Coverage per hour, all inputs',
+    // An hour is covered when some window delivered so far ends after it starts; an uncovered
+    // hour before the newest checkpoint is a gap, one after it is simply not read yet (lag).
+    `| timechart span=1h max(window_end_time) as window_end
+     | streamstats max(window_end) as covered_until
+     | eventstats max(window_end) as checkpoint_time
+     | eval covered=if(covered_until > _time, 1, 0), gap=if(covered_until <= _time AND _time < checkpoint_time, 1, 0), not_read=if(_time >= checkpoint_time, 1, 0)
+     | fields _time covered gap not_read
+     | rename not_read as "not read yet"`,
+  )
   .chain('ds_traffic_time', 'ds_coverage', 'Messages per window', '| timechart span=1h sum(total) as messages')
   .search(
     'ds_telemetry',
@@ -54,7 +65,7 @@ const definition = new DashboardBuilder({
      | mvexpand input_json
      | eval input=spath(input_json, "name"), kind=spath(input_json, "kind"), checkpoint=spath(input_json, "last_window_end"), lag_seconds=tonumber(spath(input_json, "lag_seconds")), delivered=tonumber(spath(input_json, "events_delivered")), failed=tonumber(spath(input_json, "events_failed")), last_error=spath(input_json, "last_error")
      | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, latest(lag_seconds) as lag_seconds, latest(delivered) as delivered, latest(failed) as failed, latest(last_error) as last_error by host, input
-     | eval lag_minutes=round(lag_seconds / 60, 0), reported=strftime(reported_time, "%Y-%m-%d %H:%M"), checkpoint=strftime(strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), "%Y-%m-%d %H:%M")
+     | eval lag_minutes=round(lag_seconds / 60, 0), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z"), checkpoint=strftime(strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), "%Y-%m-%d %H:%M %Z")
      | table host input checkpoint lag_minutes delivered failed last_error reported
      | rename host as Host, input as Input, checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", last_error as "Last error", reported as "Last report"`,
   )
@@ -65,7 +76,14 @@ const definition = new DashboardBuilder({
     ['viz_restated', single('Windows restated (revision > 0)', 'ds_windows', { field: 'restated', color: COLOR.inProgress })],
   ])
   .row(ROW.chart, [
-    ['viz_windows_time', chart('column', 'Windows delivered per hour (a missing bar is a gap)', 'ds_windows_time', { yTitle: 'windows' })],
+    [
+      'viz_windows_time',
+      chart('column', 'Coverage per hour (red: gap, no window delivered; grey: after the newest checkpoint)', 'ds_windows_time', {
+        stacked: true,
+        hideYLabels: true,
+        colors: { covered: COLOR.success, gap: COLOR.failure, 'not read yet': COLOR.muted },
+      }),
+    ],
     ['viz_gap_table', table('Gaps between delivered windows', 'ds_gaps', 'Empty when every window from the first to the last was delivered.', { Input: 210 })],
   ])
   .row(ROW.shortTable, [['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table', 'The checkpoint is the end of the newest window delivered; lag is now minus the checkpoint (window size and settle delay included).')]])

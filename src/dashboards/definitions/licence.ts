@@ -42,7 +42,8 @@ const definition = new DashboardBuilder({
      | where isnull(start_time) OR _time >= relative_time(start_time, "@d")
      | streamstats sum(bytes) as used_bytes
      | eval used_gb=round(used_bytes / 1e9, 2), even_pace_gb=round(annual_bytes * (_time - start_time) / (end_time - start_time) / 1e9, 2)
-     | fields _time used_gb even_pace_gb`,
+     | fields _time used_gb even_pace_gb
+     | rename used_gb as "used (GB)", even_pace_gb as "even pace (GB)"`,
     LICENCE_RANGE,
   )
   .search(
@@ -51,7 +52,8 @@ const definition = new DashboardBuilder({
     `\`ta_ser_mail_ser_latest\`
      | timechart span=1d sum(message_size_total) as bytes
      | eval received_gb=round(bytes / 1e9, 3)
-     | fields _time received_gb`,
+     | fields _time received_gb
+     | rename received_gb as "received (GB)"`,
   )
   .search(
     'ds_apps',
@@ -61,20 +63,21 @@ const definition = new DashboardBuilder({
      | eval used_gb=round(bytes / 1e9, 3)
      | sort 0 - bytes
      | head 10
-     | fields application_name used_gb`,
+     | fields application_name used_gb
+     | rename used_gb as "used (GB)"`,
     LICENCE_RANGE,
   )
   .row(ROW.kpi, [
     ['viz_used_pct', single('Licence used', 'ds_overall', { field: 'used_pct', unit: '%', precision: 1, colorRanges: [{ to: 75, value: COLOR.success }, { from: 75, to: 90, value: COLOR.tempFailure }, { from: 90, value: COLOR.failure }] })],
     ['viz_used_gb', single('Used since licence start', 'ds_overall', { field: 'used_gb', unit: 'GB', precision: 2 })],
     ['viz_burn', single('Burn rate (last 30 days)', 'ds_overall', { field: 'burn_gb_per_day', unit: 'GB/day', precision: 3 })],
-    ['viz_exhaustion', single('Forecast exhaustion', 'ds_overall', { field: 'exhaustion_date', color: COLOR.tempFailure })],
+    ['viz_exhaustion', single('Forecast exhaustion', 'ds_overall', { field: 'exhaustion_date', color: COLOR.tempFailure, underLabel: 'at the last 30 days\' burn rate' })],
   ])
   .row(ROW.chart, [
-    ['viz_cumulative', chart('line', 'Cumulative use since licence start vs. an even pace to annual_throughput', 'ds_cumulative', { yTitle: 'GB', colors: { used_gb: COLOR.neutral, even_pace_gb: COLOR.muted } })],
-    ['viz_apps', chart('bar', 'Use per application since licence start (top 10)', 'ds_apps', { colors: { used_gb: COLOR.neutral } })],
+    ['viz_cumulative', chart('line', 'Cumulative use since licence start vs. an even pace to annual_throughput', 'ds_cumulative', { yTitle: 'GB', colors: { 'used (GB)': COLOR.neutral, 'even pace (GB)': COLOR.muted } })],
+    ['viz_apps', chart('bar', 'Use per application since licence start (top 10)', 'ds_apps', { yTitle: 'GB', colors: { 'used (GB)': COLOR.neutral } })],
   ], [3, 2])
-  .row(ROW.chart, [['viz_daily', chart('column', 'Bytes received per day (time picker)', 'ds_daily', { yTitle: 'GB', colors: { received_gb: COLOR.inProgress } })]])
+  .row(ROW.chart, [['viz_daily', chart('column', 'Volume received by SER per day (time picker range)', 'ds_daily', { yTitle: 'GB', colors: { 'received (GB)': COLOR.inProgress } })]])
   .row(ROW.shortTable, [['viz_accounts', table('Licence per account', 'ds_accounts')]])
   .build();
 

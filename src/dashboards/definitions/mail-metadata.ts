@@ -61,11 +61,11 @@ const definition = new DashboardBuilder({
     ['viz_messages', single('Messages', 'ds_kpis', { field: 'messages' })],
     ['viz_external', single('With external recipients', 'ds_kpis', { field: 'external_pct', unit: '%', precision: 1, color: COLOR.tempFailure })],
     ['viz_automatic', single('Automatic', 'ds_kpis', { field: 'automatic_messages', color: COLOR.inProgress })],
-    ['viz_after_hours', single('After hours', 'ds_kpis', { field: 'after_hours_messages', color: COLOR.partial })],
+    ['viz_after_hours', single('After hours', 'ds_kpis', { field: 'after_hours_messages', color: COLOR.attention })],
   ])
   .row(ROW.chart, [
     ['viz_volume', chart('column', 'Messages over time', 'ds_volume', { stacked: true, colors: { outbound: COLOR.neutral, inbound: COLOR.inProgress }, yTitle: 'messages' })],
-    ['viz_hours', chart('column', 'Messages by hour of day', 'ds_hours', { stacked: true, colors: { 'working hours': COLOR.neutral, 'after hours': COLOR.partial }, xTitle: 'hour' })],
+    ['viz_hours', chart('column', 'Messages by hour of day', 'ds_hours', { stacked: true, colors: { 'working hours': COLOR.neutral, 'after hours': COLOR.attention }, xTitle: 'hour' })],
   ])
   .row(ROW.tallTable, [
     ['viz_senders', table('Top senders', 'ds_senders')],

@@ -13,8 +13,7 @@ const definition = new DashboardBuilder({
     'ds_audit',
     'Secure send audit events',
     `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:send:audit"
-     | dedup event_id
-     | fields _time search_name action_status encrypted error_code code message explanation signature recipient_count transaction_id attempt`,
+     | stats first(search_name) as search_name, first(action_status) as action_status, first(encrypted) as encrypted, first(error_code) as error_code, first(message) as message, first(explanation) as explanation, first(signature) as signature, first(transaction_id) as transaction_id, first(attempt) as attempt by _time, event_id`,
   )
   .chain(
     'ds_kpis',
@@ -37,7 +36,7 @@ const definition = new DashboardBuilder({
     'ds_audit',
     'Failures with their explanation',
     `| where action_status="failure"
-     | eval reason=coalesce(explanation, message, signature), time=strftime(_time, "%Y-%m-%d %H:%M:%S")
+     | eval reason=coalesce(explanation, message, signature), time=strftime(_time, "%Y-%m-%d %H:%M:%S %Z")
      | sort 0 - _time
      | head 50
      | table time search_name error_code reason attempt transaction_id
@@ -54,7 +53,7 @@ const definition = new DashboardBuilder({
     ['viz_time', chart('column', 'Sends over time', 'ds_time', { stacked: true, colors: OUTCOME, yTitle: 'messages' })],
     ['viz_encrypted', pie('Encrypted share', 'ds_encrypted', { encrypted: COLOR.inProgress, plain: COLOR.muted })],
   ], [6, 3, 3])
-  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', undefined, { Time: 170, 'Saved search': 230, Error: 180, Explanation: 470, Attempts: 110, 'Transaction id': 300 })]])
+  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', undefined, { Time: 200, 'Saved search': 200, Error: 170, Explanation: 440, Attempts: 90, 'Transaction id': 330 })]])
   .build();
 
 export const sendAuditDashboard: ShippedDashboard = {

@@ -26,9 +26,11 @@ const definition = new DashboardBuilder({
   .search(
     'ds_latest',
     'SER summary, latest revision per window and application user',
+    // A transforming base search: Splunk keeps only the first 500,000 events of an
+    // event-returning base search, and windows x application users passes that quickly.
     `\`ta_ser_mail_ser_latest\`
      | search application_name="$application$"
-     | fields _time account application_name application_user success failure temp_failure in_progress total dsn_2xx dsn_3xx dsn_4xx dsn_5xx`,
+     | stats sum(success) as success, sum(failure) as failure, sum(temp_failure) as temp_failure, sum(in_progress) as in_progress, sum(total) as total, sum(dsn_2xx) as dsn_2xx, sum(dsn_3xx) as dsn_3xx, sum(dsn_4xx) as dsn_4xx, sum(dsn_5xx) as dsn_5xx by _time, application_name, application_user`,
   )
   .chain(
     'ds_totals',
@@ -49,6 +51,7 @@ const definition = new DashboardBuilder({
     'ds_latest',
     'Outcomes per application',
     `| stats sum(success) as success, sum(failure) as failure, sum(temp_failure) as temp_failure, sum(in_progress) as in_progress by application_name
+     | fillnull value=0 success failure temp_failure in_progress
      | eval volume=success + failure + temp_failure + in_progress
      | sort 0 - volume
      | head 10
@@ -83,12 +86,17 @@ const definition = new DashboardBuilder({
   .row(
     ROW.chart,
     [
-      ['viz_outcomes_time', chart('column', 'Outcomes over time (the chosen application, or all)', 'ds_outcomes_time', { stacked: true, colors: OUTCOME_COLORS, yTitle: 'messages' })],
+      ['viz_outcomes_time', chart('column', 'Outcomes over time (the chosen application, or all)', 'ds_outcomes_time', {
+        stacked: true,
+        colors: OUTCOME_COLORS,
+        yTitle: 'messages',
+        description: 'An empty stretch is no traffic or windows not read: the SER coverage dashboard tells which.',
+      })],
       ['viz_failures_app_time', chart('line', 'Permanent failures per application', 'ds_failures_app_time', { yTitle: 'messages' })],
     ],
   )
   .row(ROW.chart, [
-    ['viz_apps', chart('bar', 'Outcomes per application (top 10 by volume)', 'ds_apps', { stacked: true, colors: OUTCOME_COLORS })],
+    ['viz_apps', chart('bar', 'Outcomes per application (top 10 by volume)', 'ds_apps', { stacked: true, colors: OUTCOME_COLORS, yTitle: 'messages' })],
     ['viz_dsn', chart('column', 'DSN classes of the results', 'ds_dsn', { colors: { messages: COLOR.neutral }, yTitle: 'messages' })],
   ], [2, 1])
   .row(ROW.table, [['viz_top_failing', table('Top failing applications', 'ds_top_failing')]])

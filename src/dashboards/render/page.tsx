@@ -12,6 +12,7 @@ import * as PresetModule from '@splunk/dashboard-presets/EnterpriseViewOnlyPrese
 import * as CloudPresetModule from '@splunk/dashboard-presets/CloudViewOnlyPreset';
 import { TestDataSource } from '@splunk/datasources';
 import * as ThemeModule from '@splunk/themes/SplunkThemeProvider';
+import { HEADER_HEIGHT } from './size.js';
 
 // These packages are CommonJS with a `default` export; esbuild's interop may wrap it once more.
 const unwrap = <T,>(m: unknown): T => {
@@ -69,9 +70,29 @@ const preset = {
 
 (window as unknown as { __MISSING_FIXTURES__: string[] }).__MISSING_FIXTURES__ = missing;
 
+/**
+ * What Splunk shows above a dashboard (its title and description), plus what a picture in the
+ * docs must say about itself: the rows are fixtures and the times are UTC. Deliberately no
+ * data-test attribute, so it is never mistaken for a panel title.
+ */
+function Header(): React.ReactElement {
+  const dark = input.theme === 'dark';
+  const def = input.definition as { title?: string; description?: string };
+  return (
+    <div style={{ height: HEADER_HEIGHT, boxSizing: 'border-box', padding: '10px 8px 0', fontFamily: 'Splunk Platform Sans, Proxima Nova, Helvetica, Arial, sans-serif', background: dark ? '#171d21' : '#ffffff', color: dark ? '#e1e6eb' : '#2b3033' }}>
+      <div style={{ fontSize: 20, fontWeight: 600 }}>{def.title}</div>
+      <div style={{ fontSize: 12, marginTop: 4, opacity: 0.85, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{def.description}</div>
+      <div style={{ fontSize: 12, marginTop: 4, color: '#f8be34' }}>
+        Rendered outside Splunk from fixture rows derived from simulator events (test/fixtures/dashboards) · all times UTC
+      </div>
+    </div>
+  );
+}
+
 const root = createRoot(document.getElementById('root') as HTMLElement);
 root.render(
   <SplunkThemeProvider family="enterprise" colorScheme={input.theme} density="comfortable">
+    <Header />
     <DashboardContextProvider preset={preset as never} initialDefinition={input.definition as never}>
       {/* Taller than the window: the canvas never needs its own scrollbar (which would take width). */}
       <DashboardCore width={input.width + 18} height={input.height + 400} />
