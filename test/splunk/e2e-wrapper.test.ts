@@ -213,6 +213,56 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
     expect(r.stderr).toMatch(/^ERROR .*SER account "globex" does not exist/m);
   });
 
+  it('takes the [node] path setting first, then $SPLUNK_HOME/bin/node if new enough, then node on PATH', async () => {
+    // Stand-in nodes: report a version, say which one ran, then run the real Node.
+    const dir = mkdtempSync(join(tmpdir(), 'nodes-'));
+    const fake = (name: string, version: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `#!/bin/sh\nif [ "$1" = --version ]; then echo ${version}; exit 0; fi\necho "ran ${name}" >&2\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+      return file;
+    };
+    const home = join(dir, 'splunk');
+    mkdirSync(join(home, 'bin'), { recursive: true });
+    const pathDir = join(dir, 'path');
+    mkdirSync(pathDir);
+    writeFileSync(join(pathDir, 'node'), `#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\necho "ran path-node" >&2\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    const env = (extra: NodeJS.ProcessEnv) => ({ PATH: `${pathDir}:/usr/bin:/bin`, SPLUNK_HOME: home, ...extra });
+    const ran = (r: Result) => /ran (\S+)/.exec(r.stderr)?.[1];
+
+    // Splunk's own node too old: node on PATH.
+    writeFileSync(join(home, 'bin', 'node'), `#!/bin/sh\necho v18.19.0\n`, { mode: 0o755 });
+    let r = await runWrapper(['--scheme'], '', env({}));
+    expect([r.code, ran(r)]).toEqual([0, 'path-node']);
+    expect(r.stdout).toContain('<scheme>');
+
+    // Splunk's own node new enough: it, before PATH.
+    writeFileSync(join(home, 'bin', 'node'), `#!/bin/sh\nif [ "$1" = --version ]; then echo v22.1.0; exit 0; fi\necho "ran splunk-node" >&2\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    r = await runWrapper(['--scheme'], '', env({}));
+    expect([r.code, ran(r)]).toEqual([0, 'splunk-node']);
+
+    // The setting (environment) before both.
+    r = await runWrapper(['--scheme'], '', env({ TA_SER_MAIL_NODE: fake('setting-node', 'v20.11.1') }));
+    expect([r.code, ran(r)]).toEqual([0, 'setting-node']);
+
+    // The setting in local/ta_ser_mail_settings.conf, $SPLUNK_HOME expanded.
+    fake('conf-node', 'v24.0.0');
+    const settings = join(app, 'local', 'ta_ser_mail_settings.conf');
+    const before = readFileSync(settings, 'utf8');
+    try {
+      const rel = join(dir, 'conf-node').slice(dir.length);
+      writeFileSync(settings, `${before}\n[node]\npath = $SPLUNK_HOME/..${rel}\n`);
+      r = await runWrapper(['--scheme'], '', env({}));
+      expect([r.code, ran(r)]).toEqual([0, 'conf-node']);
+      // A setting that is too old is passed over with a warning naming it.
+      writeFileSync(settings, `${before}\n[node]\npath = ${fake('old-node', 'v18.0.0')}\n`);
+      r = await runWrapper(['--scheme'], '', env({}));
+      expect([r.code, ran(r)]).toEqual([0, 'splunk-node']);
+      expect(r.stderr).toMatch(/^WARN TA-ser-mail: \[node\] path .*old-node is not usable .*v18, too old/m);
+    } finally {
+      writeFileSync(settings, before);
+    }
+  });
+
   it('names every Node it tried when none is usable', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'nonode-'));
     for (const tool of ['sh', 'dirname', 'awk', 'cat']) {

@@ -56,6 +56,15 @@ describe('the package (SPLUNK.md packaging rules)', () => {
     expect(tgz.endsWith(`TA-ser-mail-${VERSION}.tgz`)).toBe(true);
   });
 
+  it('ships one example stanza per input kind, disabled', () => {
+    const inputs = conf('default/inputs.conf');
+    for (const kind of ['ser_report', 'mail_metadata']) {
+      const stanzas = [...inputs.keys()].filter((k) => k.startsWith(`${kind}://`));
+      expect(stanzas, kind).toHaveLength(1);
+      expect(inputs.get(stanzas[0]!)?.get('disabled'), stanzas[0]).toMatch(/^(1|true)$/);
+    }
+  });
+
   it('has the app.conf the brief fixes: not configured yet, the setup view', () => {
     const a = conf('default/app.conf');
     expect(a.get('install')?.get('is_configured')).toMatch(/^(false|0)$/);
