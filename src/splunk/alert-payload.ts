@@ -34,7 +34,9 @@ export function parseAlertPayload(text: string): AlertPayload {
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new AlertPayloadError(`the alert payload on stdin is not JSON (is payload_format = json set in alert_actions.conf?): ${(err as Error).message}`, { cause: err });
+    // V8 quotes the start of the text in some messages, and the payload holds the session key
+    const why = (err as Error).message.replace(/, "[\s\S]*?"(\.\.\.)? is not valid JSON$/, '');
+    throw new AlertPayloadError(`the alert payload on stdin is not JSON (is payload_format = json set in alert_actions.conf?): ${why}`);
   }
   const r = alertPayloadSchema.safeParse(json);
   if (!r.success) {
