@@ -12,7 +12,9 @@ import { extname, join, normalize } from 'node:path';
  * - `/en-US/app/<app>/<view>`: reads the view XML, renders its `type="html"` template (only the
  *   `${make_url('…')}` expressions the template uses) and sets the CSRF cookie;
  * - `/en-US/config?autoload=1`: `window.$C`, as Splunk Web serves it; `/static/js/i18n.js`,
- *   `/i18ncatalog` (no translations) and the layout API `/static/@<build>/build/api/layout.js`;
+ *   `/i18ncatalog` (no translations), the layout API `/static/@<build>/build/api/layout.js`
+ *   (`layout-dark.js` for the dark theme) and the theme API `…/build/api/get_theme.js`, which
+ *   answers the signed-in user's theme (`setTheme`);
  * - `/en-US/static/app/<app>/…`: the app's appserver/static (the bundle from `staticDir`);
  * - `/en-US/splunkd/__raw/…`: the proxy to splunkd. Like Splunk Web it refuses a write whose
  *   `X-Splunk-Form-Key` does not match the cookie, and adds the session key itself.
@@ -36,12 +38,17 @@ export interface SplunkWebOptions {
   sessionKey: string;
   /** CA that signed the splunkd stand-in's certificate. */
   ca?: string;
+  /** The user's Splunk Web theme the theme API answers; default `light`. */
+  theme?: string;
 }
 
 export interface SplunkWeb {
   url: string;
   csrfToken: string;
   calls(): ProxiedCall[];
+  /** Paths of the static files the browser asked for (layout and theme APIs included). */
+  assets(): string[];
+  setTheme(theme: string): void;
   close(): Promise<void>;
 }
 
@@ -51,9 +58,10 @@ const SPLUNKD_PARTIALS = { '/services/server/info': { entry: [{ content: { versi
 /**
  * Splunk Web's layout API (`/static/build/api/layout.js`) as far as @splunk/react-page uses it:
  * `window.__splunk_layout__.create(options).getContainerElement()`. The real one draws the
- * Splunk bar and the app bar; this one marks where they go and records the options.
+ * Splunk bar and the app bar; this one marks where they go and records the options. The dark
+ * variant darkens the page around the content, as the real dark layout's stylesheet does.
  */
-const LAYOUT_API = `window.__splunk_layout__ = {
+const LAYOUT_API = (dark: boolean) => `window.__splunk_layout__ = {
   create: function (options) {
     window.__layout_options__ = options;
     var header = document.createElement('header');
@@ -62,6 +70,7 @@ const LAYOUT_API = `window.__splunk_layout__ = {
     var container = document.createElement('div');
     container.setAttribute('data-layout-container', '');
     container.style.flex = '1 0 0';
+    ${dark ? "document.body.style.backgroundColor = '#171d21';" : ''}
     document.body.appendChild(header);
     document.body.appendChild(container);
     return { getContainerElement: function () { return container; } };
@@ -86,6 +95,8 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 export async function startSplunkWeb(o: SplunkWebOptions): Promise<SplunkWeb> {
   const csrfToken = randomBytes(16).toString('hex');
   const calls: ProxiedCall[] = [];
+  const assets: string[] = [];
+  let theme = o.theme ?? 'light';
   const appName = o.appDir.split('/').filter(Boolean).pop() ?? '';
 
   function renderView(view: string): string | undefined {
@@ -148,7 +159,10 @@ export async function startSplunkWeb(o: SplunkWebOptions): Promise<SplunkWeb> {
     }
     if (path === '/en-US/static/js/i18n.js') return send(res, 200, TYPES['.js']!, 'window._ = window._ || function (s) { return s; };\n');
     if (path === '/en-US/i18ncatalog') return send(res, 200, TYPES['.js']!, '// no translations in the stand-in\n');
-    if (/^\/en-US\/static\/@[^/]+\/build\/api\/layout\.js$/.test(path)) return send(res, 200, TYPES['.js']!, LAYOUT_API);
+    const api = /^\/en-US\/static\/@[^/]+\/build\/api\/([a-z_-]+\.js)$/.exec(path)?.[1];
+    if (api) assets.push(path);
+    if (api === 'layout.js' || api === 'layout-dark.js') return send(res, 200, TYPES['.js']!, LAYOUT_API(api === 'layout-dark.js'));
+    if (api === 'get_theme.js') return send(res, 200, TYPES['.js']!, `window.__get_theme__ = { getTheme: function () { return Promise.resolve(${JSON.stringify(theme)}); } };\n`);
     const view = new RegExp(`^/en-US/app/${appName}/([A-Za-z0-9_]+)$`).exec(path);
     if (view) {
       const html = renderView(view[1]!);
@@ -176,6 +190,10 @@ export async function startSplunkWeb(o: SplunkWebOptions): Promise<SplunkWeb> {
     url: `http://127.0.0.1:${port}`,
     csrfToken,
     calls: () => calls.slice(),
+    assets: () => assets.slice(),
+    setTheme: (t: string) => {
+      theme = t;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,6 +2,7 @@ import React from 'react';
 import Heading from '@splunk/react-ui/Heading';
 import Message from '@splunk/react-ui/Message';
 import TabLayout from '@splunk/react-ui/TabLayout';
+import useSplunkTheme from '@splunk/themes/useSplunkTheme';
 import { isConfigured, markConfigured } from '../app-state.js';
 import { SECTIONS, type Section } from '../sections.js';
 import { CollectionTab } from './collection-tab.js';
@@ -28,21 +29,28 @@ export function App({ sections = SECTIONS }: { sections?: Section[] }): React.Re
     }
   }, [configured]);
 
+  // Splunk Web's dark layout darkens the page around the content; the content's own
+  // background follows the same theme so the two always match.
+  const theme = useSplunkTheme() as { family?: string; backgroundColor?: string; backgroundColorPage?: string };
+  const background = theme.family === 'prisma' ? theme.backgroundColorPage : theme.backgroundColor;
+
   return (
-    <div style={{ padding: '16px 24px', maxWidth: 1200 }}>
-      <Heading level={1}>TA-ser-mail configuration</Heading>
-      {configured === false ? (
-        <Message type="info" data-first-launch>
-          Welcome. Add a SER account and an HEC destination (and the send service if you use the alert action), then save: the app opens normally from then on.
-        </Message>
-      ) : null}
-      <TabLayout activePanelId={tab} onChange={(_e, d) => setTab(d.activePanelId ?? tab)}>
-        {sections.map((s) => (
-          <TabLayout.Panel key={s.id} label={s.title} panelId={s.id}>
-            {s.kind === 'collection' ? <CollectionTab section={s} onSaved={onSaved} /> : <StanzaTab section={s} onSaved={onSaved} />}
-          </TabLayout.Panel>
-        ))}
-      </TabLayout>
+    <div data-page-background style={{ backgroundColor: background }}>
+      <div style={{ padding: '16px 24px', maxWidth: 1200 }}>
+        <Heading level={1}>TA-ser-mail configuration</Heading>
+        {configured === false ? (
+          <Message type="info" data-first-launch>
+            Welcome. Add a SER account and an HEC destination (and the send service if you use the alert action), then save: the app opens normally from then on.
+          </Message>
+        ) : null}
+        <TabLayout activePanelId={tab} onChange={(_e, d) => setTab(d.activePanelId ?? tab)}>
+          {sections.map((s) => (
+            <TabLayout.Panel key={s.id} label={s.title} panelId={s.id}>
+              {s.kind === 'collection' ? <CollectionTab section={s} onSaved={onSaved} /> : <StanzaTab section={s} onSaved={onSaved} />}
+            </TabLayout.Panel>
+          ))}
+        </TabLayout>
+      </div>
     </div>
   );
 }
