@@ -55,9 +55,21 @@ export function validate(schema: z.ZodType, specs: FieldSpec[], values: FormValu
     // A blank required field reaches the schema as a missing key; zod then speaks of types.
     const missing = issue.code === 'invalid_type' && key !== '_form' && candidateValue(values[key]) === undefined;
     const label = specs.find((f) => f.key === key)?.label ?? key;
-    errors[key] ??= missing ? `${label} is required` : issue.message;
+    errors[key] ??= missing ? `${label} is required` : readable(issue, specs);
   }
   return errors;
+}
+
+/**
+ * The schema's message as the form speaks: fields by their labels rather than their .conf keys
+ * (keys with "_" only: plain words such as "from" or "host" also occur as words), a capital
+ * first letter, and an example where zod's own text gives none.
+ */
+function readable(issue: { code: string; message: string; format?: unknown }, specs: FieldSpec[]): string {
+  if (issue.code === 'invalid_format' && issue.format === 'url') return 'Invalid URL: give the full address, such as https://host.example.com';
+  let text = issue.message;
+  for (const f of specs) if (f.key.includes('_')) text = text.replace(new RegExp(`\\b${f.key}\\b`, 'g'), f.label);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const candidateValue = (v: string | boolean | undefined) => (typeof v === 'string' && v.trim() === '' ? undefined : v);

@@ -71,3 +71,13 @@ export function fieldSpecs(schema: z.ZodType, labels: Record<string, string> = {
     };
   });
 }
+
+/**
+ * The label beside the input. "(optional)" only where leaving the field blank is a choice: a
+ * required field gets the asterisk instead, one with a default shows that default, and a
+ * switch is always on or off.
+ */
+export function displayLabel(f: FieldSpec): string {
+  if (f.required || f.default !== undefined || f.kind === 'boolean') return f.label;
+  return `${f.label} (optional)`;
+}

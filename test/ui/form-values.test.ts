@@ -26,7 +26,14 @@ describe('form values ⇄ .conf values, validated by the program\'s schemas', ()
 
   it('reports a rule across fields on the field the schema names', () => {
     const v = { ...initialValues(send.fields), host: 'h', client_cert_file: 'c', client_key_file: 'k', secret: 's', from: 'a@b', encrypt: true };
-    expect(validate(send.schema, send.fields, v, new Set())).toEqual({ public_key_file: 'public_key_file is required when encrypt is on' });
+    expect(validate(send.schema, send.fields, v, new Set())).toEqual({ public_key_file: 'Service public key file is required when encrypt is on' });
+  });
+
+  it('speaks the form\'s language: labels for keys, a capital letter, an example for a bad URL', () => {
+    const v = { ...initialValues(accounts.fields), client_id: 'k', client_secret: 's', auth_url: 'auth.example.test', key_activation_date: '31/01/2026' };
+    const errors = validate(accounts.schema, accounts.fields, v, new Set());
+    expect(errors.auth_url).toBe('Invalid URL: give the full address, such as https://host.example.com');
+    expect(errors.key_activation_date).toMatch(/^Expected a date such as 2026-01-31/);
   });
 
   it('writes no secret to the .conf, leaves defaults out of a new stanza, blanks a cleared key', () => {

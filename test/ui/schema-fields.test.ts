@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { boolish, durationSeconds } from '../../src/core/schema.js';
-import { fieldSpecs, humanise } from '../../src/ui/schema-fields.js';
+import { displayLabel, fieldSpecs, humanise } from '../../src/ui/schema-fields.js';
 
 describe('fieldSpecs (form fields read from a zod schema)', () => {
   const schema = z.object({
@@ -44,5 +44,18 @@ describe('fieldSpecs (form fields read from a zod schema)', () => {
     expect(humanise('client_id')).toBe('Client id');
     expect(by.name?.help).toBe('What it is called');
     expect(by.url?.help).toBe('http(s)://host of it');
+  });
+
+  it('marks "(optional)" only the fields a blank leaves unset (no default, not required, not a switch)', () => {
+    expect(Object.fromEntries(specs.map((f) => [f.key, displayLabel(f)]))).toEqual({
+      name: 'Name',
+      token: 'Token',
+      url: 'URL (optional)',
+      on: 'On',
+      mode: 'Mode',
+      every: 'Every',
+      count: 'Count',
+      list: 'List',
+    });
   });
 });

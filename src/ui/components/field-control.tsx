@@ -3,7 +3,7 @@ import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Text from '@splunk/react-ui/Text';
-import type { FieldSpec } from '../schema-fields.js';
+import { displayLabel, type FieldSpec } from '../schema-fields.js';
 
 export interface FieldControlProps {
   field: FieldSpec;
@@ -31,7 +31,7 @@ export function FieldControl({ field, value, error, stored, idPrefix, onChange, 
       </>
     );
   }
-  const label = field.required && !(field.secret && stored) ? field.label : `${field.label}${field.required ? '' : ' (optional)'}`;
+  const label = displayLabel(field);
   let control: React.ReactElement;
   if (field.kind === 'boolean') {
     control = (
