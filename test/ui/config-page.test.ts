@@ -54,6 +54,19 @@ const dialog = () => page.locator('[data-dialog]');
 const field = (key: string) => page.locator(`[data-field="${key}"]`);
 const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
 const activeText = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
+const activeLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+const focusInDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')));
+
+/** Records the page's console errors, uncaught exceptions and failed requests in `problems`. */
+function watch(p: Page): void {
+  p.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  p.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+}
+
+const background = (p: Page) => p.locator('[data-page-background]').evaluate((el) => getComputedStyle(el).backgroundColor);
 
 async function openTab(name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
@@ -106,11 +119,7 @@ beforeAll(async () => {
   await context.route('**/*', (route) => (route.request().url().startsWith(web.url) ? route.continue() : route.abort()));
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  watch(page);
   await page.goto(`${web.url}/en-US/app/TA-ser-mail/ta_ser_mail_configuration`);
   await page.getByRole('button', { name: 'Add account' }).waitFor();
 });
@@ -129,11 +138,14 @@ describe('configuration page in Chromium', () => {
     expect(await page.locator('[data-layout-container] [data-section="accounts"]').count()).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { __layout_options__?: { hideFooter?: boolean } }).__layout_options__?.hideFooter)).toBe(true);
     expect(await page.title()).toBe('Configuration - TA-ser-mail');
+    // The user's theme (light here) picked the light layout and colours.
+    expect(web.assets().map((a) => a.split('/').pop())).toEqual(['get_theme.js', 'layout.js']);
+    expect(await background(page)).toBe('rgb(255, 255, 255)');
   });
 
   it('opens as the first-launch page and shows stored secrets as "stored", never their values', async () => {
     await expect.poll(() => page.locator('[data-first-launch]').count()).toBe(1);
-    await expect.poll(() => page.locator('[data-row="prod"] [data-secret-cell="client_secret"]').innerText()).toBe('stored');
+    await expect.poll(() => page.locator('[data-row="prod"] [data-secret-cell="client_secret"]').innerText()).toBe('Stored');
     const listing = web.calls().filter((c) => c.url.includes('/storage/passwords'));
     expect(listing.length).toBeGreaterThan(0);
     for (const c of listing) expect(new URL(c.url, 'http://x').searchParams.getAll('f')).toEqual(['realm', 'username']);
@@ -152,14 +164,14 @@ describe('configuration page in Chromium', () => {
     await dialog().getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => field('auth_url').getAttribute('aria-invalid')).toBe('true');
     expect(await field('auth_url').innerText()).toContain('Invalid URL');
-    expect(await field('key_activation_date').innerText()).toContain('expected a date such as 2026-01-31');
+    expect(await field('key_activation_date').innerText()).toContain('Expected a date such as 2026-01-31');
     expect(await field('_name').innerText()).toContain('Use letters, digits');
     await page.screenshot({ path: join(SHOTS, 'accounts-validation.png') });
     // A field made valid loses its error while the others keep theirs.
     await page.locator('#accounts-auth_url').fill('https://auth.example.test');
     await expect.poll(() => field('auth_url').getAttribute('aria-invalid')).not.toBe('true');
     expect(await field('auth_url').innerText()).not.toContain('Invalid URL');
-    expect(await field('key_activation_date').innerText()).toContain('expected a date');
+    expect(await field('key_activation_date').innerText()).toContain('Expected a date');
     expect(writes().length).toBe(before);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog().count()).toBe(0);
@@ -185,6 +197,8 @@ describe('configuration page in Chromium', () => {
     await page.keyboard.press('Space');
     await expect.poll(() => dialog().count()).toBe(0);
     await expect.poll(() => page.locator('[data-row="kb"] [data-secret-cell="client_secret"]').count()).toBe(1);
+    // Focus comes back to where the dialog was opened from, not to the top of the page.
+    await expect.poll(activeText).toBe('Add account');
 
     // Defaults stay out of the stanza; the secret never goes to the .conf.
     expect(sim.getStanza('ta_ser_mail_accounts', 'kb')).toEqual({ client_id: 'ser-key-kb', key_activation_date: '2026-03-01' });
@@ -210,6 +224,7 @@ describe('configuration page in Chromium', () => {
     await page.locator('#accounts-key_activation_date').fill('');
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog().count()).toBe(0);
+    await expect.poll(activeLabel).toBe('Edit kb');
     expect(sim.getStanza('ta_ser_mail_accounts', 'kb')).toEqual({ client_id: 'ser-key-kb', api_url: 'https://ser-api.eu.example.test', key_activation_date: '' });
     // The inputs read the edited account as the page meant it: cleared = unset, secret kept.
     const loaded = await loadAccount(program, 'kb');
@@ -229,10 +244,16 @@ describe('configuration page in Chromium', () => {
     expect(secretWrites.map((c) => c.url.split('?')[0])).toEqual(['/servicesNS/nobody/TA-ser-mail/storage/passwords/ta_ser_mail_account%3Akb%3A']);
   });
 
-  it('deletes an account with its stored secret, after asking', async () => {
-    await page.getByRole('button', { name: 'Delete kb' }).click();
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  it('deletes an account with its stored secret, after asking (keyboard only)', async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabUntil(async () => (await activeLabel()) === 'Delete kb');
+    await page.keyboard.press('Enter');
+    await expect.poll(focusInDialog).toBe(true);
+    await tabUntil(async () => (await focusInDialog()) && (await activeText()) === 'Delete');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-row="kb"]').count()).toBe(0);
+    // The row is gone, so focus goes to "Add account" rather than nowhere.
+    await expect.poll(activeText).toBe('Add account');
     expect(sim.getStanza('ta_ser_mail_accounts', 'kb')).toBeUndefined();
     expect(sim.passwords.has('ta_ser_mail_account:kb:')).toBe(false);
     expect(sim.getStanza('ta_ser_mail_accounts', 'prod')).toBeDefined();
@@ -246,7 +267,9 @@ describe('configuration page in Chromium', () => {
     await page.locator('#hec-urls').fill('https://hec3.example.test:8088, https://hec4.example.test:8088');
     await page.locator('#hec-token').fill(S.token);
     await page.locator('#hec-index').fill('mail');
-    await page.locator('#hec-ack').click();
+    // A switch answers Space, as a keyboard user expects.
+    await page.locator('#hec-ack').focus();
+    await page.keyboard.press('Space');
     await dialog().getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('[data-row="backup"]').count()).toBe(1);
     const stanza = sim.getStanza('ta_ser_mail_hec', 'backup');
@@ -270,7 +293,7 @@ describe('configuration page in Chromium', () => {
     await page.locator('#send-from').fill('soc@example.test');
     await page.locator('#send-encrypt').click();
     await dialog().getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => field('public_key_file').innerText()).toContain('public_key_file is required when encrypt is on');
+    await expect.poll(() => field('public_key_file').innerText()).toContain('Service public key file is required when encrypt is on');
     expect(sim.getStanza('ta_ser_mail_send', 'secure')).toBeUndefined();
     await page.locator('#send-public_key_file').fill('/opt/certs/service.pub.pem');
     await dialog().getByRole('button', { name: 'Save' }).click();
@@ -300,9 +323,16 @@ describe('configuration page in Chromium', () => {
     expect((await loadProxy(program)).url).toBe(`http://svc-splunk:${S.proxy}@127.0.0.1:3128/`);
 
     await openTab('Logging');
-    await page.locator('#logging-level').click();
-    await page.getByRole('option', { name: 'debug' }).click();
-    await page.locator('[data-section="logging"]').getByRole('button', { name: 'Save' }).click();
+    // The list opens, moves and chooses with the keyboard too.
+    await page.locator('#logging-level').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: 'debug' }).waitFor();
+    for (let i = 0; i < 8 && (await activeText()) !== 'debug'; i++) await page.keyboard.press('ArrowUp');
+    expect(await activeText()).toBe('debug');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#logging-level').innerText()).toBe('debug');
+    await tabUntil(async () => (await activeText()) === 'Save');
+    await page.keyboard.press('Enter');
     await expect.poll(() => sim.getStanza('ta_ser_mail_settings', 'logging')?.level).toBe('debug');
   });
 
@@ -321,11 +351,34 @@ describe('configuration page in Chromium', () => {
     await page.getByRole('button', { name: 'Advanced settings' }).click();
     await page.locator('#hec-connections').waitFor({ state: 'visible' });
     await page.mouse.move(0, 0);
-    await field('max_in_flight').scrollIntoViewIfNeeded();
+    // The panel's heading at the top, so the picture says which part of the dialog it shows.
+    await page.getByRole('button', { name: 'Advanced settings' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     // Let the panel's opening animation finish so the picture is not caught half-way.
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(SHOTS, 'hec-edit.png') });
     await dialog().getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('follows the user\'s dark theme (Splunk Web\'s theme API), without console errors', async () => {
+    web.setTheme('dark');
+    const before = web.assets().length;
+    const dark = await context.newPage();
+    try {
+      watch(dark);
+      await dark.goto(`${web.url}/en-US/app/TA-ser-mail/ta_ser_mail_configuration`);
+      await dark.locator('[data-row="prod"]').waitFor();
+      expect(web.assets().slice(before).map((a) => a.split('/').pop())).toEqual(['get_theme.js', 'layout-dark.js']);
+      expect(await background(dark)).toBe('rgb(23, 29, 33)');
+      // Text is light on the dark background (not the light theme's dark grey).
+      const [r, g, b] = (await dark.getByRole('heading', { level: 1 }).evaluate((el) => getComputedStyle(el).color)).match(/\d+/g)!.map(Number);
+      expect(Math.min(r!, g!, b!)).toBeGreaterThan(180);
+      await dark.mouse.move(0, 0);
+      await dark.screenshot({ path: join(SHOTS, 'accounts-dark.png') });
+    } finally {
+      await dark.close();
+      web.setTheme('light');
+    }
   });
 
   it('never received a secret, sent each one once, and kept Splunk Web\'s CSRF rule', () => {

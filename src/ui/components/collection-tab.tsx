@@ -28,6 +28,20 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
   const [notice, setNotice] = React.useState<string | undefined>();
   const [dialog, setDialog] = React.useState<Dialog>();
   const addRef = React.useRef<HTMLButtonElement | null>(null);
+  // Where focus goes back to when a dialog closes. The dialogs are unmounted rather than
+  // closed, so Modal's own returnFocus never runs: without this a keyboard user lands on the
+  // top of the page after every save.
+  const returnTo = React.useRef<HTMLElement | null>(null);
+  const open = (d: NonNullable<Dialog>, back?: HTMLElement | null) => {
+    returnTo.current = back ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
+    setDialog(d);
+  };
+  React.useEffect(() => {
+    if (dialog !== undefined || !returnTo.current) return;
+    const el = returnTo.current;
+    returnTo.current = null;
+    (el.isConnected ? el : addRef.current)?.focus();
+  }, [dialog]);
 
   const load = React.useCallback(async () => {
     try {
@@ -69,7 +83,7 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
         </Message>
       ) : null}
       <div style={{ margin: '12px 0' }}>
-        <Button appearance="primary" label={`Add ${section.noun}`} onClick={() => setDialog({ kind: 'add' })} elementRef={addRef} data-action="add" />
+        <Button appearance="primary" label={`Add ${section.noun}`} onClick={() => open({ kind: 'add' })} elementRef={addRef} data-action="add" />
       </div>
       {stanzas === undefined && !loadError ? <WaitSpinner size="medium" /> : null}
       {stanzas !== undefined ? (
@@ -100,13 +114,13 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
                   ))}
                   {secretKeys.map((k) => (
                     <Table.Cell key={k} data-secret-cell={k}>
-                      {have.has(k) ? 'stored' : 'not set'}
+                      {have.has(k) ? 'Stored' : 'Not set'}
                     </Table.Cell>
                   ))}
                   <Table.Cell>
                     <div style={{ display: 'flex', gap: 8 }}>
-                    <Button appearance="secondary" label="Edit" aria-label={`Edit ${s.name}`} onClick={() => setDialog({ kind: 'edit', stanza: s })} />
-                    <Button appearance="destructiveSecondary" label="Delete" aria-label={`Delete ${s.name}`} onClick={() => setDialog({ kind: 'delete', stanza: s })} />
+                    <Button appearance="secondary" label="Edit" aria-label={`Edit ${s.name}`} onClick={() => open({ kind: 'edit', stanza: s })} />
+                    <Button appearance="destructiveSecondary" label="Delete" aria-label={`Delete ${s.name}`} onClick={() => open({ kind: 'delete', stanza: s }, addRef.current)} />
                     </div>
                   </Table.Cell>
                 </Table.Row>
