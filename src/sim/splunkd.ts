@@ -20,7 +20,10 @@ import { randomBytes } from 'node:crypto';
  * - `dropConnections(n)`: the next n requests get their connection closed with no answer
  *   (splunkd restarting); recorded with status 0.
  * - `apps/local/<app>` GET, POST (`configured=1`): the app's first-launch flag.
- * - `f=<field>` (repeatable) on any call limits each entry's content to those fields.
+ * - `f=<field>` (repeatable) on any call limits each entry's content to those fields
+ *   (`fieldFilter: 'get'`: on GET only, the case splunkd documents).
+ * - `maskWriteReplies`: the reply to a storage/passwords POST carries `clear_password` masked,
+ *   as splunkd does since 8.x; by default it echoes the value (older splunkd, the worst case).
  * Every call is recorded (`calls()`), with the session key replaced by whether it matched.
  * Small additions (a route the config page needs) go through `route()`.
  */
@@ -44,6 +47,10 @@ export interface SplunkdSimulatorOptions {
   /** The app the TA's entities belong to (entries' acl.app). */
   app?: string;
   port?: number;
+  /** Which calls honour `f=`: every call (default) or GET only (all splunkd documents). */
+  fieldFilter?: 'all' | 'get';
+  /** POST replies of storage/passwords show `clear_password` as `********` (splunkd 8.x+). */
+  maskWriteReplies?: boolean;
 }
 
 export interface PasswordEntry {
@@ -115,10 +122,10 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
   const err = (status: number, text: string) => ({ status, body: { messages: [{ type: 'ERROR', text }] } });
   const ok = (body: unknown, status = 200) => ({ status, body });
 
-  const passwordContent = (id: string, p: PasswordEntry) => ({
+  const passwordContent = (id: string, p: PasswordEntry, write = false) => ({
     realm: p.realm,
     username: p.username,
-    clear_password: p.password,
+    clear_password: write && options.maskWriteReplies ? '********' : p.password,
     password: '********',
     encr_password: `$7$${Buffer.from(id).toString('base64')}`,
   });
@@ -133,7 +140,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
         if (passwords.has(id)) return err(409, `An object with name=${id} already exists`);
         const p = { realm, username: form.name, password: form.password, app };
         passwords.set(id, p);
-        return ok(feed([entry(id, passwordContent(id, p))]), 201);
+        return ok(feed([entry(id, passwordContent(id, p, true))]), 201);
       }
       return err(405, `method ${method} not allowed`);
     }
@@ -144,7 +151,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
     if (method === 'POST') {
       if (form.password === undefined) return err(400, 'Missing argument: password');
       p.password = form.password;
-      return ok(feed([entry(id, passwordContent(id, p))]));
+      return ok(feed([entry(id, passwordContent(id, p, true))]));
     }
     if (method === 'DELETE') {
       passwords.delete(id);
@@ -284,7 +291,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
 
     // splunkd's field filter: `f=realm&f=username` limits each entry's content to those keys
     // (the configuration page relies on it to never receive clear_password).
-    const fields = u.searchParams.getAll('f');
+    const fields = options.fieldFilter === 'get' && method !== 'GET' ? [] : u.searchParams.getAll('f');
     if (fields.length > 0) out = { status: out.status, body: filterFields(out.body, fields) };
     calls.push({ method, path: u.pathname, query, body, authorized, status: out.status });
     const text = out.body === null ? '' : JSON.stringify(out.body);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
@@ -21,7 +22,9 @@ beforeAll(async () => {
   const tgz = ensurePackage();
   entries = listTgz(tgz);
   app = unpack(tgz);
-  sim = await startSplunkdSimulator({ configured: true });
+  // splunkd as documented and as Splunk's SDKs see it since 8.x: `f=` filters GET replies only,
+  // and a write to storage/passwords answers with clear_password masked.
+  sim = await startSplunkdSimulator({ configured: true, fieldFilter: 'get', maskWriteReplies: true });
   web = await startSplunkWeb({ appDir: app, bundleDir: join(app, 'appserver/static/config'), splunkdUrl: sim.url, sessionKey: sim.sessionKey });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -73,5 +76,26 @@ describe('the configuration page in the package', () => {
     expect(await page.locator('[data-first-launch]').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('never receives a secret back when splunkd ignores f= on writes (the documented case)', async () => {
+    const token = `hec-${randomBytes(9).toString('base64url')}`;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${web.url}/en-US/app/TA-ser-mail/ta_ser_mail_configuration`);
+    await page.getByRole('tab', { name: 'HEC destinations' }).click();
+    await page.getByRole('button', { name: 'Add destination' }).click();
+    await page.locator('#hec-name').fill('pkg');
+    await page.locator('#hec-urls').fill('https://hec.example.test:8088');
+    await page.locator('#hec-token').fill(token);
+    await page.locator('[data-dialog]').getByRole('button', { name: 'Save' }).click();
+    await page.locator('[data-row="pkg"]').waitFor();
+    await page.close();
+    expect(sim.passwords.get('ta_ser_mail_hec:pkg:')?.password).toBe(token);
+    const calls = web.calls();
+    // The write's reply was not filtered (encr_password is there): the page's safety did not
+    // come from f= on a POST.
+    const write = calls.find((c) => c.method === 'POST' && c.url.includes('/storage/passwords'));
+    expect(write?.responseBody).toContain('encr_password');
+    expect(calls.filter((c) => c.responseBody.includes(token)).map((c) => `${c.method} ${c.url}`)).toEqual([]);
   });
 });
