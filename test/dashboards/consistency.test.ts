@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
 import { checkSearch, dashboardSearches, INDEX_MACRO, type CheckContext } from '../../src/dashboards/consistency.js';
 import { expandMacros, macrosFromConf } from '../../src/dashboards/macros.js';
@@ -87,6 +88,22 @@ describe('CIM Email: per-message events are tagged, SER aggregates are not', () 
       if (et) expect(tagged(et), st).not.toContain('email');
     }
     for (const [stanza] of tags) expect(stanza.startsWith('eventtype=ta_ser_mail_message') || stanza.startsWith('eventtype=ta_ser_mail_send_audit'), stanza).toBe(true);
+  });
+
+  it('action and protocol of the tagged sourcetypes only take values the CIM Email model allows', () => {
+    const cim: Record<string, string[]> = { action: ['delivered', 'blocked', 'quarantined', 'deleted'], protocol: ['smtp', 'imap', 'pop3', 'mapi'] };
+    const values = (field: z.ZodType): string[] => {
+      const json = z.toJSONSchema(field) as { const?: string; enum?: string[] };
+      return json.enum ?? (json.const !== undefined ? [json.const] : []);
+    };
+    for (const st of [SOURCETYPES.mailMessage, SOURCETYPES.sendAudit]) {
+      const shape = (EVENT_SCHEMAS[st] as z.ZodObject).shape as Record<string, z.ZodType>;
+      for (const [field, allowed] of Object.entries(cim)) {
+        const got = values(shape[field]!);
+        expect(got.length, `${st} ${field}`).toBeGreaterThan(0);
+        expect(got.filter((v) => !allowed.includes(v)), `${st} ${field}`).toEqual([]);
+      }
+    }
   });
 
   it('the CIM Email required fields exist for the tagged sourcetypes', () => {

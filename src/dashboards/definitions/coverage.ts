@@ -60,10 +60,11 @@ const definition = new DashboardBuilder({
   .search(
     'ds_telemetry',
     'Inputs as the standalone service reports them',
+    // last_error is absent once a cycle succeeds again; "" keeps latest() from showing an old error.
     `\`ta_ser_mail_index\` sourcetype="ta_ser_mail:telemetry"
      | spath path=inputs{} output=input_json
      | mvexpand input_json
-     | eval input=spath(input_json, "name"), kind=spath(input_json, "kind"), checkpoint=spath(input_json, "last_window_end"), lag_seconds=tonumber(spath(input_json, "lag_seconds")), delivered=tonumber(spath(input_json, "events_delivered")), failed=tonumber(spath(input_json, "events_failed")), last_error=spath(input_json, "last_error")
+     | eval input=spath(input_json, "name"), kind=spath(input_json, "kind"), checkpoint=spath(input_json, "last_window_end"), lag_seconds=tonumber(spath(input_json, "lag_seconds")), delivered=tonumber(spath(input_json, "events_delivered")), failed=tonumber(spath(input_json, "events_failed")), last_error=coalesce(spath(input_json, "last_error"), "")
      | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, latest(lag_seconds) as lag_seconds, latest(delivered) as delivered, latest(failed) as failed, latest(last_error) as last_error by host, input
      | eval lag_minutes=round(lag_seconds / 60, 0), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z"), checkpoint=strftime(strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), "%Y-%m-%d %H:%M %Z")
      | table host input checkpoint lag_minutes delivered failed last_error reported
