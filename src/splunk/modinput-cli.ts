@@ -1,4 +1,4 @@
-import type { LogLevel } from '../core/logger.js';
+import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
 import { loadInputKind } from './inputs/index.js';
 import { runModinput } from './modinput-main.js';
 
@@ -31,7 +31,10 @@ export async function modinputMain(kind: string, flags: { scheme?: boolean; vali
   }
 }
 
-/** argv after `modinput`: `<kind> [--scheme|--validate-arguments] [--log-level <l>]`; undefined when it is not that shape. */
+/**
+ * argv after `modinput`: `<kind> [--scheme|--validate-arguments] [--log-level <l>]`; undefined
+ * when it is not that shape (commander then answers, with its own message for a bad value).
+ */
 export function parseModinputArgs(args: string[]): { kind: string; scheme?: boolean; validateArguments?: boolean; logLevel?: LogLevel } | undefined {
   const [kind, ...rest] = args;
   if (!kind || kind.startsWith('-')) return undefined;
@@ -40,7 +43,7 @@ export function parseModinputArgs(args: string[]): { kind: string; scheme?: bool
     const a = rest[i];
     if (a === '--scheme') out.scheme = true;
     else if (a === '--validate-arguments') out.validateArguments = true;
-    else if (a === '--log-level' && rest[i + 1]) out.logLevel = rest[++i] as LogLevel;
+    else if (a === '--log-level' && (LOG_LEVELS as readonly string[]).includes(rest[i + 1] ?? '')) out.logLevel = rest[++i] as LogLevel;
     else return undefined;
   }
   return out;

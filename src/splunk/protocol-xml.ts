@@ -88,6 +88,8 @@ function parseRoot(xml: string, root: 'input' | 'items'): Node {
     throw new InputDocumentError(`splunkd's <${root}> document is not well-formed XML: ${(err as Error).message.split('\n')[0]}`);
   }
   const r = doc[root];
+  // An empty element (<input/>) parses as '': a document with nothing in it.
+  if (r === '') return {};
   if (typeof r !== 'object' || r === null) throw new InputDocumentError(`expected an <${root}> document on stdin, got ${Object.keys(doc).map((k) => `<${k}>`).join(', ') || 'nothing'}`);
   return r as Node;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { parseModinputArgs } from '../../src/splunk/modinput-cli.js';
 import { buildErrorXml, decodeInputBytes, parseInputDocument, parseValidationDocument, type InputStanza } from '../../src/splunk/protocol-xml.js';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, processEntities: true });
@@ -88,6 +89,9 @@ describe('modular input XML', () => {
     expect(() => parseInputDocument('<items><item name="x"/></items>')).toThrow(/expected an <input> document on stdin, got <items>/);
     expect(() => parseInputDocument('<input><server_host>x</input>')).toThrow(/not well-formed XML/);
     expect(() => parseInputDocument('')).toThrow(/expected an <input> document/);
+    // An empty element is a document with nothing in it, not "got <input>".
+    expect(parseInputDocument('<input/>')).toEqual({ serverHost: '', serverUri: '', sessionKey: '', checkpointDir: '', stanzas: [] });
+    expect(parseValidationDocument('<items></items>').stanzas).toEqual([]);
   });
 
   it('escapes any error message so Splunk Web reads it back unchanged', () => {
@@ -99,5 +103,15 @@ describe('modular input XML', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('modinput arguments', () => {
+  it('takes the protocol flags and a known log level, and leaves anything else to commander', () => {
+    expect(parseModinputArgs(['ser_report', '--scheme'])).toEqual({ kind: 'ser_report', scheme: true });
+    expect(parseModinputArgs(['ser_report', '--validate-arguments', '--log-level', 'debug'])).toEqual({ kind: 'ser_report', validateArguments: true, logLevel: 'debug' });
+    expect(parseModinputArgs(['ser_report', '--log-level', 'loud'])).toBeUndefined();
+    expect(parseModinputArgs(['ser_report', '--log-level'])).toBeUndefined();
+    expect(parseModinputArgs(['--scheme'])).toBeUndefined();
   });
 });
