@@ -117,8 +117,14 @@ export function folderImporter(d: Omit<MailInputDeps, 'secret'>, filter?: Mailbo
 /** Starts what the input's configuration asks for: the receiver, the DataPath importer, or both. */
 export async function startMailInput(d: MailInputDeps): Promise<RunningMailInput> {
   const c = d.config;
-  checkMailInput(c, d.secret !== undefined && !d.secret.isEmpty);
-  checkMailFiles(c);
+  try {
+    checkMailInput(c, d.secret !== undefined && !d.secret.isEmpty);
+    checkMailFiles(c);
+  } catch (err) {
+    // A service file can hold several inputs: say which one is wrong.
+    if (err instanceof ConfigError) throw new ConfigError(`mail input ${d.name}: ${err.message}`, { cause: err.cause });
+    throw err;
+  }
   const filter = new MailboxFilter({ whitelist: c.whitelist_file, blacklist: c.blacklist_file }, (err) => d.log.error(err.message));
   const ingest = { ...ingestOptions(c, d.name), filter };
   const maxBytes = Math.floor(c.max_request_size_mb * MB);

@@ -229,6 +229,11 @@ describe('mail receiver: owner allow and deny lists (connector whitelist.json / 
     writeFileSync(white, '{"a": 1}');
     await expect(startTestInput(new ScriptedSink(), { whitelist_file: white })).rejects.toThrow(/whitelist\.json must be a JSON array/);
   });
+
+  it('names the input in a settings error (a service file holds several)', async () => {
+    await expect(startTestInput(new ScriptedSink(), { listen_host: '0.0.0.0' })).rejects.toThrow(/^mail input test: listen_host 0\.0\.0\.0 is not loopback/);
+    await expect(startTestInput(new ScriptedSink(), { whitelist_file: '/nonexistent/whitelist.json' })).rejects.toThrow(/^mail input test: whitelist_file \/nonexistent/);
+  });
 });
 
 describe('mail receiver: back-pressure', () => {
