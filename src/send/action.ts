@@ -5,7 +5,7 @@ import type { AuditTrail } from './audit-trail.js';
 import type { SendOutcome } from './client.js';
 import { splitAddresses, type AlertParams } from './config.js';
 import { buildRequest, messageIdFor, type OutgoingMessage } from './message.js';
-import { composeAlertBody, escapeHtml, fillRowTokens, renderTable } from './render.js';
+import { composeAlertBody, escapeHtml, fillRowTokens, renderTable, subjectLine } from './render.js';
 import { readResults, type ResultRow } from './results.js';
 import type { SendService } from './service.js';
 
@@ -41,7 +41,7 @@ function perAlertMessage(run: AlertRun, rows: ResultRow[], total: number): Outgo
   const cc = splitAddresses(fillRowTokens(p.cc, first));
   const table = renderTable(rows, total, p.body_type);
   const body = composeAlertBody(fillRowTokens(p.body, first, p.body_type === 'text/html' ? escapeHtml : undefined), table, p.body_type);
-  return { messageId: messageIdFor(run.ctx.sid, 'alert', to, cc), from: run.service.from, to, cc, subject: fillRowTokens(p.subject, first), body, bodyType: p.body_type, importance: p.importance };
+  return { messageId: messageIdFor(run.ctx.sid, 'alert', to, cc), from: run.service.from, to, cc, subject: subjectLine(fillRowTokens(p.subject, first)), body, bodyType: p.body_type, importance: p.importance };
 }
 
 function perRowMessage(run: AlertRun, row: ResultRow, index: number): OutgoingMessage {
@@ -49,7 +49,7 @@ function perRowMessage(run: AlertRun, row: ResultRow, index: number): OutgoingMe
   const to = splitAddresses(fillRowTokens(p.to, row));
   const cc = splitAddresses(fillRowTokens(p.cc, row));
   const body = fillRowTokens(p.body, row, p.body_type === 'text/html' ? escapeHtml : undefined);
-  return { messageId: messageIdFor(run.ctx.sid, index, to, cc), from: run.service.from, to, cc, subject: fillRowTokens(p.subject, row), body, bodyType: p.body_type, importance: p.importance };
+  return { messageId: messageIdFor(run.ctx.sid, index, to, cc), from: run.service.from, to, cc, subject: subjectLine(fillRowTokens(p.subject, row)), body, bodyType: p.body_type, importance: p.importance };
 }
 
 /**

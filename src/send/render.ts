@@ -17,6 +17,14 @@ export function fillRowTokens(template: string, row: ResultRow, escape: (s: stri
   return template.replace(ROW_TOKEN, (_m, field: string) => escape(cellText(row[field])));
 }
 
+/**
+ * A subject is one header line at the service: line breaks from result values would let a row
+ * write extra mail headers if the service relays the subject as is, so they become spaces.
+ */
+export function subjectLine(s: string): string {
+  return s.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+}
+
 /** Columns shown: every field but Splunk's internal ones (`_time` and `_raw` are kept). */
 export function visibleColumns(rows: readonly ResultRow[]): string[] {
   const cols: string[] = [];

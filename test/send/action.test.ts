@@ -64,7 +64,7 @@ describe('alert run', () => {
 
   it('per_row: 1,000 rows, one message each, tokens filled, max_messages honoured, one audit event per outcome', async () => {
     const file = join(dir, 'rows.csv.gz');
-    writeResultsFile(file, Array.from({ length: 1000 }, (_v, i) => ({ user: `user${i}.name@example.com`, host: `host-${i}` })));
+    writeResultsFile(file, Array.from({ length: 1000 }, (_v, i) => ({ user: `user${i}.name@example.com`, host: i === 999 ? 'evil\r\nBcc: thief@example.net' : `host-${i}` })));
     const sink = new MemorySink();
     const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a2.log'), deadlineMs: 5000 });
     const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 'Host $result.host$', body: 'Your host $result.host$ is down', body_type: 'text/plain', max_messages: '1000' });
@@ -79,6 +79,8 @@ describe('alert run', () => {
     expect(new Set(got.map((g) => g.messageId)).size).toBe(1000);
     const g = got.find((x) => x.to[0] === 'user417.name@example.com')!;
     expect(g).toMatchObject({ subject: 'Host host-417', body: 'Your host host-417 is down' });
+    // a line break from a result value never reaches the subject (it could add mail headers)
+    expect(got.find((x) => x.to[0] === 'user999.name@example.com')!.subject).toBe('Host evil Bcc: thief@example.net');
     expect(report).toEqual({ delivered: 1000, toFile: 0 });
     for (const e of sink.events) sendAuditSchema.parse(e.event);
 
