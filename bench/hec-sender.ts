@@ -138,13 +138,17 @@ async function runSplunkLogging(a: SenderArgs, best: boolean, from: number, to: 
     errors++;
   };
   // Count requests in flight: splunk-logging offers no completion signal for batched sends.
+  // A failed request loses every event in it (maxRetries 0, and it never retries a 503):
+  // count those events, not the request, so "delivered" is what HEC can have accepted.
   let inFlight = 0;
+  let lostEvents = 0;
   let wake: (() => void) | undefined;
   const original = logger._sendEvents.bind(logger);
   logger._sendEvents = (ctx, cb) => {
     inFlight++;
     original(ctx, (err, resp, body) => {
       inFlight--;
+      if (err || (resp as { statusCode?: number } | undefined)?.statusCode !== 200) lostEvents += countEventIds(String((ctx as { message?: unknown }).message ?? ''));
       cb?.(err, resp, body);
       const w = wake;
       wake = undefined;
@@ -168,7 +172,14 @@ async function runSplunkLogging(a: SenderArgs, best: boolean, from: number, to: 
   }
   logger.flush();
   while (inFlight > 0) await new Promise<void>((r) => (wake = r));
-  return { sent, delivered: sent - errors, eventBytes: bytes / Math.min(sent, 1000), ...(errors ? { note: `${errors} request(s) failed` } : {}) };
+  return { sent, delivered: sent - lostEvents, eventBytes: bytes / Math.min(sent, 1000), ...(errors ? { note: `${errors} request(s) failed, ${lostEvents} event(s) in them lost` } : {}) };
+}
+
+/** Events in a splunk-logging request body (each carries one event_id in its body). */
+function countEventIds(body: string): number {
+  let n = 0;
+  for (let i = body.indexOf('"event_id"'); i >= 0; i = body.indexOf('"event_id"', i + 10)) n++;
+  return n;
 }
 
 /** Runs `count` events starting at index `from` in the way `kind` sends. */

@@ -124,7 +124,8 @@ async function main(): Promise<void> {
       console.log(`\n${fmt(n)} events (~${Math.round(best.get('ours')!.eventBytes)} bytes each as HEC JSON)`);
       for (const k of ['ours', 'ours-gzip', 'ours-ack', 'splunk-logging-best', 'splunk-logging-defaults', 'limit'] as SenderKind[]) {
         const r = best.get(k)!;
-        const extra = k === 'splunk-logging-defaults' ? `  [measured on ${fmt(r.sent)} events in ${fmt(r.ms)} ms, one request each; ${fmt(n)} would take ~${fmt(n / r.eventsPerSec)} s at this rate (extrapolated)]` : '';
+        let extra = k === 'splunk-logging-defaults' ? `  [measured on ${fmt(r.sent)} events in ${fmt(r.ms)} ms, one request each; ${fmt(n)} would take ~${fmt(n / r.eventsPerSec)} s at this rate (extrapolated)]` : '';
+        if (k.startsWith('splunk-logging') && r.note) extra += `  [${r.note}]`;
         // Wall clock from the fastest run, CPU from the cheapest run (they may differ).
         console.log(`  ${label[k].padEnd(52)} ${fmt(r.eventsPerSec).padStart(9)} ev/s  ${fmt(bestCpu.get(k)!.eventsPerCpuSec).padStart(9)} ev/CPU-s   peak RSS ${String(peak.get(k)).padStart(6)} MB${extra}`);
       }
@@ -167,6 +168,7 @@ async function main(): Promise<void> {
         peak_rss_mb: Object.fromEntries(peak),
         event_bytes: Math.round(best.get('ours')!.eventBytes),
         splunk_logging_defaults_measured_events: defaults.sent,
+        splunk_logging_lost_events: Object.fromEntries([...best].filter(([k]) => k.startsWith('splunk-logging')).map(([k, v]) => [k, v.sent - v.delivered])),
         ratios: r,
         ratios_per_cpu_sec: cpuRatios,
       };
