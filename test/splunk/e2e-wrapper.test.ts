@@ -107,6 +107,12 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
     const again = await runWrapper(['--scheme']);
     expect(again.stdout).toBe(r.stdout);
     expect(statSync(join(cacheDir, caches[0]!)).mtimeMs).toBe(before);
+    // A damaged cache costs one compile, never a failed start: V8 rejects it and it is rewritten.
+    writeFileSync(join(cacheDir, caches[0]!), 'not a code cache');
+    const damaged = await runWrapper(['--scheme']);
+    expect([damaged.code, damaged.stderr]).toEqual([0, '']);
+    expect(damaged.stdout).toBe(r.stdout);
+    expect(readFileSync(join(cacheDir, caches[0]!)).length).toBeGreaterThan(1000);
   });
 
   it('--validate-arguments accepts good values and refuses bad ones with <error><message>', async () => {
