@@ -48,8 +48,11 @@ export interface ScanReport {
   deliveryError?: string;
 }
 
-/** A connector writes a file under a temporary name first, or a sidecar we make ourselves. */
-const IGNORED = /^\.|\.(tmp|part|partial|crdownload|swp)$|\.error\.txt$/i;
+/**
+ * A connector writes a file under a temporary name first, or a sidecar we make ourselves, or
+ * Windows Explorer leaves its own files on a DataPath share.
+ */
+const IGNORED = /^\.|\.(tmp|part|partial|crdownload|swp)$|\.error\.txt$|^(desktop\.ini|thumbs\.db)$/i;
 
 /**
  * Imports the JSON files a connector leaves in its DataPath. Each file is delivered once:

@@ -50,6 +50,8 @@ describe('DataPath importer', () => {
     t.write('c.json', JSON.stringify(mails('o@x.com', [message(3)])), 0); // just written
     t.write('d.json.tmp', 'partial');
     t.write('.hidden.json', 'x');
+    t.write('desktop.ini', '[.ShellClassInfo]');
+    t.write('Thumbs.db', 'x');
     const imp = t.make();
     const first = await imp.scanOnce();
     expect(first.imported).toEqual([]); // one look is not enough to call a file stable
@@ -59,6 +61,8 @@ describe('DataPath importer', () => {
     expect(ids(t.sink).sort()).toEqual(['AAMk-1', 'AAMk-2', 'u1@x.com']);
     expect(readdirSync(join(t.data, 'done')).sort()).toEqual(['a.json', 'b.json.gz']);
     expect(existsSync(join(t.data, 'd.json.tmp'))).toBe(true);
+    expect(existsSync(join(t.data, 'desktop.ini')) && existsSync(join(t.data, 'Thumbs.db'))).toBe(true);
+    expect(existsSync(join(t.data, 'error'))).toBe(false);
     // c becomes stable later; a and b are never delivered again
     const later = await imp.scanOnce(Date.now() + 10_000);
     expect(later.imported).toEqual(['c.json']);
