@@ -55,15 +55,21 @@ export class DashboardRenderer {
   static async launch(html: string): Promise<DashboardRenderer> {
     const profile = await mkdtemp(path.join(tmpdir(), 'ta-ser-mail-chromium-'));
     // A fresh profile per run (playwright passes it as --user-data-dir).
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: FLAGS,
-      deviceScaleFactor: 1,
-      timezoneId: 'UTC',
-      locale: 'en-US',
-      offline: true,
-    });
+    const browser = await chromium
+      .launchPersistentContext(profile, {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: FLAGS,
+        deviceScaleFactor: 1,
+        timezoneId: 'UTC',
+        locale: 'en-US',
+        offline: true,
+      })
+      .catch(async (err: unknown) => {
+        await rm(profile, { recursive: true, force: true });
+        const first = String((err as Error).message ?? err).split('\n')[0];
+        throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (${first}): install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+      });
     return new DashboardRenderer(browser, profile, html);
   }
 
