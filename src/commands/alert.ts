@@ -21,7 +21,7 @@ import type { RegisterCommand } from './types.js';
 /**
  * `ta-ser-mail alert ser_secure_send --execute`: what bin/ser_secure_send.sh runs for splunkd,
  * with the JSON payload on stdin. Exit 0 when every message was sent; 2 when any was refused
- * or failed, or the results file broke off part way (one summary line on stderr); 1 when the run could not start (bad payload/config).
+ * or failed, the results file broke off part way or audit events were lost (one summary line on stderr); 1 when the run could not start (bad payload/config).
  */
 export const APP_ID = 'TA-ser-mail';
 export const SEND_CONF = 'ta_ser_mail_send';
@@ -95,9 +95,13 @@ export async function executeAlert(payloadText: string, log: Logger): Promise<nu
     const audit = new AuditTrail({ sink, fallbackFile: auditFallbackFile(), deadlineMs: Number(process.env.TA_SER_MAIL_AUDIT_DEADLINE_MS ?? 30_000), log });
     const ctx = { sid: payload.sid, searchName: payload.search_name, app: payload.app, owner: payload.owner, serverHost: payload.server_host, mode: params.mode };
     const summary = await runAlert({ ctx, params, resultsFile: payload.results_file, service, audit, log });
-    const report = await audit.finish();
-    const line = `${summaryLine(summary)}; audit: ${report.delivered} to HEC, ${report.toFile} to ${auditFallbackFile()}`;
-    if (summary.refused + summary.failed > 0 || summary.aborted) {
+    // Audit that reached neither HEC nor the file must not hide what was sent: one line says both.
+    const audited = await audit.finish().then(
+      (r) => ({ ok: true, text: `audit: ${r.delivered} to HEC, ${r.toFile} to ${auditFallbackFile()}` }),
+      (err: unknown) => ({ ok: false, text: `audit: ${describeError(err)}` }),
+    );
+    const line = `${summaryLine(summary)}; ${audited.text}`;
+    if (summary.refused + summary.failed > 0 || summary.aborted || !audited.ok) {
       process.stderr.write(`ERROR ${line}\n`);
       return 2;
     }

@@ -158,6 +158,17 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     }
   }, 90_000);
 
+  it('audit that can reach neither HEC nor the file: exit 2, and the summary line still says what was sent', async () => {
+    const file = join(dir, 'lost.csv.gz');
+    writeResultsFile(file, [{ host: 'db7' }]);
+    const notAFolder = join(dir, 'not-a-folder');
+    writeFileSync(notAFolder, 'x');
+    const r = await runAction(payload('sid-proc-lost', { service: 'mailbox', hec: 'down', to: 'soc.team@example.com', subject: 'Lost audit', body: 'b', body_type: 'text/plain' }, file), { TA_SER_MAIL_SEND_AUDIT_FILE: join(notAFolder, 'audit.log'), TA_SER_MAIL_AUDIT_DEADLINE_MS: '3000' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^ERROR ser_secure_send: 1\/1 message\(s\) sent, 0 refused by the service, 0 failed; audit: SEND_AUDIT_LOST: 1 audit event\(s\) reached neither HEC nor .*not-a-folder/);
+    expect(send.delivered().filter((d) => d.subject === 'Lost audit')).toHaveLength(1);
+  }, 90_000);
+
   it('a bad payload or parameter is one readable line and a non-zero exit', async () => {
     const r1 = await runAction({ sid: 'x' }, {});
     expect(r1.code).not.toBe(0);
