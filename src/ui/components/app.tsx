@@ -14,19 +14,24 @@ import { StanzaTab } from './stanza-tab.js';
  */
 export function App({ sections = SECTIONS }: { sections?: Section[] }): React.ReactElement {
   const [configured, setConfigured] = React.useState<boolean | undefined>();
+  const [markError, setMarkError] = React.useState<string | undefined>();
   const [tab, setTab] = React.useState(sections[0]?.id ?? '');
 
   React.useEffect(() => {
     isConfigured().then(setConfigured, () => setConfigured(undefined));
   }, []);
 
+  // Unknown (apps/local unreadable) counts as not configured: setting the flag twice is harmless,
+  // never setting it leaves Splunk Web opening this page for good.
   const onSaved = React.useCallback(() => {
-    if (configured === false) {
-      markConfigured().then(
-        () => setConfigured(true),
-        () => undefined,
-      );
-    }
+    if (configured === true) return;
+    markConfigured().then(
+      () => {
+        setConfigured(true);
+        setMarkError(undefined);
+      },
+      (e: unknown) => setMarkError(e instanceof Error ? e.message : String(e)),
+    );
   }, [configured]);
 
   // Splunk Web's dark layout darkens the page around the content; the content's own
@@ -41,6 +46,11 @@ export function App({ sections = SECTIONS }: { sections?: Section[] }): React.Re
         {configured === false ? (
           <Message type="info" data-first-launch>
             Welcome. Add a SER account and an HEC destination (and the send service if you use the alert action), then save: the app opens normally from then on.
+          </Message>
+        ) : null}
+        {markError ? (
+          <Message type="warning" data-mark-error>
+            {`Saved, but the app could not be marked as configured (${markError}), so Splunk Web still opens this page first. The next save tries again.`}
           </Message>
         ) : null}
         <TabLayout activePanelId={tab} onChange={(_e, d) => setTab(d.activePanelId ?? tab)}>
