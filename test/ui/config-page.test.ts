@@ -11,6 +11,7 @@ import { Secret } from '../../src/core/secret.js';
 import { SplunkdClient } from '../../src/splunk/splunkd-client.js';
 import { loadAccount, loadHecDestination, loadProxy, loadSendService } from '../../src/splunk/named-settings.js';
 import { startSplunkWeb, type SplunkWeb } from './splunk-web.js';
+import { CHROMIUM, CHROMIUM_ARGS, focus, tabUntil as tabUntilOn, watch } from './page-driver.js';
 // @ts-expect-error plain ESM build script without types
 import { buildConfigPage } from '../../scripts/build-config-page.mjs';
 
@@ -25,7 +26,6 @@ const APP_DIR = join(ROOT, 'splunk_app/TA-ser-mail');
 // little run to run); otherwise they are taken into a temp folder, so a test run leaves the
 // work tree clean.
 const SHOTS = process.env.CONFIG_PAGE_SCREENSHOTS === '1' ? join(ROOT, 'docs/config') : mkdtempSync(join(tmpdir(), 'ta-ser-mail-shots-'));
-const CHROMIUM = '/usr/bin/chromium';
 const secret = (what: string) => `${what}-${randomBytes(9).toString('base64url')}`;
 
 // Generated per run: the values the page must write once and never receive back.
@@ -52,36 +52,18 @@ const dirs: string[] = SHOTS.startsWith(tmpdir()) ? [SHOTS] : [];
 const writes = () => web.calls().filter((c) => c.method !== 'GET');
 const dialog = () => page.locator('[data-dialog]');
 const field = (key: string) => page.locator(`[data-field="${key}"]`);
-const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
-const activeText = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
-const activeLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
-const focusInDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')));
-
-/** Records the page's console errors, uncaught exceptions and failed requests in `problems`. */
-function watch(p: Page): void {
-  p.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  p.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-}
+const activeId = () => focus(page).id();
+const activeText = () => focus(page).text();
+const activeLabel = () => focus(page).label();
+const focusInDialog = () => focus(page).inDialog();
+const watchPage = (p: Page) => watch(p, problems);
+const tabUntil = (done: () => Promise<boolean>) => tabUntilOn(page, done);
 
 const background = (p: Page) => p.locator('[data-page-background]').evaluate((el) => getComputedStyle(el).backgroundColor);
 
 async function openTab(name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
   await expect.poll(() => page.getByRole('tab', { name, selected: true }).count()).toBe(1);
-}
-
-/** Presses Tab until `done` holds, at most `max` times (a bounded walk through the page). */
-async function tabUntil(done: () => Promise<boolean>, max = 40): Promise<void> {
-  const seen: string[] = [];
-  for (let i = 0; i < max; i++) {
-    if (await done()) return;
-    seen.push(`${await activeId()}|${await activeText()}`);
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`focus never reached the target after ${max} Tab presses: ${seen.join(' > ')}`);
 }
 
 beforeAll(async () => {
@@ -113,13 +95,13 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 860 },
     timezoneId: 'UTC',
     locale: 'en-US',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
   // Nothing outside the two local stand-ins may be asked for.
   await context.route('**/*', (route) => (route.request().url().startsWith(web.url) ? route.continue() : route.abort()));
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);
-  watch(page);
+  watchPage(page);
   await page.goto(`${web.url}/en-US/app/TA-ser-mail/ta_ser_mail_configuration`);
   await page.getByRole('button', { name: 'Add account' }).waitFor();
 });
@@ -365,7 +347,7 @@ describe('configuration page in Chromium', () => {
     const before = web.assets().length;
     const dark = await context.newPage();
     try {
-      watch(dark);
+      watchPage(dark);
       await dark.goto(`${web.url}/en-US/app/TA-ser-mail/ta_ser_mail_configuration`);
       await dark.locator('[data-row="prod"]').waitFor();
       expect(web.assets().slice(before).map((a) => a.split('/').pop())).toEqual(['get_theme.js', 'layout-dark.js']);

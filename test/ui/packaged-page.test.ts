@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
 import { ensurePackage, listTgz, unpack, type TarEntry } from '../splunk/packaged.js';
 import { startSplunkWeb, type SplunkWeb } from './splunk-web.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './page-driver.js';
 
 /**
  * The configuration page as the package ships it: the view, its template, the bundle built by
@@ -27,8 +28,8 @@ beforeAll(async () => {
   sim = await startSplunkdSimulator({ configured: true, fieldFilter: 'get', maskWriteReplies: true });
   web = await startSplunkWeb({ appDir: app, bundleDir: join(app, 'appserver/static/config'), splunkdUrl: sim.url, sessionKey: sim.sessionKey });
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
 }, 240_000);
 
