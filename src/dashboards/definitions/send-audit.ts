@@ -53,7 +53,7 @@ const definition = new DashboardBuilder({
     ['viz_time', chart('column', 'Sends over time', 'ds_time', { stacked: true, colors: OUTCOME, yTitle: 'messages' })],
     ['viz_encrypted', pie('Encrypted share', 'ds_encrypted', { encrypted: COLOR.inProgress, plain: COLOR.muted })],
   ], [6, 3, 3])
-  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', undefined, { Time: 200, 'Saved search': 200, Error: 170, Explanation: 440, Attempts: 90, 'Transaction id': 330 })]])
+  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', undefined, { Time: 200, 'Saved search': 200, Error: 170, Explanation: 420, Attempts: 110, 'Transaction id': 330 })]])
   .build();
 
 export const sendAuditDashboard: ShippedDashboard = {
