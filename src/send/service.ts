@@ -5,6 +5,7 @@ import { Secret } from '../core/secret.js';
 import { readPem } from '../core/tls.js';
 import { SendClient } from './client.js';
 import type { SendServiceConfig } from './config.js';
+import { isServiceAddress } from './address.js';
 import { loadWrapKey } from './crypto.js';
 import type { WireOptions } from './message.js';
 
@@ -28,6 +29,8 @@ export function withSecrets(cfg: SendServiceConfig): SendServiceSettings {
 
 /** Reads the PEM files and checks the key opens with the passphrase, before any connection. */
 export function openSendService(cfg: SendServiceSettings, log?: Logger): SendService {
+  // A sender the service would refuse fails every message: say so once, before anything is read or sent.
+  if (!isServiceAddress(cfg.from)) throw new ConfigError(`from "${cfg.from}" does not match the send service address pattern; fix the send service "from" setting`);
   const cert = readPem(cfg.client_cert_file, 'client_cert_file');
   const key = readPem(cfg.client_key_file, 'client_key_file');
   const passphrase = cfg.passphrase && !cfg.passphrase.isEmpty ? cfg.passphrase : undefined;

@@ -177,6 +177,12 @@ describe('send client over mutual TLS', () => {
     expect(o.message).toMatch(/did not verify/);
   });
 
+  it('a sending mailbox the service would refuse is a setting error before any connection', () => {
+    const before = sim.connections();
+    expect(() => openService(sim.port, { from: 'ab@example.com' })).toThrowError(/from "ab@example.com" does not match/);
+    expect(sim.connections()).toBe(before);
+  });
+
   it('a wrong key passphrase is refused before any connection', () => {
     expect(() => openService(sim.port, { passphrase: 'wrong' })).toThrowError(/passphrase/);
   });
