@@ -61,6 +61,8 @@ export interface SendSimulator {
   /** TCP connections accepted, and TLS handshakes that failed (unknown client certificate). */
   connections(): number;
   tlsFailures(): number;
+  /** Most requests ever being handled at once (the client's concurrency cap shows here). */
+  maxConcurrent(): number;
   setFault(fault: SendFault | undefined): void;
   close(): Promise<void>;
 }
@@ -194,7 +196,11 @@ export async function startSendSimulator(o: SendSimOptions): Promise<SendSimulat
     reply(res, okStatus, 0, messageId, tx, 'OK');
   };
 
+  let active = 0;
+  let maxActive = 0;
   const server: Server = createServer({ cert: o.cert, key: o.key, ca: o.clientCa, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    maxActive = Math.max(maxActive, ++active);
+    res.once('close', () => active--);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -217,6 +223,7 @@ export async function startSendSimulator(o: SendSimOptions): Promise<SendSimulat
     repeats: () => [...repeats],
     connections: () => connections,
     tlsFailures: () => tlsFailures,
+    maxConcurrent: () => maxActive,
     setFault: (f) => {
       fault = f ? { ...f } : undefined;
     },

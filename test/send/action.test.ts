@@ -69,6 +69,7 @@ describe('alert run', () => {
     const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a2.log'), deadlineMs: 5000 });
     const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 'Host $result.host$', body: 'Your host $result.host$ is down', body_type: 'text/plain', max_messages: '1000' });
     const before = sim.delivered().length;
+    const connectionsBefore = sim.connections();
     const svc = openService(sim.port, { concurrency: '8' });
     const s = await runAlert({ ctx: ctx('sid-rows', 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
     await svc.close();
@@ -82,6 +83,9 @@ describe('alert run', () => {
     // a line break from a result value never reaches the subject (it could add mail headers)
     expect(got.find((x) => x.to[0] === 'user999.name@example.com')!.subject).toBe('Host evil Bcc: thief@example.net');
     expect(report).toEqual({ delivered: 1000, toFile: 0 });
+    // keep-alive: 1,000 messages over at most `concurrency` connections, never more in flight
+    expect(sim.connections() - connectionsBefore).toBeLessThanOrEqual(8);
+    expect(sim.maxConcurrent()).toBeLessThanOrEqual(8);
     for (const e of sink.events) sendAuditSchema.parse(e.event);
 
     // the same file with a lower cap: the rest is counted, not sent
