@@ -4,7 +4,10 @@
  * minute. Figure: achieved requests/min ÷ limit (target ≥ 0.95) and the 429s the simulator
  * served (target 0). (2) Overhead: no limit anywhere; our backfill (token, pacing, parse,
  * events, checkpoint) against the baseline of bare HTTP GETs of the same windows at the same
- * concurrency, measured in the same run. Last line: one JSON object with every figure.
+ * concurrency, measured in the same run. (3) The same backfill at the limit through the real
+ * HEC sink (default batch_interval of 1 s) into the HEC simulator: the cycle pushes a partial
+ * batch out when every window in flight waits on delivery, so the rate stays that of (1), with
+ * several windows per HEC request. Last line: one JSON object with every figure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -16,6 +19,8 @@ import { Agent, request } from 'undici';
 import { FileCheckpointStore } from '../src/core/checkpoint.js';
 import type { SplunkEvent } from '../src/core/event.js';
 import { silentLogger } from '../src/core/logger.js';
+import { HecSink, hecSinkConfig } from '../src/hec/sink.js';
+import { startHecSimulator } from '../src/sim/hec.js';
 import type { CloseReport, Sink, SinkStats } from '../src/core/sink.js';
 import { serAccountSchema, serInputSchema } from '../src/ser/config.js';
 import { runSerBackfill } from '../src/ser/input.js';
@@ -28,6 +33,7 @@ const LIMIT = Number(process.env.SER_BENCH_LIMIT ?? 6000);
 const RATE_SECONDS = Number(process.env.SER_BENCH_SECONDS ?? 75);
 const OVERHEAD_WINDOWS = Number(process.env.SER_BENCH_WINDOWS ?? 4000);
 const CONCURRENCY = 16;
+const HEC_SECONDS = Number(process.env.SER_BENCH_HEC_SECONDS ?? 30);
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-20T00:00:00Z');
 
@@ -78,11 +84,10 @@ async function simStats(url: string): Promise<{ served: number; tooMany: number;
   return (await r.body.json()) as { served: number; tooMany: number; reports: number };
 }
 
-async function backfill(sim: SimProcess, limiter: RateLimiter, windows: number, name: string) {
+async function backfill(sim: SimProcess, limiter: RateLimiter, windows: number, name: string, sink: Sink = new CountingSink()) {
   const account = toSerAccountSettings('bench', serAccountSchema.parse({ client_id: sim.clientId, client_secret: sim.clientSecret, auth_url: sim.url, api_url: sim.url }));
   const input = serInputSchema.parse({ account: 'bench', hec: 'none', concurrency: CONCURRENCY, window: '1h' });
   const session = createSerSession(account, { limiter, connections: CONCURRENCY });
-  const sink = new CountingSink();
   const checkpoints = new FileCheckpointStore(mkdtempSync(join(tmpdir(), 'ser-bench-')));
   const toMs = NOW - HOUR;
   const fromMs = toMs - windows * HOUR;
@@ -91,7 +96,7 @@ async function backfill(sim: SimProcess, limiter: RateLimiter, windows: number, 
   const s = await runSerBackfill({ name, input, account, sink, checkpoints, log: silentLogger, session, now: () => NOW, fromMs, toMs });
   const ms = performance.now() - t0;
   await session.dispatcher.close();
-  return { ms, requests: s.requests, windows: s.windows, events: sink.n };
+  return { ms, requests: s.requests, windows: s.windows, events: s.events };
 }
 
 /** Baseline: the same GETs with bare undici at the same concurrency; no pacing, parse or events. */
@@ -131,6 +136,19 @@ try {
   const tooMany = after.tooMany - before.tooMany;
   console.log(`rate: ${rate.requests} requests in ${(rate.ms / 1000).toFixed(1)} s = ${achievedPerMin.toFixed(0)}/min against a limit of ${LIMIT}/min → ${(achievedPerMin / LIMIT).toFixed(3)} of the limit; 429s served: ${tooMany}`);
 
+  // (3) at the limit through the real HEC sink, default batching
+  const hecSim = await startHecSimulator({ keep: 'count', skimEvents: true });
+  const hecSink = new HecSink(hecSinkConfig({ urls: hecSim.url, token: hecSim.token }), { log: silentLogger });
+  const hecBefore = await simStats(limited.url);
+  const viaHec = await backfill(limited, new RateLimiter({ perMinute: LIMIT, ceilingPerMinute: LIMIT }), Math.round((HEC_SECONDS * LIMIT) / 60), 'hec', hecSink);
+  const hecAfter = await simStats(limited.url);
+  await hecSink.close(10_000);
+  const hecPosts = hecSim.stats().batches;
+  await hecSim.close();
+  const hecPerMin = (viaHec.requests / viaHec.ms) * 60_000;
+  const hecTooMany = hecAfter.tooMany - hecBefore.tooMany;
+  console.log(`through HEC (batch_interval 1 s): ${viaHec.requests} requests in ${(viaHec.ms / 1000).toFixed(1)} s = ${hecPerMin.toFixed(0)}/min → ${(hecPerMin / LIMIT).toFixed(3)} of the limit, ${(hecPerMin / achievedPerMin).toFixed(3)} of (1); ${hecPosts} HEC requests for ${viaHec.windows} windows (${(viaHec.windows / hecPosts).toFixed(1)} windows per request); 429s served: ${hecTooMany}`);
+
   // (2) no limit: our per-window cost against bare HTTP of the same windows (warm-up first)
   await bareGets(unlimited, 200);
   await backfill(unlimited, new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }), 200, 'warm');
@@ -153,6 +171,14 @@ try {
       baseline_bare_http_ms_per_window: Number(basePerWindow.toFixed(4)),
       overhead_ms_per_window: Number((oursPerWindow - basePerWindow).toFixed(4)),
       ratio_ours_vs_bare_http: Number((oursPerWindow / basePerWindow).toFixed(3)),
+      hec_requests: viaHec.requests,
+      hec_seconds: Number((viaHec.ms / 1000).toFixed(2)),
+      hec_achieved_per_min: Math.round(hecPerMin),
+      hec_ratio_of_limit: Number((hecPerMin / LIMIT).toFixed(4)),
+      hec_ratio_vs_instant_sink: Number((hecPerMin / achievedPerMin).toFixed(4)),
+      hec_posts: hecPosts,
+      hec_windows_per_post: Number((viaHec.windows / hecPosts).toFixed(2)),
+      hec_too_many_429: hecTooMany,
       concurrency: CONCURRENCY,
     }),
   );
