@@ -4,7 +4,11 @@ import { Secret } from '../../src/core/secret.js';
 import { buildRequest, encodeFromHeader, messageIdFor, type OutgoingMessage } from '../../src/send/message.js';
 import { decodeFromHeader } from '../../src/sim/send.js';
 import { fillRowTokens, escapeHtml, renderTable } from '../../src/send/render.js';
-import { parseMultivalue } from '../../src/send/results.js';
+import { parseMultivalue, readResults } from '../../src/send/results.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeResultsFile } from './results-file.js';
 import { parseReply } from '../../src/send/reply.js';
 
 const m: OutgoingMessage = { messageId: 'id-1', from: 'alerts@example.com', to: ['soc.team@example.com'], cc: [], subject: 'S', body: 'B', bodyType: 'text/plain', importance: 'normal' };
@@ -67,6 +71,23 @@ describe('rendering and results', () => {
         const enc = vals.map((v) => `$${v.replace(/\$/g, '$$$$')}$`).join(';');
         expect(parseMultivalue(enc)).toEqual(vals);
       }),
+    );
+  });
+
+  it('results files read back exactly what was written, for any values (quotes, commas, line breaks, $, multivalue)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-results-prop-'));
+    const value = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.array(fc.string({ unit: 'grapheme', maxLength: 10 }), { minLength: 1, maxLength: 4 }));
+    const row = fc.record({ host: value, user: value, _time: fc.string({ maxLength: 12 }) });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 20 }), async (rows) => {
+        const file = join(dir, `r${n++}.csv.gz`);
+        writeResultsFile(file, rows);
+        const back = [];
+        for await (const r of readResults(file)) back.push(r);
+        expect(back).toEqual(rows);
+      }),
+      { numRuns: 60 },
     );
   });
 
