@@ -11,13 +11,17 @@ export interface SaveTarget {
   previous: Record<string, string>;
   /** Secret field keys already in storage/passwords. */
   storedKeys: ReadonlySet<string>;
+  /** Told as soon as the stanza exists, so a retry after a failed secret edits it. */
+  onCreated?: () => void;
 }
 
 /** Writes the .conf stanza, then each newly typed secret; the secrets never go to the .conf. */
 export async function saveStanza(section: Section, values: FormValues, t: SaveTarget): Promise<void> {
   const conf = confValues(section.fields, values, t.previous);
-  if (t.isNew) await createStanza(section.file, t.name, conf);
-  else if (Object.keys(conf).length > 0) await updateStanza(section.file, t.name, conf);
+  if (t.isNew) {
+    await createStanza(section.file, t.name, conf);
+    t.onCreated?.();
+  } else if (Object.keys(conf).length > 0) await updateStanza(section.file, t.name, conf);
   for (const [key, value] of secretsToWrite(section.fields, values)) {
     const realm = section.realms[key];
     if (!realm) throw new Error(`no storage/passwords realm is declared for the secret field ${key}`);

@@ -92,9 +92,33 @@ describe('configuration page against a failing splunkd', () => {
     expect(web.calls().filter((c) => c.responseBody.includes(value))).toEqual([]);
   });
 
+  it('saves again after a secret write failed once the stanza was created (no "already exists")', async () => {
+    const value = secret('partial');
+    let refuse = 1;
+    sim.route(({ method, path }) => {
+      if (method !== 'POST' || path !== 'storage/passwords' || refuse === 0) return undefined;
+      refuse--;
+      return { status: 500, body: { messages: [{ type: 'ERROR', text: 'KV write failed' }] } };
+    });
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.locator('#accounts-name').fill('partial');
+    await page.locator('#accounts-client_id').fill('key-partial');
+    await page.locator('#accounts-client_secret').fill(value);
+    const save = page.locator('[data-dialog]').getByRole('button', { name: 'Save' });
+    await save.click();
+    await expect.poll(() => page.locator('[data-dialog]').innerText()).toContain('Not saved: KV write failed');
+    // The stanza went in before the secret failed; the second Save must complete it.
+    expect(sim.getStanza('ta_ser_mail_accounts', 'partial')).toEqual({ client_id: 'key-partial' });
+    await save.click();
+    await page.locator('[data-row="partial"]').waitFor();
+    expect(await page.locator('[data-dialog]').count()).toBe(0);
+    expect(sim.passwords.get('ta_ser_mail_account:partial:')?.password).toBe(value);
+    expect(sim.getStanza('ta_ser_mail_accounts', 'partial')).toEqual({ client_id: 'key-partial' });
+  });
+
   it('logged nothing but the refused requests the browser reports itself', () => {
     // Chromium logs every 4xx/5xx answer as "Failed to load resource"; anything else is a fault.
-    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of (409|503)/.test(p))).toEqual([]);
-    expect(problems.length).toBe(2);
+    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of (409|500|503)/.test(p))).toEqual([]);
+    expect(problems.length).toBe(3);
   });
 });

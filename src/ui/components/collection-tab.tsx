@@ -136,7 +136,11 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
           storedKeys={dialog.kind === 'edit' ? storedFields(section, stored, dialog.stanza.name) : new Set()}
           taken={(stanzas ?? []).map((s) => s.name)}
           returnFocus={addRef}
-          onCancel={close}
+          onCancel={() => {
+            // A dialog closed after a partial save may have created the stanza: show it.
+            close();
+            void load();
+          }}
           onSaved={(name) => saved(`Saved ${section.noun} ${name}.`, true)}
         />
       ) : null}

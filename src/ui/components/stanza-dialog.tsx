@@ -28,6 +28,8 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
   const [errors, setErrors] = React.useState<FormErrors>({});
   const [saving, setSaving] = React.useState(false);
   const [saveError, setSaveError] = React.useState<string | undefined>();
+  // Set once this dialog created the stanza: if a secret then fails, Save again edits it.
+  const [created, setCreated] = React.useState(false);
   // Errors appear after the first save attempt, then follow every keystroke.
   const [tried, setTried] = React.useState(false);
   // Focus goes to the name (add) or the first setting (edit) rather than the close button.
@@ -37,7 +39,7 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
 
   const check = (v: FormValues, n: string): FormErrors => {
     const e = validate(section.schema, section.fields, v, storedKeys);
-    const ne = stanza ? undefined : nameError(n, taken);
+    const ne = stanza || created ? undefined : nameError(n, taken);
     return ne ? { ...e, _name: ne } : e;
   };
   const change = (key: string, value: string | boolean) => {
@@ -53,7 +55,7 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
     setSaving(true);
     setSaveError(undefined);
     try {
-      await saveStanza(section, values, { name, isNew: !stanza, previous: stanza?.values ?? {}, storedKeys });
+      await saveStanza(section, values, { name, isNew: !stanza && !created, previous: stanza?.values ?? {}, storedKeys, onCreated: () => setCreated(true) });
       onSaved(name);
     } catch (e) {
       setSaveError((e as Error).message);
@@ -76,7 +78,7 @@ export function StanzaDialog({ section, stanza, storedKeys, taken, returnFocus, 
           {count > 0 ? <Message type="error">{`${count === 1 ? 'One field needs' : `${count} fields need`} attention before saving.`}</Message> : null}
           {saveError ? <Message type="error">{`Not saved: ${saveError}`}</Message> : null}
           <ControlGroup data-field="_name" label="Name" labelPosition="left" labelWidth={200} required={!stanza} help={stanza ? 'The name cannot change: inputs and alerts refer to it.' : `Inputs and alerts refer to the ${section.noun} by this name.`} error={errors._name ?? false}>
-            <Text inputId={`${section.id}-name`} inputRef={setNameEl} value={name} disabled={Boolean(stanza)} error={Boolean(errors._name)} onChange={(_e, d) => {
+            <Text inputId={`${section.id}-name`} inputRef={setNameEl} value={name} disabled={Boolean(stanza) || created} error={Boolean(errors._name)} onChange={(_e, d) => {
               setName(d.value);
               if (tried) setErrors(check(values, d.value));
             }} />
