@@ -26,6 +26,21 @@ function cli(args: string[], o: { interruptAfterMs?: number } = {}): Promise<{ c
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
+/** The same command on a terminal: `script` gives it a pseudo-terminal (stdout and stderr merged). */
+function cliOnTerminal(args: string[]): Promise<{ code: number | null; output: string }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, '--import', 'tsx', 'src/main.ts', ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...process.env, SER_SECRET: ser.clientSecret, HEC_TOKEN: hec.token, COLUMNS: '120' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
 describe('backfill command', () => {
   beforeAll(async () => {
     ser = await startSerSimulator({ rateLimitPerMinute: 1000 });
@@ -46,6 +61,16 @@ describe('backfill command', () => {
     const r2 = await cli(['backfill', '--config', config, '--input', 'nope']);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/inputs\.ser_report\.nope/);
+  });
+
+  it('on a terminal: a progress bar with ETA, and no plain progress lines', async () => {
+    const dir = tempDir('ser-cli-');
+    const config = writeServiceConfig(dir, ser, hec.url);
+    const r = await cliOnTerminal(['backfill', '--config', config, '--from', '2026-10-01T00:00:00Z', '--to', '2026-10-01T12:00:00Z', '--now', '2026-11-20']);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/backfill \[=+\] 100% \| 12\/12 windows \| ETA \d+s/);
+    expect(r.output).not.toMatch(/backfill progress:/);
+    expect(r.output).toMatch(/backfill done: 12 window\(s\) read/);
   });
 
   it('Ctrl-C stops with exit 130 and a hint; the same command then finishes the range', async () => {
