@@ -116,9 +116,29 @@ describe('configuration page against a failing splunkd', () => {
     expect(sim.getStanza('ta_ser_mail_accounts', 'partial')).toEqual({ client_id: 'key-partial' });
   });
 
+  it('the proxy tab, too, saves again after its password failed once the stanza was created', async () => {
+    const value = secret('proxy');
+    let refuse = 1;
+    sim.route(({ method, path }) => {
+      if (method !== 'POST' || path !== 'storage/passwords' || refuse === 0) return undefined;
+      refuse--;
+      return { status: 500, body: { messages: [{ type: 'ERROR', text: 'KV write failed' }] } };
+    });
+    await page.getByRole('tab', { name: 'Proxy' }).click();
+    await page.locator('#proxy-url').fill('http://svc@127.0.0.1:3128');
+    await page.locator('#proxy-password').fill(value);
+    const save = page.locator('[data-section="proxy"]').getByRole('button', { name: 'Save' });
+    await save.click();
+    await expect.poll(() => page.locator('[data-section="proxy"]').innerText()).toContain('Not saved: KV write failed');
+    expect(sim.getStanza('ta_ser_mail_settings', 'proxy')).toEqual({ url: 'http://svc@127.0.0.1:3128' });
+    await save.click();
+    await expect.poll(() => page.locator('[data-section="proxy"]').innerText()).toContain('Saved proxy settings.');
+    expect(sim.passwords.get('ta_ser_mail_proxy:proxy:')?.password).toBe(value);
+  });
+
   it('logged nothing but the refused requests the browser reports itself', () => {
     // Chromium logs every 4xx/5xx answer as "Failed to load resource"; anything else is a fault.
     expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of (409|500|503)/.test(p))).toEqual([]);
-    expect(problems.length).toBe(3);
+    expect(problems.length).toBe(4);
   });
 });

@@ -61,7 +61,14 @@ export function StanzaTab({ section, onSaved }: StanzaTabProps): React.ReactElem
     if (Object.keys(found).length > 0) return;
     setSaving(true);
     try {
-      await saveStanza(section, values, { name: section.stanza, isNew: !loaded.exists, previous: loaded.previous, storedKeys: loaded.storedKeys });
+      await saveStanza(section, values, {
+        name: section.stanza,
+        isNew: !loaded.exists,
+        previous: loaded.previous,
+        storedKeys: loaded.storedKeys,
+        // A secret failing after the stanza went in: the next Save edits it.
+        onCreated: () => setLoaded((l) => (l ? { ...l, exists: true } : l)),
+      });
       setStatus({ type: 'success', text: `Saved ${section.title.toLowerCase()} settings.` });
       onSaved();
       await load();
