@@ -94,6 +94,14 @@ describe('what the rendered pictures show', () => {
     for (const r of strip) expect(Number(r.covered) + Number(r.gap) + Number(r['not read yet'])).toBeLessThanOrEqual(1);
   });
 
+  it('coverage: the telemetry table and the checkpoint table agree on the SER input\'s checkpoint', () => {
+    const f = read(fixturesDir, 'ta_ser_mail_coverage');
+    const cp = rows(f, 'ds_checkpoint_table').map((r) => [r.Input, r['Last checkpoint (window end)']]);
+    const tele = rows(f, 'ds_telemetry').filter((r) => String(r.Input).startsWith('ser_report://')).map((r) => [r.Input, r['Checkpoint (SER)']]);
+    expect(tele.length).toBeGreaterThan(0);
+    expect(tele).toEqual(cp);
+  });
+
   it('send audit: the sends are spread over the week, not one bar', () => {
     const f = read(fixturesDir, 'ta_ser_mail_send_audit');
     const busy = rows(f, 'ds_time').filter((r) => Number(r.success ?? 0) + Number(r.failure ?? 0) > 0);
