@@ -1,5 +1,6 @@
 import { createStanza, deleteStanza, updateStanza } from './conf-store.js';
 import { confValues, secretsToWrite, type FormValues } from './form-values.js';
+import { RestError } from './rest.js';
 import { deleteSecret, writeSecret } from './secret-store.js';
 import type { Section } from './sections.js';
 
@@ -29,8 +30,16 @@ export async function saveStanza(section: Section, values: FormValues, t: SaveTa
   }
 }
 
-/** Removes the stanza and every secret stored under its name. */
+/**
+ * Removes the stanza and every secret stored under its name. Stanza first (an input must not
+ * keep a stanza whose secret is gone); a stanza already gone is not an error, so Delete can be
+ * pressed again after a secret could not be removed.
+ */
 export async function deleteNamed(section: Section, name: string): Promise<void> {
-  await deleteStanza(section.file, name);
+  try {
+    await deleteStanza(section.file, name);
+  } catch (e) {
+    if (!(e instanceof RestError && e.status === 404)) throw e;
+  }
   for (const realm of Object.values(section.realms)) await deleteSecret(realm, name);
 }

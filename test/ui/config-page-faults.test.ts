@@ -136,9 +136,28 @@ describe('configuration page against a failing splunkd', () => {
     expect(sim.passwords.get('ta_ser_mail_proxy:proxy:')?.password).toBe(value);
   });
 
+  it('deletes again after a secret could not be removed (the stanza already gone is no error)', async () => {
+    let refuse = 1;
+    sim.route(({ method, path }) => {
+      if (method !== 'DELETE' || !path.startsWith('storage/passwords/') || refuse === 0) return undefined;
+      refuse--;
+      return { status: 500, body: { messages: [{ type: 'ERROR', text: 'passwords.conf is locked' }] } };
+    });
+    await page.getByRole('tab', { name: 'SER accounts' }).click();
+    await page.getByRole('button', { name: 'Delete race' }).click();
+    const confirm = page.getByRole('button', { name: 'Delete', exact: true });
+    await confirm.click();
+    await expect.poll(() => page.getByRole('dialog').innerText()).toContain('Not deleted: passwords.conf is locked');
+    expect(sim.getStanza('ta_ser_mail_accounts', 'race')).toBeUndefined();
+    expect(sim.passwords.has('ta_ser_mail_account:race:')).toBe(true);
+    await confirm.click();
+    await expect.poll(() => page.locator('[data-row="race"]').count()).toBe(0);
+    expect(sim.passwords.has('ta_ser_mail_account:race:')).toBe(false);
+  });
+
   it('logged nothing but the refused requests the browser reports itself', () => {
     // Chromium logs every 4xx/5xx answer as "Failed to load resource"; anything else is a fault.
-    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of (409|500|503)/.test(p))).toEqual([]);
-    expect(problems.length).toBe(4);
+    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of (404|409|500|503)/.test(p))).toEqual([]);
+    expect(problems.length).toBe(6);
   });
 });
