@@ -38,8 +38,12 @@ export function serBackfillKey(inputName: string, account: string, fromMs: numbe
   return `ser_backfill_${inputName}__${account}__${d(fromMs)}__${d(toMs)}`;
 }
 
-/** Loads and checks the stored state; a value of the wrong shape stops the input, naming the file. */
-export async function loadSerCheckpoint(store: CheckpointStore, key: string): Promise<SerCheckpoint | undefined> {
+/**
+ * Loads and checks the stored state; a value of the wrong shape stops the input, naming the
+ * file. So does a state written by another input or account: names that differ only in
+ * characters a file name cannot hold map to the same file, and sharing it would skip windows.
+ */
+export async function loadSerCheckpoint(store: CheckpointStore, key: string, owner: { input: string; account: string }): Promise<SerCheckpoint | undefined> {
   const raw = await store.load(key);
   if (raw === undefined) return undefined;
   const r = serCheckpointSchema.safeParse(raw);
@@ -49,6 +53,13 @@ export async function loadSerCheckpoint(store: CheckpointStore, key: string): Pr
     throw new CheckpointError(
       where,
       `checkpoint ${where} is not a SER checkpoint (${issue?.path.join('.') || 'root'}: ${issue?.message}); the input stopped rather than start over. Fix it, or delete it to start again from the configured start date (events already sent would be sent again with the same ids)`,
+    );
+  }
+  if (r.data.input !== owner.input || r.data.account !== owner.account) {
+    const where = store.describe(key);
+    throw new CheckpointError(
+      where,
+      `checkpoint ${where} belongs to input "${r.data.input}" of account "${r.data.account}", not to input "${owner.input}" of account "${owner.account}"; the input stopped rather than share it. Rename one of the two inputs (or accounts) so their names differ in letters, digits, '.', '_' or '-'`,
     );
   }
   return r.data;

@@ -93,7 +93,7 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
   const sizeMs = o.input.window * 1000;
   const session = o.session ?? serSessionFor(o.account, { log: o.log, dispatcher: o.dispatcher, limiter: o.limiter, connections: o.input.concurrency });
   const key = serCheckpointKey(o.name, o.account.name);
-  const stored = await loadSerCheckpoint(o.checkpoints, key);
+  const stored = await loadSerCheckpoint(o.checkpoints, key, { input: o.name, account: o.account.name });
   const requestsBefore = session.client.requests;
   const summary = (c: CycleCounts, planned: number, state: SerCheckpoint | undefined, wasAborted: boolean): SerCycleSummary => ({
     ...c,
@@ -178,7 +178,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
   if (o.toMs > latest) throw new ConfigError(`backfill: --to ${new Date(o.toMs).toISOString()} is later than now − settle_delay (${new Date(latest).toISOString()}); SER may not have those numbers yet`);
   const session = o.session ?? serSessionFor(o.account, { log: o.log, dispatcher: o.dispatcher, limiter: o.limiter, connections: o.input.concurrency });
   const key = serBackfillKey(o.name, o.account.name, o.fromMs, o.toMs);
-  const stored = await loadSerCheckpoint(o.checkpoints, key);
+  const stored = await loadSerCheckpoint(o.checkpoints, key, { input: o.name, account: o.account.name });
   const state: SerCheckpoint = stored ?? { v: 1, account: o.account.name, input: o.name, next: o.fromMs, recent: [] };
   const requestsBefore = session.client.requests;
   const tasks = planWindows(state.next, o.toMs, sizeMs).map((window) => ({ window }));

@@ -118,6 +118,19 @@ describe('SER input cycle', () => {
     expect(s.stats().reports).toBe(0);
   });
 
+  it('two inputs whose names map to the same checkpoint file do not share it: the second stops, naming both', async () => {
+    const s = await sim({ now: () => NOW });
+    const dir = tempDir();
+    const a = runOptions(s, { name: 'ser main', input: { start_date: '2026-11-20' }, now: () => NOW, dir });
+    await runSerInput(a.run);
+    const b = runOptions(s, { name: 'ser_main', input: { start_date: '2026-11-20' }, now: () => NOW, dir });
+    expect(b.checkpoints.describe(serCheckpointKey('ser_main', 'acme'))).toBe(a.checkpoints.describe(serCheckpointKey('ser main', 'acme')));
+    const err = await runSerInput(b.run).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as Error).message).toMatch(/belongs to input "ser main" of account "acme", not to input "ser_main"/);
+    expect(b.sink.events).toHaveLength(0);
+  });
+
   it('re-reads windows inside the horizon on its cadence and re-emits only changed ones with revision + 1', async () => {
     let simNow = NOW;
     const s = await sim({ now: () => simNow });
