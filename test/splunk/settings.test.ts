@@ -74,6 +74,14 @@ describe('settings resolver', () => {
     const loose = new SplunkdClient({ serverUri: sim.url, sessionKey: new Secret(sim.sessionKey), app: 'TA-ser-mail', tls: { ca_file: other.caFile, insecure_localhost: true }, attempts: 1 });
     await expect(loose.call('/services/storage/passwords')).resolves.toBeDefined();
     await loose.close();
+    // server_name is the name the certificate is checked against (this one says localhost).
+    for (const [name, ok] of [['localhost', true], ['SplunkServerDefaultCert', false]] as const) {
+      const named = new SplunkdClient({ serverUri: sim.url, sessionKey: new Secret(sim.sessionKey), app: 'TA-ser-mail', tls: { ca_file: pki.caFile, server_name: name }, attempts: 1 });
+      const r = named.call('/services/storage/passwords');
+      if (ok) await expect(r).resolves.toBeDefined();
+      else await expect(r).rejects.toThrow(/TLS verification of splunkd/);
+      await named.close();
+    }
   });
 
   it('reports a session key splunkd refuses without showing it', async () => {
