@@ -22,6 +22,7 @@ interface Bundled {
   version: string;
   license: string;
   licenseText: string;
+  licenseFile: string;
 }
 interface Metafile {
   inputs: Record<string, unknown>;
@@ -70,8 +71,22 @@ describe('configuration page bundle licences', () => {
   it('bundles only packages whose licence allows redistribution', () => {
     const refused = packages.filter((p) => !redistributable(p.license)).map((p) => `${p.name}@${p.version}: ${p.license || 'no licence declared'}`);
     expect(refused).toEqual([]);
-    const unlike = packages.filter((p) => p.licenseText !== '' && !TEXTS.some((t) => t.test(p.licenseText))).map((p) => p.name);
+    // Every package's notice ships with it: a licence text for each, and one that reads like
+    // an allowed licence.
+    expect(packages.filter((p) => p.licenseText.trim() === '').map((p) => p.name)).toEqual([]);
+    const unlike = packages.filter((p) => !TEXTS.some((t) => t.test(p.licenseText))).map((p) => p.name);
     expect(unlike).toEqual([]);
+  });
+
+  it('ships MIT\'s text under the package\'s own copyright line when a package has no LICENSE file', () => {
+    const missing = packages.filter((p) => p.licenseFile === '');
+    for (const p of missing) {
+      expect(p.license, p.name).toBe('MIT');
+      expect(p.licenseText, p.name).toMatch(/^MIT License\n\nCopyright .+\n\nPermission is hereby granted/);
+    }
+    // styled-components 5 ships none; its README names the holders.
+    const sc = packages.find((p) => p.name === 'styled-components');
+    if (sc?.licenseFile === '') expect(sc.licenseText).toContain('Glen Maddern and Maximilian Stoiber');
   });
 
   it('bundles no file that calls itself confidential', () => {
