@@ -22,7 +22,9 @@ export type SerFault =
   /** Destroy the connection without an answer. */
   | { kind: 'reset'; count?: number }
   /** Every token issued so far stops working (as after a key rotation or expiry). */
-  | { kind: 'revoke-tokens' };
+  | { kind: 'revoke-tokens' }
+  /** The token endpoint answers this status (default 503); report requests do not use it up. */
+  | { kind: 'token-status'; status?: number; count?: number };
 
 /** nested: as the documentation groups fields; flat: every field at the top; strings: nested, numbers as strings. */
 export type SerReplyStyle = 'nested' | 'flat' | 'strings';
@@ -136,9 +138,10 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
   let faults: SerFault[] = [];
   const sockets = new Set<Socket>();
 
-  const takeFault = (): SerFault | undefined => {
+  /** The next scripted fault, if it is one for this endpoint (token faults wait for a token request). */
+  const takeFault = (endpoint: 'token' | 'report' = 'report'): SerFault | undefined => {
     const f = faults[0];
-    if (!f) return undefined;
+    if (!f || (f.kind === 'token-status') !== (endpoint === 'token')) return undefined;
     if ('count' in f && f.count !== undefined) {
       if (f.count <= 1) faults.shift();
       else f.count -= 1;
@@ -163,6 +166,12 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
     if (url.pathname === '/v1/token' && req.method === 'POST') {
       stats.tokens += 1;
       const form = new URLSearchParams(await readBody(req));
+      const tokenFault = takeFault('token');
+      if (tokenFault?.kind === 'token-status') {
+        stats.faults += 1;
+        json(res, tokenFault.status ?? 503, { error: 'simulated failure' });
+        return done(tokenFault.status ?? 503);
+      }
       if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
         json(res, 401, { error: 'invalid_client' });
         return done(401);

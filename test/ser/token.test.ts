@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
-import { SerCredentialsError } from '../../src/ser/errors.js';
+import { SerApiError, SerCredentialsError } from '../../src/ser/errors.js';
 import { RateLimiter } from '../../src/ser/rate-limiter.js';
 import { createSerSession } from '../../src/ser/session.js';
 import { TokenSource } from '../../src/ser/token.js';
@@ -63,6 +63,25 @@ describe('SER token', () => {
     expect(sim.stats().tokens).toBe(2);
     expect(sim.stats().unauthorized).toBe(1);
     expect(session.tokens.refreshes).toBe(2);
+  });
+
+  it('a token service that fails (503) is retried with the report call; one that keeps failing ends in a retryable SerApiError', async () => {
+    sim = await startSerSimulator({ rateLimitPerMinute: 0 });
+    const session = createSerSession(accountFor(sim, { retries: 3 }), { limiter: new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }) });
+    sim.setFault({ kind: 'token-status', status: 503, count: 2 });
+    const r = await session.client.summary(WINDOW);
+    expect(r.users.length).toBeGreaterThan(0);
+    expect(sim.requests().filter((x) => x.path === '/v1/token').map((x) => x.status)).toEqual([503, 503, 200]);
+    expect(sim.stats().served).toBe(1);
+
+    const other = createSerSession(accountFor(sim, { retries: 1 }, 'other'), { limiter: new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }) });
+    sim.setFault({ kind: 'token-status', status: 502, count: 5 });
+    const err = await other.client.summary(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerApiError);
+    expect(err).not.toBeInstanceOf(SerCredentialsError);
+    expect((err as SerApiError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/token request .* answered HTTP 502/);
+    expect(sim.stats().served).toBe(1);
   });
 
   it('expires in the middle of a run of report calls and the run carries on', async () => {
