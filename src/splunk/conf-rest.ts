@@ -33,7 +33,10 @@ export async function listStanzas(client: SplunkdClient, file: string): Promise<
   return new Map((feed?.entry ?? []).map((e) => [e.name, clean(e.content)]));
 }
 
-/** Sets keys of an existing stanza (splunkd writes them to the app's local/ file). */
-export async function updateStanza(client: SplunkdClient, file: string, stanza: string, values: Stanza): Promise<void> {
-  await client.call(client.nsPath(`configs/conf-${encodeURIComponent(file)}/${encodeURIComponent(stanza)}`), { form: values });
+/**
+ * Sets keys of an existing stanza (splunkd writes them to the app's local/ file); `app` when the
+ * stanza lives in another app (an input created from the Search app's context).
+ */
+export async function updateStanza(client: SplunkdClient, file: string, stanza: string, values: Stanza, app?: string): Promise<void> {
+  await client.call(client.nsPath(`configs/conf-${encodeURIComponent(file)}/${encodeURIComponent(stanza)}`, app), { form: values });
 }

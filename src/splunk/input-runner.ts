@@ -60,14 +60,16 @@ async function inputSecrets(input: ModularInput, client: SplunkdClient, name: st
       else if (required.has(field)) throw new MissingSecretError(realm, name, `the ${field} of ${input.kind}://${name}`);
     }
   }
-  if (Object.keys(masked).length > 0) await updateStanza(client, 'inputs', `${input.kind}://${name}`, masked);
+  if (Object.keys(masked).length > 0) await updateStanza(client, 'inputs', `${input.kind}://${name}`, masked, stanza.app || APP_NAME);
   return out;
 }
 
 async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputStanza, o: RunOptions, base: Logger): Promise<boolean> {
   const name = stanza.name.includes('://') ? stanza.name.slice(stanza.name.indexOf('://') + 3) : stanza.name;
   const log = base.child({}, { msgPrefix: `[${input.kind}://${name}] ` });
-  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: stanza.app || APP_NAME, tls: splunkdTls(), log });
+  // Settings and secrets live in this app whichever app's inputs.conf holds the stanza (as at
+  // --validate-arguments); only masking a typed secret writes to the stanza's own app.
+  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log });
   const sinks: Sink[] = [];
   try {
     try {

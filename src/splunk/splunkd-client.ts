@@ -101,9 +101,9 @@ export class SplunkdClient {
       });
   }
 
-  /** `servicesNS/nobody/<app>/<path>`: where the app's shared entities live. */
-  nsPath(path: string): string {
-    return `/servicesNS/nobody/${encodeURIComponent(this.app)}/${path}`;
+  /** `servicesNS/nobody/<app>/<path>`: where the app's shared entities live (another app's when named). */
+  nsPath(path: string, app = this.app): string {
+    return `/servicesNS/nobody/${encodeURIComponent(app)}/${path}`;
   }
 
   async call<T = unknown>(path: string, o: CallOptions = {}): Promise<T | undefined> {

@@ -120,6 +120,21 @@ describe('run mode', () => {
     expect(r2.out).toBe('');
   });
 
+  it("reads settings and secrets in this app's namespace when the stanza lives in another app, and masks it there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+    sim.setStanza('inputs', 'counter://s', { count: '1', output: 'xml', token: 'typed-in-search' });
+    sim.clearCalls();
+    const r = await run(inputDoc(dir, '<stanza name="counter://s" app="search"><param name="count">1</param><param name="output">xml</param><param name="token">typed-in-search</param></stanza>'));
+    expect(r.code).toBe(0);
+    const calls = sim.calls();
+    const inputsUpdate = calls.filter((c) => c.path.includes('configs/conf-inputs/'));
+    expect(inputsUpdate.map((c) => c.path)).toEqual(['/servicesNS/nobody/search/configs/conf-inputs/counter%3A%2F%2Fs']);
+    const rest = calls.filter((c) => !inputsUpdate.includes(c));
+    expect(rest.length).toBeGreaterThan(0);
+    for (const c of rest) expect(c.path, c.path).toMatch(/^\/servicesNS\/nobody\/TA-ser-mail\//);
+    expect(sim.passwords.get('ta_ser_mail_counter:s:')?.password).toBe('typed-in-search');
+  });
+
   it('refuses to run when a required secret is neither typed nor stored, saying how to store it', async () => {
     const keyed = defineModularInput({
       kind: 'keyed',
