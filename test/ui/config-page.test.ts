@@ -243,7 +243,12 @@ describe('configuration page in Chromium', () => {
   });
 
   it('adds an HEC destination: comma list, switches, token', async () => {
-    await openTab('HEC destinations');
+    // Tabs change with the keyboard too: Tab to the selected one, then the arrow keys.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabUntil(async () => (await activeText()) === 'SER accounts');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('tab', { name: 'HEC destinations', selected: true }).count()).toBe(1);
     await page.getByRole('button', { name: 'Add destination' }).click();
     await page.locator('#hec-name').fill('backup');
     await page.locator('#hec-urls').fill('https://hec3.example.test:8088, https://hec4.example.test:8088');
