@@ -145,6 +145,8 @@ export function single(
     color?: string;
     precision?: number;
     colorRanges?: Array<{ from?: number; to?: number; value: string }>;
+    /** Colour by another column of the same row (e.g. a date coloured by days of margin). */
+    colorField?: string;
   } = {},
 ): VisualizationDef {
   const options: Record<string, unknown> = {
@@ -159,7 +161,9 @@ export function single(
   if (opts.underLabel) options.underLabel = opts.underLabel;
   const viz: VisualizationDef = { type: 'splunk.singlevalue', title, dataSources: { primary: ds }, options };
   if (opts.colorRanges) {
-    options.majorColor = '> majorValue | rangeValue(majorColorEditorConfig)';
+    options.majorColor = opts.colorField
+      ? `> primary | seriesByName('${opts.colorField}') | lastPoint() | rangeValue(majorColorEditorConfig)`
+      : '> majorValue | rangeValue(majorColorEditorConfig)';
     viz.context = { majorColorEditorConfig: opts.colorRanges };
   }
   return viz;

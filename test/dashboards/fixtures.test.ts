@@ -18,8 +18,10 @@ function namedColumns(def: DashboardDefinition): Array<{ viz: string; ds: string
   for (const [id, viz] of Object.entries(def.visualizations)) {
     const ds = viz.dataSources?.primary;
     if (!ds) continue;
-    const major = /seriesByName\('([^']+)'\)/.exec(String(viz.options?.majorValue ?? ''));
-    if (major) out.push({ viz: id, ds, column: major[1]! });
+    for (const option of ['majorValue', 'majorColor']) {
+      const named = /seriesByName\('([^']+)'\)/.exec(String(viz.options?.[option] ?? ''));
+      if (named) out.push({ viz: id, ds, column: named[1]! });
+    }
     // A pie colours slices by label value, not by column: checked against its rows below.
     if (viz.type === 'splunk.pie') continue;
     for (const column of Object.keys((viz.options?.seriesColorsByField as Record<string, string> | undefined) ?? {})) out.push({ viz: id, ds, column });

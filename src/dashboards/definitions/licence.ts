@@ -15,14 +15,15 @@ const definition = new DashboardBuilder({
     'Licence status per account',
     `\`ta_ser_mail_licence_status\`
      | eval used_gb=round(used_bytes / 1e9, 2), licence_gb=round(annual_throughput_bytes / 1e9, 1), burn_gb_per_day=round(burn_rate_bytes_per_day / 1e9, 3), exhaustion_date=coalesce(strftime(exhaustion_time, "%Y-%m-%d"), "not at this rate"), licence_end=strftime(license_end_time, "%Y-%m-%d")
-     | fields account licence_gb used_gb used_pct burn_gb_per_day days_to_exhaustion exhaustion_date licence_end days_to_licence_end`,
+     | eval days_short=round(days_to_licence_end - days_to_exhaustion, 1)
+     | fields account licence_gb used_gb used_pct burn_gb_per_day days_to_exhaustion exhaustion_date licence_end days_to_licence_end days_short`,
     LICENCE_RANGE,
   )
   .chain(
     'ds_overall',
     'ds_status',
     'Licence status, all accounts',
-    `| stats sum(used_gb) as used_gb, sum(licence_gb) as licence_gb, sum(burn_gb_per_day) as burn_gb_per_day, min(exhaustion_date) as exhaustion_date, min(days_to_exhaustion) as days_to_exhaustion
+    `| stats sum(used_gb) as used_gb, sum(licence_gb) as licence_gb, sum(burn_gb_per_day) as burn_gb_per_day, min(exhaustion_date) as exhaustion_date, min(days_to_exhaustion) as days_to_exhaustion, max(days_short) as days_short
      | eval used_pct=round(100 * used_gb / licence_gb, 1)`,
   )
   .chain(
@@ -71,7 +72,13 @@ const definition = new DashboardBuilder({
     ['viz_used_pct', single('Licence used', 'ds_overall', { field: 'used_pct', unit: '%', precision: 1, colorRanges: [{ to: 75, value: COLOR.success }, { from: 75, to: 90, value: COLOR.tempFailure }, { from: 90, value: COLOR.failure }] })],
     ['viz_used_gb', single('Used since licence start', 'ds_overall', { field: 'used_gb', unit: 'GB', precision: 2 })],
     ['viz_burn', single('Burn rate (last 30 days)', 'ds_overall', { field: 'burn_gb_per_day', unit: 'GB/day', precision: 3 })],
-    ['viz_exhaustion', single('Forecast exhaustion', 'ds_overall', { field: 'exhaustion_date', color: COLOR.tempFailure, underLabel: 'at the last 30 days\' burn rate' })],
+    ['viz_exhaustion', single('Forecast exhaustion', 'ds_overall', {
+        field: 'exhaustion_date',
+        underLabel: 'at the last 30 days\' burn rate; red: before the licence ends',
+        // days_short > 0: the licence runs out that many days before license_end.
+        colorField: 'days_short',
+        colorRanges: [{ to: 0, value: COLOR.success }, { from: 0, value: COLOR.failure }],
+      })],
   ])
   .row(ROW.chart, [
     ['viz_cumulative', chart('line', 'Cumulative use since licence start vs. an even pace to annual_throughput', 'ds_cumulative', { yTitle: 'GB', colors: { 'used (GB)': COLOR.neutral, 'even pace (GB)': COLOR.muted } })],
