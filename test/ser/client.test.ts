@@ -37,6 +37,16 @@ describe('SER report client', () => {
     expect(sim.stats().served).toBe(1);
   });
 
+  it('waits at least what Retry-After asks before the retry (more than its own first backoff of at most 1 s)', async () => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'status', status: 429, count: 1, retryAfterSeconds: 3 });
+    await client.summary(WINDOW);
+    const [refused, retried] = sim.requests().filter((x) => x.path.endsWith('/summary'));
+    expect([refused?.status, retried?.status]).toEqual([429, 200]);
+    // A lower bound set by the server's header: it cannot be met by ignoring it.
+    expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(3000);
+  });
+
   it('retries 5xx and dropped connections, then succeeds', async () => {
     const { sim, client } = await setup();
     sim.setFault({ kind: 'status', status: 502, count: 1 });
