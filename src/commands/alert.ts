@@ -4,17 +4,19 @@ import { describeError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import type { Sink } from '../core/sink.js';
-import { hecDestinationSchema } from '../hec/config.js';
+import type { ProxyConfig } from '../core/proxy-config.js';
 import { HecSink } from '../hec/sink.js';
 import { runAlert, summaryLine } from '../send/action.js';
 import { ACTION_NAME } from '../send/audit.js';
 import { AuditTrail } from '../send/audit-trail.js';
-import { alertParamsSchema, SEND_PASSPHRASE_REALM, SEND_SECRET_REALM, sendServiceSchema } from '../send/config.js';
+import { alertParamsSchema } from '../send/config.js';
 import { openSendService, type SendService } from '../send/service.js';
 import { rawTemplates } from '../send/templates.js';
 import type { AlertParams } from '../send/config.js';
 import { parseAlertPayload, type AlertPayload } from '../splunk/alert-payload.js';
-import { loadNamed, zodMessage } from '../splunk/settings.js';
+import { splunkdTls } from '../splunk/app-settings.js';
+import { loadHecDestination, loadProxy, loadSendService } from '../splunk/named-settings.js';
+import { zodMessage } from '../splunk/settings.js';
 import { SplunkdClient } from '../splunk/splunkd-client.js';
 import type { RegisterCommand } from './types.js';
 
@@ -24,8 +26,6 @@ import type { RegisterCommand } from './types.js';
  * or failed, the results file broke off part way or audit events were lost (one summary line on stderr); 1 when the run could not start (bad payload/config).
  */
 export const APP_ID = 'TA-ser-mail';
-export const SEND_CONF = 'ta_ser_mail_send';
-export const HEC_CONF = 'ta_ser_mail_hec';
 
 /** Where audit events go when HEC cannot take them; the app's inputs.conf monitors this file. */
 export function auditFallbackFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -40,21 +40,15 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// splunkd's TLS is verified the way the modular inputs verify it ([splunkd] of ta_ser_mail_settings.conf).
 function splunkdClient(p: AlertPayload, log: Logger): SplunkdClient {
-  const env = process.env;
-  return new SplunkdClient({
-    serverUri: p.server_uri,
-    sessionKey: new Secret(p.session_key),
-    app: APP_ID,
-    tls: { ca_file: env.TA_SER_MAIL_SPLUNKD_CA_FILE || undefined, insecure_localhost: /^(1|true|yes)$/i.test(env.TA_SER_MAIL_SPLUNKD_INSECURE_LOCALHOST ?? '') },
-    log,
-  });
+  return new SplunkdClient({ serverUri: p.server_uri, sessionKey: new Secret(p.session_key), app: APP_ID, tls: splunkdTls(), log });
 }
 
-async function hecSink(splunkd: SplunkdClient, name: string, log: Logger): Promise<Sink | undefined> {
+async function hecSink(splunkd: SplunkdClient, name: string, proxy: ProxyConfig, log: Logger): Promise<Sink | undefined> {
   try {
-    const dest = await loadNamed(splunkd, { file: HEC_CONF, what: 'HEC destination', schema: hecDestinationSchema, secrets: { token: 'ta_ser_mail_hec' } }, name);
-    return new HecSink(dest, { log, name });
+    const dest = await loadHecDestination(splunkd, name);
+    return new HecSink(dest, { log, proxy, name });
   } catch (err) {
     log.warn(`HEC destination "${name}" cannot be used for audit events (${describeError(err)}); they go to the local audit file`);
     return undefined;
@@ -89,9 +83,11 @@ export async function executeAlert(payloadText: string, log: Logger): Promise<nu
   let service: SendService | undefined;
   try {
     const params = await perRowTemplates(splunkd, payload, parsed.data, log);
-    const cfg = await loadNamed(splunkd, { file: SEND_CONF, what: 'send service', schema: sendServiceSchema, secrets: { secret: SEND_SECRET_REALM, passphrase: SEND_PASSPHRASE_REALM } }, params.service);
-    service = openSendService(cfg, log);
-    const sink = params.hec ? await hecSink(splunkd, params.hec, log) : undefined;
+    // Every outbound client of the product honours the one [proxy] setting.
+    const proxy = await loadProxy(splunkd);
+    const cfg = await loadSendService(splunkd, params.service);
+    service = openSendService(cfg, log, proxy);
+    const sink = params.hec ? await hecSink(splunkd, params.hec, proxy, log) : undefined;
     const audit = new AuditTrail({ sink, fallbackFile: auditFallbackFile(), deadlineMs: Number(process.env.TA_SER_MAIL_AUDIT_DEADLINE_MS ?? 30_000), log });
     const ctx = { sid: payload.sid, searchName: payload.search_name, app: payload.app, owner: payload.owner, serverHost: payload.server_host, mode: params.mode };
     const summary = await runAlert({ ctx, params, resultsFile: payload.results_file, service, audit, log });

@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   /** Milliseconds to wait for response headers and between body chunks. */
   timeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** Milliseconds to wait for TCP + TLS set-up; default the smaller of timeoutMs and 10 s. */
+  connectTimeoutMs?: number;
   log?: Logger;
 }
 
@@ -31,6 +33,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const connect = {
     ...tlsConnectOptions(o.tls, o.target, o.log),
     ...(o.clientCert ? { cert: o.clientCert.cert, key: o.clientCert.key, passphrase: o.clientCert.passphrase } : {}),
+    // A connection never waits longer than the request it serves would (undici's own default is 10 s).
+    timeout: o.connectTimeoutMs ?? Math.min(o.timeoutMs ?? 10_000, 10_000),
   };
   const common = {
     connections: o.connections ?? 16,

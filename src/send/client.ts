@@ -7,6 +7,7 @@ import { SendFailedError, SendRefusedError, SendTlsError, SendUnavailableError }
 import type { WireRequest } from './message.js';
 import { parseReply } from './reply.js';
 import { isHandshakeRefusal, probeHandshake } from './tls-probe.js';
+import type { ProxyConfig } from '../core/proxy-config.js';
 import { readPem } from '../core/tls.js';
 
 export interface SendClientOptions {
@@ -19,6 +20,8 @@ export interface SendClientOptions {
   timeoutMs: number;
   maxAttempts: number;
   retryDelayMs: number;
+  /** The product's one outbound proxy setting ([proxy]; HTTPS_PROXY/NO_PROXY when unset). */
+  proxy?: Partial<ProxyConfig>;
   log?: Logger;
   /** Replaces the keep-alive pool (tests, benchmark baseline). */
   dispatcher?: Dispatcher;
@@ -91,6 +94,7 @@ export class SendClient {
         target: `send service ${o.host}:${o.port}`,
         tls: { ca_file: o.caFile, server_name: o.serverName },
         clientCert: o.clientCert,
+        proxy: o.proxy,
         connections: o.concurrency,
         timeoutMs: o.timeoutMs,
         log: o.log,

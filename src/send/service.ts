@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { ProxyConfig } from '../core/proxy-config.js';
 import { Secret } from '../core/secret.js';
 import { readPem } from '../core/tls.js';
 import { SendClient } from './client.js';
@@ -28,7 +29,7 @@ export function withSecrets(cfg: SendServiceConfig): SendServiceSettings {
 }
 
 /** Reads the PEM files and checks the key opens with the passphrase, before any connection. */
-export function openSendService(cfg: SendServiceSettings, log?: Logger): SendService {
+export function openSendService(cfg: SendServiceSettings, log?: Logger, proxy?: Partial<ProxyConfig>): SendService {
   // A sender the service would refuse fails every message: say so once, before anything is read or sent.
   if (!isServiceAddress(cfg.from)) throw new ConfigError(`from "${cfg.from}" does not match the send service address pattern; fix the send service "from" setting`);
   const cert = readPem(cfg.client_cert_file, 'client_cert_file');
@@ -55,6 +56,7 @@ export function openSendService(cfg: SendServiceSettings, log?: Logger): SendSer
     timeoutMs: cfg.timeout * 1000,
     maxAttempts: cfg.max_attempts,
     retryDelayMs: cfg.retry_delay * 1000,
+    proxy,
     log,
   });
   return {
