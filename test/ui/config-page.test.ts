@@ -249,6 +249,8 @@ describe('configuration page in Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('tab', { name: 'HEC destinations', selected: true }).count()).toBe(1);
+    // The seeded list has no spaces after its commas; the table shows it as a list all the same.
+    expect(await page.locator('[data-row="primary"]').innerText()).toContain('https://hec1.example.test:8088, https://hec2.example.test:8088');
     await page.getByRole('button', { name: 'Add destination' }).click();
     await page.locator('#hec-name').fill('backup');
     await page.locator('#hec-urls').fill('https://hec3.example.test:8088, https://hec4.example.test:8088');

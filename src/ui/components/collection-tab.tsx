@@ -62,7 +62,8 @@ export function CollectionTab({ section, onSaved }: CollectionTabProps): React.R
   const label = (key: string) => section.fields.find((f) => f.key === key)?.label ?? key;
   const cell = (key: string, value: string | undefined) => {
     const f = section.fields.find((x) => x.key === key);
-    if (f?.kind !== 'boolean') return value ?? '';
+    // Comma lists (HEC URLs) read the same however the .conf spaced them.
+    if (f?.kind !== 'boolean') return (value ?? '').split(',').map((x) => x.trim()).join(', ');
     return isOn(value, f.default === true) ? 'Yes' : 'No';
   };
   const close = () => setDialog(undefined);
