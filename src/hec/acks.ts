@@ -45,6 +45,8 @@ export class AckTracker<T> {
   #roomWaiters: Array<() => void> = [];
   #closed = false;
   #delayMs: number;
+  /** Per endpoint: why its latest ack poll failed (cleared by a poll that worked), for expiry reasons. */
+  readonly #pollFailures = new Map<string, string>();
 
   constructor(options: AckTrackerOptions<T>) {
     this.#o = options;
@@ -121,7 +123,8 @@ export class AckTracker<T> {
       for (const [key, p] of this.#pending) {
         if (now - p.sentAt >= this.#o.timeoutMs) {
           this.#remove(key);
-          this.#o.onExpired(p.item, `no acknowledgement from ${p.endpoint.label} within ${this.#o.timeoutMs} ms (ack id ${p.ackId})`);
+          const failure = this.#pollFailures.get(p.endpoint.label);
+          this.#o.onExpired(p.item, `no acknowledgement from ${p.endpoint.label} within ${this.#o.timeoutMs} ms (ack id ${p.ackId})${failure ? `; the last ack poll failed: ${failure}` : ''}`);
         }
       }
     } finally {
@@ -141,10 +144,12 @@ export class AckTracker<T> {
       try {
         outcome = await this.#o.poll(endpoint, channel, slice.map(([, p]) => p.ackId));
       } catch (err) {
-        // Unreachable for now: the ack may still come; expiry decides.
+        // Unreachable for now: the ack may still come; expiry decides (and names this failure).
+        this.#pollFailures.set(endpoint.label, (err as Error).message);
         this.#o.log.debug({ endpoint: endpoint.label, err: (err as Error).message }, 'ack poll failed');
         continue;
       }
+      this.#pollFailures.delete(endpoint.label);
       if (this.#closed) return acked;
       if (!outcome.ok) {
         if (outcome.invalidChannel) {

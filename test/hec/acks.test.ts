@@ -106,6 +106,28 @@ describe('AckTracker', () => {
   });
 });
 
+describe('AckTracker expiry while polls fail', () => {
+  it('names the last poll failure in the expiry reason (a poll error is not swallowed)', async () => {
+    const ep = parseEndpoint('http://hec:8088');
+    const reasons: string[] = [];
+    const t = new AckTracker<number>({
+      pollIntervalMs: 5,
+      timeoutMs: 40,
+      maxPending: 2,
+      poll: async () => {
+        throw new Error('http://hec:8088: connection failed: ECONNREFUSED');
+      },
+      onAcked: () => undefined,
+      onExpired: (_x, reason) => reasons.push(reason),
+      log: silentLogger,
+    });
+    t.add(ep, 'ch', 7, 7);
+    await until(() => reasons.length === 1);
+    expect(reasons[0]).toMatch(/no acknowledgement from http:\/\/hec:8088 within 40 ms \(ack id 7\); the last ack poll failed: .*ECONNREFUSED/);
+    t.close();
+  });
+});
+
 describe('AckTracker poll cadence (fake clock)', () => {
   const ep = parseEndpoint('http://hec:8088');
   afterEach(() => {
