@@ -19,6 +19,8 @@ import { randomBytes } from 'node:crypto';
  *   `setKvStarting(n)` makes the next n KV calls answer 503 "KV Store is initializing".
  * - `dropConnections(n)`: the next n requests get their connection closed with no answer
  *   (splunkd restarting); recorded with status 0.
+ * - `loseReplies(n, match)`: the next n requests `match` accepts are carried out, but their
+ *   answer is lost (connection closed instead): a retry meets what the first try did.
  * - `apps/local/<app>` GET, POST (`configured=1`): the app's first-launch flag.
  * - `f=<field>` (repeatable) on any call limits each entry's content to those fields
  *   (`fieldFilter: 'get'`: on GET only, the case splunkd documents).
@@ -79,6 +81,8 @@ export interface SplunkdSimulator {
   setKvStarting(calls: number): void;
   /** Closes the connection of the next n requests without an answer. */
   dropConnections(requests: number): void;
+  /** Carries out the next n requests `match` accepts but closes the connection instead of answering. */
+  loseReplies(requests: number, match: (call: SplunkdCall) => boolean): void;
   /** The app's `configured` flag (set by POST apps/local/<app> configured=1). */
   appConfigured(): boolean;
   route(handler: RouteHandler): void;
@@ -102,6 +106,7 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
   const extraRoutes: RouteHandler[] = [];
   let kvStarting = 0;
   let dropping = 0;
+  let losing: { left: number; match: (call: SplunkdCall) => boolean } | undefined;
   let keySeq = 0;
   let appConfigured = options.configured ?? false;
 
@@ -293,7 +298,13 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
     // (the configuration page relies on it to never receive clear_password).
     const fields = options.fieldFilter === 'get' && method !== 'GET' ? [] : u.searchParams.getAll('f');
     if (fields.length > 0) out = { status: out.status, body: filterFields(out.body, fields) };
-    calls.push({ method, path: u.pathname, query, body, authorized, status: out.status });
+    const call: SplunkdCall = { method, path: u.pathname, query, body, authorized, status: out.status };
+    calls.push(call);
+    if (losing && losing.left > 0 && losing.match(call)) {
+      losing.left -= 1;
+      res.socket?.destroy();
+      return;
+    }
     const text = out.body === null ? '' : JSON.stringify(out.body);
     res.writeHead(out.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -377,6 +388,9 @@ export async function startSplunkdSimulator(options: SplunkdSimulatorOptions = {
     },
     dropConnections(n) {
       dropping = n;
+    },
+    loseReplies(n, match) {
+      losing = { left: n, match };
     },
     appConfigured: () => appConfigured,
     route(handler) {

@@ -39,10 +39,13 @@ export async function readPassword(client: SplunkdClient, realm: string, usernam
 
 /** Creates or replaces the secret for realm + username. */
 export async function writePassword(client: SplunkdClient, realm: string, username: string, secret: Secret): Promise<void> {
-  const id = encodeURIComponent(passwordEntityId(realm, username));
-  const updated = await client.call(client.nsPath(`storage/passwords/${id}`), { form: { password: secret.reveal() }, allow: [404] });
+  const entity = client.nsPath(`storage/passwords/${encodeURIComponent(passwordEntityId(realm, username))}`);
+  const updated = await client.call(entity, { form: { password: secret.reveal() }, allow: [404] });
   if (updated !== undefined) return;
-  await client.call(client.nsPath('storage/passwords'), { form: { name: username, realm, password: secret.reveal() } });
+  const created = await client.call(client.nsPath('storage/passwords'), { form: { name: username, realm, password: secret.reveal() }, allow: [409] });
+  // 409: it exists after all (another process stored it, or our create went through and its
+  // answer was lost before the client retried): set the value we hold.
+  if (created === undefined) await client.call(entity, { form: { password: secret.reveal() } });
 }
 
 export async function deletePassword(client: SplunkdClient, realm: string, username: string): Promise<void> {

@@ -108,6 +108,15 @@ describe('settings resolver', () => {
     await impatient.close();
   });
 
+  it('stores a secret whose create splunkd carried out but whose answer was lost', async () => {
+    sim.setStanza('ta_ser_mail_hec', 'lost', { urls: 'https://127.0.0.1:8088', token: 'typed-lost' });
+    sim.loseReplies(1, (c) => c.method === 'POST' && c.path.endsWith('/storage/passwords'));
+    const d = await loadHecDestination(client, 'lost');
+    expect(d.token.reveal()).toBe('typed-lost');
+    expect(sim.passwords.get('ta_ser_mail_hec:lost:')?.password).toBe('typed-lost');
+    expect(sim.getStanza('ta_ser_mail_hec', 'lost')?.token).toBe(MASK);
+  });
+
   it('reads [splunkd] TLS settings from the app folder, local over default, env over both', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ta-app-'));
     mkdirSync(join(dir, 'default'));
