@@ -68,17 +68,18 @@ function settingsFromYaml(path: string, name: string | undefined): YamlSettings 
 /** Flags over YAML; the token from --token-env / --token-file / the YAML reference / HEC_TOKEN. */
 export function forwardSinkConfig(o: ForwardOptions, env: NodeJS.ProcessEnv = process.env): { config: HecSinkConfig; proxy?: Partial<ProxyConfig> } {
   const fromYaml: YamlSettings = o.config ? settingsFromYaml(o.config, o.hec) : { raw: {} };
-  const flags: Record<string, unknown> = {
-    urls: o.url,
-    index: o.index,
-    ack: o.ack,
-    gzip: o.gzip,
-    ca_file: o.caFile,
-    insecure: o.insecure,
-    batch_bytes: o.batchBytes,
+  // setting → [flag, value]: flags win over the file, and an error names the flag typed.
+  const flags: Record<string, [string, unknown]> = {
+    urls: ['--url', o.url],
+    index: ['--index', o.index],
+    ack: ['--ack', o.ack],
+    gzip: ['--gzip', o.gzip],
+    ca_file: ['--ca-file', o.caFile],
+    insecure: ['--insecure', o.insecure],
+    batch_bytes: ['--batch-bytes', o.batchBytes],
   };
   const raw = { ...fromYaml.raw };
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) raw[k] = v;
+  for (const [k, [, v]] of Object.entries(flags)) if (v !== undefined) raw[k] = v;
   let token: Secret | undefined;
   if (o.tokenFile) token = resolveSecretRef({ file: o.tokenFile }, '--token-file', { env, baseDir: process.cwd() });
   else if (o.tokenEnv) token = resolveSecretRef({ env: o.tokenEnv }, '--token-env', { env, baseDir: process.cwd() });
@@ -88,7 +89,10 @@ export function forwardSinkConfig(o: ForwardOptions, env: NodeJS.ProcessEnv = pr
   const parsed = hecDestinationSchema.safeParse({ ...raw, token: token.reveal() });
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new ConfigError(`HEC setting ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    const flag = flags[String(i.path[0] ?? '')];
+    const setting = `HEC setting ${i.path.join('.') || '(top level)'}`;
+    const where = flag && flag[1] !== undefined ? `${flag[0]} ${JSON.stringify(String(flag[1]))} (${setting})` : setting;
+    throw new ConfigError(`${where}: ${i.message}`);
   }
   return { config: { ...parsed.data, token }, ...(fromYaml.proxy ? { proxy: fromYaml.proxy } : {}) };
 }

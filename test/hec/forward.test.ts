@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { forwardSinkConfig } from '../../src/commands/forward.js';
 import { eventFromLine } from '../../src/hec/ndjson-event.js';
 import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
 
@@ -134,5 +135,28 @@ describe('forward (CLI)', () => {
     expect(r.code).toBe(1); // the input was not finished
     expect(r.stderr).toMatch(/interrupted by SIGTERM/);
     expect(new Set(hec.eventIds())).toEqual(expectedIds(ls));
+  });
+});
+
+describe('forward settings', () => {
+  const base = { drainTimeout: '30', url: 'https://hec:8088' };
+  const env = { HEC_TOKEN: 'token-value' };
+
+  it('a bad flag value is named by the flag the admin typed, with the value', () => {
+    expect(() => forwardSinkConfig({ ...base, batchBytes: '12x' }, env)).toThrow(/^--batch-bytes "12x" \(HEC setting batch_bytes\): /);
+    expect(() => forwardSinkConfig({ ...base, url: 'ftp://hec' }, env)).toThrow(/^--url "ftp:\/\/hec" \(HEC setting urls(\.0)?\): each HEC URL must start with https:\/\//);
+  });
+
+  it('a bad setting from the file is named as the setting', () => {
+    const yaml = tmpFile('hec.yaml', 'urls: https://hec:8088\nbatch_bytes: lots\n');
+    expect(() => forwardSinkConfig({ drainTimeout: '30', config: yaml }, env)).toThrow(/^HEC setting batch_bytes: /);
+  });
+
+  it('flags win over the file', () => {
+    const yaml = tmpFile('hec.yaml', 'urls: https://hec:8088\nbatch_bytes: 4096\ngzip: false\n');
+    const { config } = forwardSinkConfig({ drainTimeout: '30', config: yaml, batchBytes: '8192' }, env);
+    expect(config.batch_bytes).toBe(8192);
+    expect(config.gzip).toBe(false);
+    expect(config.token.reveal()).toBe('token-value');
   });
 });
