@@ -86,6 +86,35 @@ describe('HEC sink over TLS', () => {
     expect(new Set(hec.eventIds())).toEqual(idsOf(events));
   });
 
+  it('takes the proxy from HTTPS_PROXY, and leaves out what NO_PROXY or use_env=false exempts', async () => {
+    const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+    const send = async (tag: string, proxySetting?: { use_env?: boolean; no_proxy?: string }) => {
+      hec.reset();
+      tunnels.length = 0;
+      const sink = new HecSink(cfg({ ca_file: pki.caFile }), { log: capturingLogger().log, ...(proxySetting ? { proxy: proxySetting } : {}) });
+      const events = makeEvents(5, tag);
+      await sink.sendAll(events);
+      await sink.close();
+      expect(new Set(hec.eventIds())).toEqual(idsOf(events));
+      return tunnels.length;
+    };
+    try {
+      process.env.HTTPS_PROXY = proxyUrl;
+      delete process.env.NO_PROXY;
+      expect(await send('env')).toBeGreaterThan(0);
+      expect(tunnels.every((t) => t === new URL(hec.url).host)).toBe(true);
+      expect(await send('no-proxy-setting', { no_proxy: '127.0.0.1' })).toBe(0);
+      expect(await send('use-env-off', { use_env: false })).toBe(0);
+      process.env.NO_PROXY = '127.0.0.1';
+      expect(await send('no-proxy-env')).toBe(0);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('never writes the token into its logs', async () => {
     hec.reset();
     const { log, lines } = capturingLogger();
