@@ -22,6 +22,7 @@ export interface CycleCounts {
   windows: number;
   restated: number;
   reread: number;
+  /** Events delivered: the windows' and, in SerCycleSummary, the entitlement event. */
   events: number;
 }
 

@@ -70,10 +70,15 @@ async function entitlementStep(o: SerInputRunOptions, session: SerSession, now: 
   return { licenseStart: report.entitlement?.license_start, delivered };
 }
 
-/** The cycle has queued everything it will send: the partial batch leaves now, then its delivery is awaited. */
-async function finish(o: SerInputRunOptions, entitlement: EntitlementStep | undefined): Promise<void> {
+/**
+ * The cycle has queued everything it will send: the partial batch leaves now, then the
+ * entitlement event's delivery is awaited. Returns the events it delivered (0 or 1).
+ */
+async function finish(o: SerInputRunOptions, entitlement: EntitlementStep | undefined): Promise<number> {
   pushOut(o.sink);
-  await entitlement?.delivered;
+  if (!entitlement) return 0;
+  await entitlement.delivered;
+  return 1;
 }
 
 function aborted(err: unknown, signal?: AbortSignal): boolean {
@@ -137,7 +142,7 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
       signal: o.signal,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
     });
-    await finish(o, entitlement);
+    counts.events += await finish(o, entitlement);
     return summary(counts, tasks.length, state, o.signal?.aborted === true);
   } catch (err) {
     if (aborted(err, o.signal)) return summary({ windows: 0, restated: 0, reread: 0, events: 0 }, 0, stored, true);
@@ -203,7 +208,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
       signal: o.signal,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
     });
-    await finish(o, entitlement);
+    counts.events += await finish(o, entitlement);
   } catch (err) {
     if (!aborted(err, o.signal)) throw err;
   }
