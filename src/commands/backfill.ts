@@ -7,6 +7,7 @@ import { HecSink } from '../hec/sink.js';
 import { loadServiceConfig, type ServiceConfig } from '../service/config-load.js';
 import { parseUtcDate } from '../ser/config.js';
 import { runSerBackfill, runSerInput, type SerCycleSummary } from '../ser/input.js';
+import { serSessionFor } from '../ser/session.js';
 import type { RegisterCommand } from './types.js';
 
 interface BackfillOptions {
@@ -102,7 +103,9 @@ export const registerBackfill: RegisterCommand = (program: Command) => {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const progress = progressReporter(opts.progress, log);
-      const common = { name, input, account, sink, checkpoints, log, now, signal: abort.signal, onWindowDone: (d: number, t: number) => progress.update(d, t) };
+      // The one [proxy] setting of the configuration, as the service and the modular input use it.
+      const session = serSessionFor(account, { log, proxy: cfg.proxy, connections: input.concurrency });
+      const common = { name, input, account, session, sink, checkpoints, log, now, signal: abort.signal, onWindowDone: (d: number, t: number) => progress.update(d, t) };
       let summary: SerCycleSummary;
       try {
         summary = fromMs !== undefined && toMs !== undefined ? await runSerBackfill({ ...common, fromMs, toMs }) : await runSerInput(common);

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
 import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
+import { appendFileSync } from 'node:fs';
+import { startConnectProxy } from '../support/connect-proxy.js';
 import { tempDir, writeServiceConfig } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -89,5 +91,20 @@ describe('backfill command', () => {
     expect(second.stdout).toMatch(/checkpoint at 2026-10-02T00:00:00\.000Z/);
     expect(read(second.stdout)).toBeGreaterThan(0);
     expect(second.stderr).toMatch(/backfill progress: \d+\/\d+ windows/);
+  });
+
+  it('reads SER through the configured [proxy], as the service and the modular input do', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const dir = tempDir('ser-cli-');
+      const config = writeServiceConfig(dir, ser, hec.url);
+      appendFileSync(config, `proxy:\n  url: ${proxy.url}\n  use_env: false\n`);
+      const r = await cli(['backfill', '--config', config, '--from', '2026-10-01T00:00:00Z', '--to', '2026-10-01T02:00:00Z', '--now', '2026-11-20']);
+      expect(r.code, r.stderr).toBe(0);
+      const serHost = new URL(ser.url).host;
+      expect(proxy.tunnels).toContain(serHost);
+    } finally {
+      await proxy.close();
+    }
   });
 });
