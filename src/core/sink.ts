@@ -15,6 +15,12 @@ export interface Sink {
   /** Stops accepting, drains up to the deadline, and reports what could not be delivered. */
   close(deadlineMs?: number): Promise<CloseReport>;
   stats(): SinkStats;
+  /**
+   * True while new events would only wait: the memory cap is reached or no destination is
+   * reachable. A source that can refuse work (the mail receiver's 503) checks it first, so
+   * the sender keeps its data instead of waiting out a delivery deadline.
+   */
+  readonly saturated?: boolean;
 }
 
 export interface CloseReport {

@@ -142,6 +142,11 @@ export class HecSink implements Sink {
     return this.#gate.full;
   }
 
+  /** The memory cap is reached, or every endpoint is set aside until its health probe passes. */
+  get saturated(): boolean {
+    return this.#gate.full || this.#endpoints.healthyCount === 0;
+  }
+
   /** Resolves when there is room under the memory cap (a producer's back-pressure signal). */
   waitForCapacity(): Promise<void> {
     if (!this.#gate.full) return Promise.resolve();

@@ -120,7 +120,7 @@ export class MailReceiver {
     const route = this.#route(req);
     if (route === undefined) return this.#reply(res, 404, { error: 'not_found', message: `no API at ${req.url}; the Mails API is at ${this.#o.mailsPath}, the Users API at ${this.#o.usersPath}` });
     if (route === 'health') {
-      const waitMs = this.#unavailableUntil - Date.now();
+      const waitMs = Math.max(this.#unavailableUntil - Date.now(), this.#o.sink.saturated ? this.#o.retryAfterSeconds * 1000 : 0);
       if (waitMs <= 0) return this.#reply(res, 200, { status: 'ok', inFlight: this.#slots });
       // Every 503 says when to come back, so a load balancer or connector polling here backs off like the Mails API's callers.
       return this.#reply(res, 503, { status: 'delivery unavailable', inFlight: this.#slots }, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
@@ -128,6 +128,8 @@ export class MailReceiver {
     if (req.method !== 'POST') return this.#reply(res, 405, { error: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' });
     if (Date.now() < this.#unavailableUntil) return this.#unavailable(res, 'delivery to Splunk is failing; retry later');
     if (this.#slots >= this.#o.maxConcurrentRequests) return this.#unavailable(res, 'the receiver is at capacity; retry later');
+    // HEC is unreachable or its queue is full: say so now rather than after delivery_timeout.
+    if (this.#o.sink.saturated) return this.#unavailable(res, 'delivery to Splunk is backed up or unreachable; the data was not accepted, retry later');
 
     this.#slots++;
     let release = true;

@@ -17,6 +17,10 @@ export class MeteredSink implements Sink {
     this.#inner = inner;
   }
 
+  get saturated(): boolean {
+    return this.#inner.saturated === true;
+  }
+
   async send(event: SplunkEvent): Promise<void> {
     this.#accepted++;
     try {

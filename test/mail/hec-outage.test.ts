@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
@@ -58,6 +59,28 @@ async function connector(url: string, batches: Array<Record<string, unknown>>, o
 }
 
 describe('mail receiver → HEC', () => {
+  it('answers 503 at once (not after delivery_timeout) while every HEC endpoint is set aside, and /health says so', async () => {
+    // Health probes every 60 s: once set aside, the endpoint stays aside until the test clears the fault.
+    const { sim, url } = await startAll({ delivery_timeout: 120, retry_after: 7 }, { health_check_interval: '60s', retries: 3, retry_min_delay: '30s', retry_max_delay: '30s' });
+    sim.setFault({ kind: 'busy' });
+    const first = post(url, mails('o@x.com', [message(1)])); // waits on HEC (up to delivery_timeout)
+    for (let i = 0; i < 400 && !sink!.saturated; i++) await sleep(10);
+    expect(sink!.saturated).toBe(true);
+    const seen = sim.requests().length;
+    // If this waited for delivery_timeout (120 s) the test's own timeout would fail it.
+    const second = await post(url, mails('o@x.com', [message(2)]));
+    expect(second.status).toBe(503);
+    expect(second.headers['retry-after']).toBe('7');
+    const health = await request(url.replace('/api/mails', '/health'));
+    expect(health.statusCode).toBe(503);
+    await health.body.dump();
+    expect(sim.requests().length).toBe(seen); // nothing of the refused request went towards HEC
+    // End the first request's wait: closing the sink abandons its batch, so the connector gets its 503.
+    await sink!.close(100);
+    expect((await first).status).toBe(503);
+    sink = undefined;
+  }, 20_000);
+
   it('delivers Cyrillic metadata to HEC intact, with the event id as an indexed field, before answering', async () => {
     const { sim, url } = await startAll({ index: 'mail' });
     const res = await post(url, mails('Пётр@пример.рф', [message(1), message(2)]));
