@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
+import { describeError } from '../core/errors.js';
 import { createDispatcher } from '../core/http.js';
 import type { Logger } from '../core/logger.js';
 import type { TokenSource } from '../ser/token.js';
 import type { ServiceConfig } from '../service/config-load.js';
-import { skip, type Check } from './check.js';
+import { fail, skip, type Check } from './check.js';
 import { checkpointDirCheck, clientKeyCheck, encryptionKeyCheck } from './file-checks.js';
 import { hecHealthCheck, hecTokenCheck } from './hec-checks.js';
 import { dnsCheck, endpointOf, tlsCheck, type TlsTarget } from './network-checks.js';
@@ -19,6 +20,14 @@ export function proxyFor(cfg: Pick<ServiceConfig, 'proxy'>, host: string, env: N
   const h = host.toLowerCase();
   if (noProxy.some((p) => p === '*' || h === p || h.endsWith(p.startsWith('.') ? p : `.${p}`))) return undefined;
   return url;
+}
+
+/**
+ * A client that cannot be built (its CA file unreadable, say) is a failed row with the setting
+ * to change, in place of the first check that would have used it; the checks after it skip.
+ */
+function unbuilt(c: Pick<Check, 'check' | 'target' | 'id'>, err: unknown, setting: string): Check {
+  return { ...c, run: async () => fail(`no client: ${describeError(err)}`, `set ${setting} to a readable PEM file of the CA`) };
 }
 
 export interface DoctorPlan {
@@ -69,7 +78,14 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
 
   const tokens = new Map<string, TokenSource>();
   for (const [name, a] of Object.entries(cfg.accounts)) {
-    const dispatcher = createDispatcher({ target: `SER account ${name}`, tls: { ca_file: a.ca_file, insecure: a.insecure }, proxy: cfg.proxy, connections: 2, timeoutMs: 10_000, log });
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = createDispatcher({ target: `SER account ${name}`, tls: { ca_file: a.ca_file, insecure: a.insecure }, proxy: cfg.proxy, connections: 2, timeoutMs: 10_000, log });
+    } catch (err) {
+      checks.push(unbuilt({ check: 'SER token', target: name, id: `ser token ${name}` }, err, `accounts.${name}.ca_file`));
+      checks.push({ check: 'SER report', target: name, run: async () => skip(`not run: ser token ${name} did not pass`) });
+      continue;
+    }
     dispatchers.push(dispatcher);
     const target = { name, authUrl: a.auth_url, apiUrl: a.api_url, clientId: a.client_id, clientSecret: a.client_secret, dispatcher };
     checks.push(serTokenCheck(target, tokens));
@@ -78,7 +94,16 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
   }
 
   for (const [name, h] of Object.entries(cfg.hec)) {
-    const dispatcher = createDispatcher({ target: `HEC ${name}`, tls: { ca_file: h.ca_file, insecure: h.insecure, server_name: h.server_name }, proxy: cfg.proxy, connections: 2, timeoutMs: 10_000, log });
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = createDispatcher({ target: `HEC ${name}`, tls: { ca_file: h.ca_file, insecure: h.insecure, server_name: h.server_name }, proxy: cfg.proxy, connections: 2, timeoutMs: 10_000, log });
+    } catch (err) {
+      for (const url of h.urls) {
+        checks.push(unbuilt({ check: 'HEC health', target: url, id: `hec health ${url}` }, err, `hec.${name}.ca_file`));
+        checks.push({ check: 'HEC token', target: `${name} @ ${url}`, run: async () => skip(`not run: hec health ${url} did not pass`) });
+      }
+      continue;
+    }
     dispatchers.push(dispatcher);
     for (const url of h.urls) {
       checks.push(hecHealthCheck({ name, url, token: h.token, dispatcher }));

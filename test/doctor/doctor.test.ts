@@ -151,6 +151,22 @@ describe('doctor against the simulators', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('reports a CA file that cannot be read as failed rows (never a crash without a table)', async () => {
+    const missing = join(work, 'no-such-ca.pem');
+    const report = await doctor({ ...baseConfig({ hec: { ca_file: missing } }), accounts: { prod: { ...baseConfig().accounts.prod, ca_file: missing } } });
+    const table = renderTable(report.results);
+    expect(report.ok).toBe(false);
+    for (const c of ['HEC health', 'SER token']) {
+      const r = row(report.results, c);
+      expect(r.status, table).toBe('fail');
+      expect(r.detail).toContain(missing);
+      expect(r.fix).toMatch(c === 'HEC health' ? /hec\.main\.ca_file/ : /accounts\.prod\.ca_file/);
+    }
+    expect(row(report.results, 'HEC token').status).toBe('skip');
+    expect(row(report.results, 'SER report').status).toBe('skip');
+    expect(row(report.results, 'send mTLS').status).toBe('pass');
+  });
+
   it('reports a client certificate the send service does not trust', async () => {
     const report = await doctor(baseConfig({ send: { client_cert_file: pki.rogueClientCertFile, client_key_file: pki.rogueClientKeyFile, passphrase: undefined } }));
     expect(row(report.results, 'client certificate').status).toBe('pass');
