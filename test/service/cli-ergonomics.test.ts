@@ -37,13 +37,14 @@ describe('CLI ergonomics (the bundle, as an admin runs it)', () => {
   });
 
   it('usage errors and bad values are one ERROR line and a non-zero exit', () => {
-    for (const args of [['no-such-command'], ['doctor'], ['run'], ['--log-level', 'loud', 'doctor', '-c', 'x.yaml'], ['run', '--config', '/nonexistent/config.yaml'], ['doctor', '--bogus']]) {
+    for (const args of [['no-such-command'], ['doctor'], ['run'], ['--log-level', 'loud', 'doctor', '-c', 'x.yaml'], ['run', '--config', '/nonexistent/config.yaml'], ['doctor', '--bogus'], ['doctor', '-c', 'x.yaml', '--timeout', 'abc']]) {
       const r = run(...args);
       expect(r.status, args.join(' ')).not.toBe(0);
       const lines = r.stderr.trim().split('\n');
       expect(lines, args.join(' ')).toHaveLength(1);
       expect(lines[0], args.join(' ')).toMatch(/^ERROR \S/);
     }
+    expect(run('doctor', '-c', 'x.yaml', '--timeout', '0').stderr).toMatch(/^ERROR .*--timeout.*'0'.*seconds above 0/);
   });
 
   it('--log-level is a global option taking the level words', () => {
