@@ -9,9 +9,9 @@ export interface Progress {
  * A bar with ETA when stderr is a terminal; otherwise (pipes, CI, the demo test) a plain line
  * at 25 % steps, so logs stay readable.
  */
-export function progress(label: string, unit: string, write: (line: string) => void, tty = Boolean(process.stderr.isTTY)): Progress {
-  if (tty) {
-    const bar = new SingleBar({ format: `  ${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false });
+export function progress(label: string, unit: string, write: (line: string) => void, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Progress {
+  if (stream.isTTY) {
+    const bar = new SingleBar({ format: `  ${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, stream, hideCursor: true, clearOnComplete: false });
     let started = false;
     return {
       update(done, total) {

@@ -81,6 +81,9 @@ describe('npm start (the demo), as a user runs it', () => {
     expect(summary).toMatch(/^SER checkpoint: \d{4}-\d\d-\d\dT\d\d:00:00\.000Z/m);
     expect(summary).toMatch(/^Audit: ser_secure_send success — code 0, .*encrypted true/m);
     expect(out).toMatch(/Demo finished in \d+\.\d s/);
+    // Not a terminal: the progress is plain lines, no bar redrawn with control characters.
+    expect(out).toMatch(/^ {2}SER backfill: 168\/168 hourly windows \(100%\)$/m);
+    expect(out + err).not.toMatch(/[\r\x1b]/);
 
     // Nothing left: no process of this run, no simulator port still open.
     expect(processesMentioning(parent)).toEqual([]);
