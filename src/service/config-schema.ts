@@ -17,7 +17,7 @@ export const serviceSettingsSchema = z
   .object({
     checkpoint_dir: z.string().min(1).default('./var/checkpoints').describe('directory of the inputs\' checkpoint files (one per input), relative to the working directory'),
     telemetry_interval: durationSeconds.default(60).describe('seconds between self-telemetry events (events delivered, retries, lag per input, last window); 0 turns them off'),
-    telemetry_hec: z.string().default('').describe('HEC destination the telemetry events go to; empty: the first destination in hec:'),
+    telemetry_hec: z.string().default('').describe('HEC destination the telemetry events go to; empty: the destination of the first mail input, else of the first SER input'),
     telemetry_index: z.string().optional().describe('index of the telemetry events; default: the destination\'s index'),
     shutdown_timeout: durationSeconds.default(30).describe('on SIGTERM/SIGINT, seconds to drain in-flight events before exiting; what is not delivered by then is reported and the exit code is 1'),
   })
