@@ -1,44 +1,26 @@
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
 import { createPki, type Pki } from '../../src/sim/pki.js';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy.js';
 import { capturingLogger, FAST, idsOf, makeEvents } from './helpers.js';
 
 let pki: Pki;
 let hec: HecSimulator;
-let proxy: Server;
+let proxy: ConnectProxy;
 let proxyUrl: string;
-const tunnels: string[] = [];
-const sockets = new Set<Socket>();
+let tunnels: string[];
 
 beforeAll(async () => {
   pki = createPki();
   hec = await startHecSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });
-  // A minimal CONNECT proxy on 127.0.0.1 that records the targets it tunnels to.
-  proxy = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: Socket) => {
-    tunnels.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host!, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startConnectProxy();
+  proxyUrl = proxy.url;
+  tunnels = proxy.tunnels;
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((r) => proxy.close(() => r()));
+  await proxy.close();
   await hec.close();
 });
 
