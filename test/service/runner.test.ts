@@ -100,6 +100,27 @@ describe('the standalone service runner', () => {
     expect(existsSync(join(dir, 'checkpoints'))).toBe(true);
   });
 
+  it('keeps running when a SER cycle fails: telemetry shows the failure, the next cycle retries from the checkpoint', async () => {
+    const { hec, ser, dir, yaml, env } = await setup();
+    const base = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
+    const cfg = { ...base, accounts: { prod: { ...base.accounts.prod!, retries: 0 } }, inputs: { ...base.inputs, ser_report: { prod: { ...base.inputs.ser_report.prod!, poll_interval: 0.2 } } } };
+    ser.setFault({ kind: 'token-status', status: 401, count: 1_000_000 });
+    const runner = new ServiceRunner(cfg, createLogger({ level: 'fatal' }), { telemetryIntervalMs: 0 });
+    await runner.start();
+    closers.push(() => runner.stop());
+    const failing = await waitFor('two failed cycles', () => runner.inputFigures().find((i) => i.kind === 'ser_report' && (i.cycle_failures ?? 0) >= 2));
+    expect(failing.last_error).toMatch(/401|token/i);
+    expect(failing.last_error).not.toContain(ser.clientSecret);
+    expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage)).toEqual([]);
+    ser.clearFaults();
+    const ok = await waitFor('a cycle that delivers', () => runner.inputFigures().find((i) => i.kind === 'ser_report' && i.last_error === undefined && i.events_delivered > 0 && (i.requests ?? 0) > 0));
+    expect(ok.cycle_failures).toBeGreaterThanOrEqual(2);
+    expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage).length).toBeGreaterThan(24);
+    const settled = await Promise.race([runner.fatal, new Promise((r) => setTimeout(() => r('still running'), 50))]);
+    expect(settled).toBe('still running');
+    expect((await runner.stop('test')).undelivered).toBe(0);
+  });
+
   it('stops for good, naming the file, when a checkpoint is unreadable (never a silent restart from zero)', async () => {
     const { hec, dir, yaml, env } = await setup();
     const cfg = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
