@@ -26,7 +26,7 @@ export function checkpointDirCheck(dir: string, usedBy: string): Check {
       } catch (err) {
         await rm(`${probe}.tmp`, { force: true }).catch(() => undefined);
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
-        return fail(`cannot write a checkpoint there (${code}: ${(err as Error).message})`, `create ${dir} and make it writable by the user the service runs as, or set checkpoint_dir of ${usedBy} elsewhere`);
+        return fail(`cannot write a checkpoint there (${code}: ${(err as Error).message})`, `create ${dir} and make it writable by the user the service runs as, or set service.checkpoint_dir to another directory`);
       }
     },
   };

@@ -198,6 +198,7 @@ describe('doctor against the simulators', () => {
     const r = row(report.results, 'checkpoint dir');
     expect(r.status).toBe('fail');
     expect(r.detail).toMatch(/ENOTDIR|EEXIST/);
+    expect(r.fix).toMatch(/set service\.checkpoint_dir /); // the one setting there is (not a per-input one)
   });
 
   it('reports a connector mailbox list that is not a JSON array', async () => {
