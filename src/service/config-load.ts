@@ -51,7 +51,8 @@ export function parseServiceConfig(text: string, file: string, env: NodeJS.Proce
   try {
     raw = parseYaml(text, { prettyErrors: true }) ?? {};
   } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    // The first line says what and where (line, column); the rest quotes the file, which the one-line error must not repeat.
+    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new ConfigError(`${file}: the top level must be a map (service:, hec:, accounts:, inputs: …)`);
   const copy = structuredClone(raw) as Record<string, unknown>;

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { describeError } from '../../src/core/errors.js';
 import { isSecret } from '../../src/core/secret.js';
 import { renderConfigDoc } from '../../src/service/config-doc.js';
 import { loadServiceConfig, parseServiceConfig } from '../../src/service/config-load.js';
@@ -93,6 +94,17 @@ describe('service configuration', () => {
     expect(() => parseServiceConfig(stringify(dangling), '/x/c.yaml', { T: 't', S: 's' })).toThrow(/inputs\.ser_report\.prod\.account: no SER account under accounts: named "nobody".*inputs\.ser_report\.prod\.hec: no HEC destination/);
     expect(() => parseServiceConfig(stringify({ ...minimal(), acounts: {} }), '/x/c.yaml', { T: 't', S: 's' })).toThrow(/Unrecognized key: "acounts"/);
     expect(() => parseServiceConfig('a: [', '/x/c.yaml', {})).toThrow(/not valid YAML/);
+    // One line naming the place, without quoting the file back (the CLI prints it as one ERROR line).
+    for (const text of ['hec: [1\n', 'hec:\n  main:\n    urls: "unclosed\n', 'a: b: c\n', 'hec:\n\tmain: x\n']) {
+      let message = '';
+      try {
+        parseServiceConfig(text, '/x/c.yaml', {});
+      } catch (err) {
+        message = describeError(err);
+      }
+      expect(message, JSON.stringify(text)).toMatch(/^CONFIG_INVALID: \/x\/c\.yaml: not valid YAML: .*line \d+, column \d+/);
+      expect(message, JSON.stringify(text)).not.toContain('\n');
+    }
     expect(() => loadServiceConfig('/nonexistent/config.yaml')).toThrow(/cannot be read \(ENOENT\)/);
   });
 
