@@ -10,6 +10,7 @@ import { startMailInput, type RunningMailInput } from '../mail/input.js';
 import { runSerInput } from '../ser/input.js';
 import { createSerSession, type SerSession } from '../ser/session.js';
 import type { ServiceConfig } from './config-load.js';
+import { mailStartError } from './errors.js';
 import type { TelemetryInput } from './event-schema.js';
 import { MeteredSink } from './metered-sink.js';
 import { Telemetry } from './telemetry.js';
@@ -107,7 +108,11 @@ export class ServiceRunner {
       this.#mail.push(state);
       const log = this.#log.child({ input: `mail_metadata://${name}` });
       const { auth_secret: secret, ...settings } = m;
-      state.running = await startMailInput({ name, config: settings, secret, sink: state.sink, checkpoints, log });
+      try {
+        state.running = await startMailInput({ name, config: settings, secret, sink: state.sink, checkpoints, log });
+      } catch (err) {
+        throw mailStartError(name, m, err);
+      }
       if (state.running.receiver) urls[name] = state.running.receiver.url;
       this.#loops.push(state.running.done.catch((err: unknown) => this.#stopFor(`mail_metadata://${name}`, err)));
     }

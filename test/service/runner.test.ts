@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { request } from 'undici';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileCheckpointStore } from '../../src/core/checkpoint.js';
+import { describeError } from '../../src/core/errors.js';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
 import { serCheckpointKey } from '../../src/ser/checkpoint-state.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -119,6 +121,25 @@ describe('the standalone service runner', () => {
     const settled = await Promise.race([runner.fatal, new Promise((r) => setTimeout(() => r('still running'), 50))]);
     expect(settled).toBe('still running');
     expect((await runner.stop('test')).undelivered).toBe(0);
+  });
+
+  it('a receiver that cannot start names its input, the address and what to change', async () => {
+    const { dir, yaml, env } = await setup();
+    const base = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => busy.close(r)));
+    const port = (busy.address() as AddressInfo).port;
+    const attempts: Array<[Partial<typeof base.inputs.mail_metadata.exchange>, RegExp]> = [
+      [{ listen_port: port }, new RegExp(`^LISTEN_FAILED: inputs\\.mail_metadata\\.exchange: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\): another process uses this port`)],
+    ];
+    for (const [over, expected] of attempts) {
+      const cfg = { ...base, inputs: { ser_report: {}, mail_metadata: { exchange: { ...base.inputs.mail_metadata.exchange!, ...over } } } };
+      const runner = new ServiceRunner(cfg, createLogger({ level: 'fatal' }), { telemetryIntervalMs: 0 });
+      const err = await runner.start().then(() => undefined, (e: unknown) => e);
+      await runner.stop('start failed');
+      expect(describeError(err), describeError(err)).toMatch(expected);
+    }
   });
 
   it('stops for good, naming the file, when a checkpoint is unreadable (never a silent restart from zero)', async () => {
