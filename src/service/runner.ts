@@ -165,7 +165,7 @@ export class ServiceRunner {
       this.#telemetry = new Telemetry({
         sink: this.#sink(telemetryHec),
         sources: { inputs: () => this.inputFigures(), destinations: () => [...this.#sinks].map(([name, s]) => ({ name, stats: s.stats() })) },
-        intervalMs: this.overrides.telemetryIntervalMs ?? cfg.service.telemetry_interval * 1000,
+        intervalMs: this.#telemetryIntervalMs(),
         index: cfg.service.telemetry_index,
         log: this.#log,
       });
@@ -173,6 +173,11 @@ export class ServiceRunner {
     }
     this.#log.info(`service started: ${serEntries.length} SER input(s), ${mailEntries.length} mail input(s), HEC destination(s) ${[...this.#sinks.keys()].join(', ')}`);
     return urls;
+  }
+
+  /** 0 turns telemetry off, the final event included. */
+  #telemetryIntervalMs(): number {
+    return this.overrides.telemetryIntervalMs ?? this.#cfg.service.telemetry_interval * 1000;
   }
 
   #stopFor(input: string, err: unknown): void {
@@ -230,7 +235,7 @@ export class ServiceRunner {
     await Promise.all(this.#mail.map((m) => m.running?.stop().catch((err: unknown) => this.#log.error(`mail_metadata://${m.name}: ${describeError(err)}`))));
     const loops = Promise.allSettled(this.#loops);
     await Promise.race([loops, sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false })]);
-    if (this.#telemetry) void this.#telemetry.emit('final');
+    if (this.#telemetry && this.#telemetryIntervalMs() > 0) void this.#telemetry.emit('final');
     let delivered = 0;
     let undelivered = 0;
     for (const [name, sink] of this.#sinks) {

@@ -121,6 +121,8 @@ describe('the standalone service runner', () => {
     const settled = await Promise.race([runner.fatal, new Promise((r) => setTimeout(() => r('still running'), 50))]);
     expect(settled).toBe('still running');
     expect((await runner.stop('test')).undelivered).toBe(0);
+    // telemetry_interval 0 turns telemetry off: not even the final event.
+    expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.telemetry)).toEqual([]);
   });
 
   it('a receiver that cannot start names its input, the address and what to change', async () => {
