@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import type { HecDestination } from '../hec/config.js';
 import type { MailInputConfig } from '../mail/config.js';
+import { checkMailInput } from '../mail/input.js';
 import type { SendServiceConfig } from '../send/config.js';
 import type { SerAccount } from '../ser/config.js';
 import { SECRET_FIELDS, serviceConfigSchema, type ParsedServiceConfig, type SecretSection } from './config-schema.js';
@@ -129,7 +130,15 @@ function checkReferences(cfg: ServiceConfig, file: string): void {
     else known('HEC destination under hec:', hecNames, input.hec, `inputs.ser_report.${name}.hec`);
     if (input.checkpoint_store !== 'file') bad.push(`inputs.ser_report.${name}.checkpoint_store: the standalone service keeps checkpoints in files (the KV store is for inputs inside Splunk)`);
   }
-  for (const [name, input] of Object.entries(cfg.inputs.mail_metadata)) known('HEC destination under hec:', hecNames, input.hec, `inputs.mail_metadata.${name}.hec`);
+  for (const [name, input] of Object.entries(cfg.inputs.mail_metadata)) {
+    known('HEC destination under hec:', hecNames, input.hec, `inputs.mail_metadata.${name}.hec`);
+    // The receiver's own start-up rules (TLS off loopback, a secret for static tokens …), here so doctor reports them too.
+    try {
+      checkMailInput(input, input.auth_secret !== undefined && !input.auth_secret.isEmpty);
+    } catch (err) {
+      bad.push(`inputs.mail_metadata.${name}: ${(err as Error).message}`);
+    }
+  }
   if (cfg.service.telemetry_hec) known('HEC destination under hec:', hecNames, cfg.service.telemetry_hec, 'service.telemetry_hec');
   if (bad.length) throw new ConfigError(`${file}: ${bad.join('; ')}`);
 }

@@ -230,6 +230,13 @@ describe('doctor against the simulators', () => {
     expect(report.results[0]!.detail).toMatch(/hec\.main\.urls/);
   });
 
+  it('fails the config row for a receiver that run would refuse to start (plain HTTP off loopback)', async () => {
+    const report = await doctor(baseConfig({ mail: { listen_host: '0.0.0.0' } }));
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]!.status).toBe('fail');
+    expect(report.results[0]!.detail).toMatch(/inputs\.mail_metadata\.exchange: listen_host 0\.0\.0\.0 is not loopback/);
+  });
+
   it('refuses a secret written inline', async () => {
     const report = await doctor({ ...baseConfig(), hec: { main: { urls: hec.url, token: hec.token } } });
     expect(report.results[0]!.detail).toMatch(/hec\.main\.token: a secret is never written/);

@@ -93,6 +93,11 @@ describe('service configuration', () => {
     const dangling = { ...minimal(), inputs: { ser_report: { prod: { account: 'nobody', hec: 'elsewhere' } } } };
     expect(() => parseServiceConfig(stringify(dangling), '/x/c.yaml', { T: 't', S: 's' })).toThrow(/inputs\.ser_report\.prod\.account: no SER account under accounts: named "nobody".*inputs\.ser_report\.prod\.hec: no HEC destination/);
     expect(() => parseServiceConfig(stringify({ ...minimal(), acounts: {} }), '/x/c.yaml', { T: 't', S: 's' })).toThrow(/Unrecognized key: "acounts"/);
+    // The receiver's start-up rules are load-time errors, so doctor reports them as run would.
+    const open = { ...minimal(), inputs: { mail_metadata: { exchange: { hec: 'main', auth_mode: 'static', auth_secret: { env: 'S' }, listen_host: '0.0.0.0' } } } };
+    expect(() => parseServiceConfig(stringify(open), '/x/c.yaml', { T: 't', S: 's' })).toThrow(/inputs\.mail_metadata\.exchange: listen_host 0\.0\.0\.0 is not loopback: set tls_cert_file/);
+    const noSecret = { ...minimal(), inputs: { mail_metadata: { exchange: { hec: 'main', auth_mode: 'static' } } } };
+    expect(() => parseServiceConfig(stringify(noSecret), '/x/c.yaml', { T: 't', S: 's' })).toThrow(/inputs\.mail_metadata\.exchange: auth_mode = static needs auth_secret/);
     expect(() => parseServiceConfig('a: [', '/x/c.yaml', {})).toThrow(/not valid YAML/);
     // One line naming the place, without quoting the file back (the CLI prints it as one ERROR line).
     for (const text of ['hec: [1\n', 'hec:\n  main:\n    urls: "unclosed\n', 'a: b: c\n', 'hec:\n\tmain: x\n']) {
