@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import type { Secret } from '../core/secret.js';
-import { fail, pass, type Check } from './check.js';
+import { fail, pass, type Check, type CheckResult } from './check.js';
 
 /**
  * HEC's answers, from Splunk's "Troubleshoot HTTP Event Collector" table. An empty POST is how
@@ -19,6 +19,8 @@ export interface HecTarget {
   name: string;
   url: string;
   token: Secret;
+  /** The destination waits for indexer acknowledgement: the token must have it enabled. */
+  ack?: boolean;
   dispatcher: Dispatcher;
 }
 
@@ -52,6 +54,24 @@ export function hecHealthCheck(t: HecTarget): Check {
   };
 }
 
+/**
+ * With ack on, every batch waits for /services/collector/ack; a token without indexer
+ * acknowledgement answers that with code 14, and nothing would ever count as delivered.
+ * An empty ack query asks without indexing anything.
+ */
+async function ackCheck(t: HecTarget, signal: AbortSignal): Promise<Omit<CheckResult, 'check' | 'target'>> {
+  const res = await request(`${base(t.url)}/services/collector/ack`, {
+    method: 'POST',
+    dispatcher: t.dispatcher,
+    signal,
+    headers: { authorization: `Splunk ${t.token.reveal()}`, 'x-splunk-request-channel': randomUUID(), 'content-type': 'application/json' },
+    body: '{"acks":[]}',
+  });
+  const { json } = await readJson(res.body);
+  if (json?.code === 14) return fail('token accepted, but indexer acknowledgement is disabled on it (HEC code 14) while this destination waits for acks', `enable indexer acknowledgement on the token (Settings > Data inputs > HTTP Event Collector > Edit), or set hec.${t.name}.ack to false`);
+  return pass('token accepted (empty request answered "No data"; nothing indexed); indexer acknowledgement enabled');
+}
+
 export function hecTokenCheck(t: HecTarget): Check {
   return {
     check: 'HEC token',
@@ -67,6 +87,7 @@ export function hecTokenCheck(t: HecTarget): Check {
       });
       const { text, json } = await readJson(res.body);
       const code = json?.code;
+      if (code === 5 && t.ack) return ackCheck(t, signal);
       if (code === 5) return pass('token accepted (empty request answered "No data"; nothing indexed)');
       if (code !== undefined && TOKEN_FIX[code]) return fail(`HEC code ${code}: ${json?.text ?? ''}`, TOKEN_FIX[code]!);
       return fail(`unexpected answer HTTP ${res.statusCode}${code !== undefined ? ` code ${code}` : ''}: ${json?.text ?? text.slice(0, 120).replace(/\s+/g, ' ')}`, 'check that the URL is a Splunk HEC endpoint');

@@ -107,7 +107,7 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
     dispatchers.push(dispatcher);
     for (const url of h.urls) {
       checks.push(hecHealthCheck({ name, url, token: h.token, dispatcher }));
-      checks.push(hecTokenCheck({ name, url, token: h.token, dispatcher }));
+      checks.push(hecTokenCheck({ name, url, token: h.token, ack: h.ack, dispatcher }));
     }
   }
 

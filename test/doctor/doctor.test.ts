@@ -123,6 +123,21 @@ describe('doctor against the simulators', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('reports a token without indexer acknowledgement when the destination waits for acks, indexing nothing', async () => {
+    const noAck = await startHecSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey }, ack: false, token: hec.token });
+    try {
+      const report = await doctor(baseConfig({ hec: { urls: noAck.url } }));
+      const r = row(report.results, 'HEC token');
+      expect(r.status).toBe('fail');
+      expect(r.detail).toMatch(/code 14/);
+      expect(r.fix).toMatch(/hec\.main\.ack/);
+      expect(row((await doctor(baseConfig({ hec: { urls: noAck.url, ack: false } }))).results, 'HEC token').status).toBe('pass');
+      expect(noAck.stats().accepted).toBe(0);
+    } finally {
+      await noAck.close();
+    }
+  });
+
   it('reports HEC down: health fails, the token check is skipped', async () => {
     const port = await closedPort();
     const report = await doctor(baseConfig({ hec: { urls: `https://127.0.0.1:${port}` } }));
