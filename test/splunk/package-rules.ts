@@ -7,7 +7,7 @@ import { undeclared } from './conf-spec.js';
 import { listTgz, type TarEntry } from './packaged.js';
 
 /**
- * The packaging rules of /work/shared/SPLUNK.md ("App packaging and AppInspect habits") as one
+ * The packaging rules of the shared SPLUNK.md brief ("App packaging and AppInspect habits") as one
  * check over a .tgz: every broken rule is one line naming the file and the rule. The package
  * test runs it on the built package (no line expected) and on a package built to break every
  * rule (each rule's line expected), so a rule that stops checking fails a test.
