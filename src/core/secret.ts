@@ -1,4 +1,8 @@
-import { inspect } from 'node:util';
+import { z } from 'zod';
+
+// Symbol.for, not node:util's `inspect.custom`: the configuration page bundles the config
+// schemas (and so this file) for the browser.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A secret that cannot leak by accident: logging, JSON, string interpolation and
@@ -28,11 +32,30 @@ export class Secret {
     return '[REDACTED]';
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return 'Secret([REDACTED])';
   }
 }
 
 export function isSecret(value: unknown): value is Secret {
   return value instanceof Secret;
+}
+
+/**
+ * A secret setting in a zod schema: accepts a `Secret` as it is (loaders wrap what they read
+ * from storage/passwords, the environment or a file) or a string from a form or a test, which
+ * it wraps. Configs parse without revealing; the output type is always `Secret`.
+ */
+export function secretSchema(what = 'a secret') {
+  return z
+    .union([z.instanceof(Secret), z.string()])
+    .transform((v, ctx) => {
+      const s = typeof v === 'string' ? new Secret(v) : v;
+      if (s.isEmpty) {
+        ctx.addIssue({ code: 'custom', message: `${what} is required` });
+        return z.NEVER;
+      }
+      return s;
+    })
+    .meta({ secret: true });
 }

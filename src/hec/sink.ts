@@ -15,7 +15,7 @@ import { hecDestinationSchema, type HecDestination } from './config.js';
 import { Endpoints, type Endpoint } from './endpoints.js';
 import { MemoryGate } from './memory-gate.js';
 import { HecAckDisabledError, HecDeliveryError, HecEventTooLargeError, HecInvalidChannelError, HecUnavailableError } from './errors.js';
-import { isRetryable, withRetry, type RetryPolicy } from './retry.js';
+import { isRetryable, withRetry, type RetryPolicy } from '../core/retry.js';
 
 /** A parsed destination whose token is a Secret (wrapped right after parsing). */
 export type HecSinkConfig = Omit<HecDestination, 'token'> & { token: Secret };

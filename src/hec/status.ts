@@ -9,6 +9,7 @@ import {
   HecUnexpectedReplyError,
   type HecReplyFacts,
 } from './errors.js';
+import { parseRetryAfter } from '../core/retry.js';
 
 /**
  * HEC reply → outcome, in one small table. A batch is delivered only on code 0; everything
@@ -19,17 +20,6 @@ export type SendOutcome = { ok: true; ackId?: number } | { ok: false; error: Err
 
 const RETRY_CODES = new Set([8, 9, 18, 19, 20]);
 const TOKEN_CODES = new Set([1, 2, 3, 4]);
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or malformed. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(v) * 1000));
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now));
-}
 
 interface HecJson {
   text?: unknown;

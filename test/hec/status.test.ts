@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddonError } from '../../src/core/errors.js';
 import { HecUnavailableError } from '../../src/hec/errors.js';
-import { classifyAckReply, classifySendReply, parseRetryAfter } from '../../src/hec/status.js';
+import { classifyAckReply, classifySendReply } from '../../src/hec/status.js';
+import { parseRetryAfter } from '../../src/core/retry.js';
 
 const EP = 'https://hec1:8088';
 const json = (code: number, text: string, extra: Record<string, unknown> = {}) => JSON.stringify({ text, code, ...extra });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddonError } from '../../src/core/errors.js';
 import { HecUnavailableError } from '../../src/hec/errors.js';
-import { backoffDelay, MAX_RETRY_AFTER_MS, withRetry } from '../../src/hec/retry.js';
+import { backoffDelay, MAX_RETRY_AFTER_MS, withRetry } from '../../src/core/retry.js';
 
 const policy = { retries: 4, minDelayMs: 1, maxDelayMs: 5 };
 
