@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { alertFiles } from '../../src/send/alert-files.js';
+import { alertFiles } from '../../src/splunk/alert-files.js';
 import { alertParamsSchema } from '../../src/send/config.js';
 
 const app = fileURLToPath(new URL('../../splunk_app/TA-ser-mail/', import.meta.url));

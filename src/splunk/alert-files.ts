@@ -1,14 +1,14 @@
-import { confValue, settingsOf, titleOf, type SettingInfo } from '../splunk/schema-args.js';
-import { ACTION_NAME } from './audit.js';
-import { alertParamsSchema } from './config.js';
+import { confValue, settingsOf, titleOf, type SettingInfo } from './schema-args.js';
+import { ACTION_NAME } from '../send/audit.js';
+import { alertParamsSchema } from '../send/config.js';
 
 /**
  * The alert action's files in the Splunk app, generated from `alertParamsSchema` so the form,
  * the spec files and the defaults cannot drift from what the code parses.
- * test/send/alert-files.test.ts compares them with the committed files (UPDATE_ALERT_FILES=1
+ * test/splunk/alert-files.test.ts compares them with the committed files (UPDATE_ALERT_FILES=1
  * rewrites them).
  */
-const HEADER = '# Generated from alertParamsSchema (src/send/config.ts) by src/send/alert-files.ts. Do not edit.';
+const HEADER = '# Generated from alertParamsSchema (src/send/config.ts) by src/splunk/alert-files.ts. Do not edit.';
 
 function params(): SettingInfo[] {
   return settingsOf(alertParamsSchema);
