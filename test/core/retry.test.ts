@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddonError } from '../../src/core/errors.js';
-import { HecUnavailableError } from '../../src/hec/errors.js';
-import { backoffDelay, MAX_RETRY_AFTER_MS, withRetry } from '../../src/core/retry.js';
+import { backoffDelay, classifyAddonError, MAX_RETRY_AFTER_MS, parseRetryAfter, withRetry } from '../../src/core/retry.js';
+
+/** A core-only retryable error that may carry the server's Retry-After. */
+class Busy extends AddonError {
+  readonly retryAfterMs?: number;
+  constructor(retryAfterMs?: number) {
+    super('TEST_BUSY', 'busy', { retryable: true });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
 
 const policy = { retries: 4, minDelayMs: 1, maxDelayMs: 5 };
 
@@ -35,7 +43,7 @@ describe('backoffDelay: exponential with full jitter, Retry-After honoured', () 
 });
 
 describe('withRetry', () => {
-  const busy = () => new HecUnavailableError('https://hec:8088', 'busy', { setAside: false });
+  const busy = () => new Busy();
 
   it('retries retryable errors up to the budget, then rejects with the last one', async () => {
     let calls = 0;
@@ -44,7 +52,7 @@ describe('withRetry', () => {
       throw busy();
     }, policy).catch((e: unknown) => e);
     expect(calls).toBe(5);
-    expect(err).toBeInstanceOf(HecUnavailableError);
+    expect(err).toBeInstanceOf(Busy);
   });
 
   it('succeeds as soon as an attempt does', async () => {
@@ -97,12 +105,71 @@ describe('withRetry', () => {
     await withRetry(
       async () => {
         calls++;
-        if (calls === 1) throw new HecUnavailableError('x', 'throttled', { setAside: false, retryAfterMs: 30 });
+        if (calls === 1) throw new Busy(30);
         return 1;
       },
       { retries: 3, minDelayMs: 1, maxDelayMs: 2 },
       { onRetry: (_e, _n, d) => seen.push(d) },
     );
     expect(seen).toEqual([30]);
+  });
+
+  it('asks the client\'s classifier, not the error, whether to retry and how long to wait', async () => {
+    // A plain Error (not retryable by itself) that a client classifies as worth retrying.
+    const verdicts: unknown[] = [];
+    const seen: number[] = [];
+    let calls = 0;
+    const v = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw new Error(calls === 1 ? 'HTTP 503' : 'HTTP 429');
+        return 'ok';
+      },
+      { retries: 5, minDelayMs: 1, maxDelayMs: 1, random: () => 0 },
+      {
+        classify: (err) => {
+          verdicts.push((err as Error).message);
+          return { retry: true, retryAfterMs: (err as Error).message === 'HTTP 429' ? 25 : undefined };
+        },
+        onRetry: (_e, _n, d) => seen.push(d),
+      },
+    );
+    expect(v).toBe('ok');
+    expect(calls).toBe(3);
+    expect(seen).toEqual([0, 25]);
+    expect(verdicts).toContain('HTTP 429');
+  });
+
+  it('stops at once when the classifier says permanent, even for an error marked retryable', async () => {
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw new Busy();
+      },
+      policy,
+      { classify: () => ({ retry: false }) },
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(err).toBeInstanceOf(Busy);
+  });
+});
+
+describe('classifyAddonError and parseRetryAfter', () => {
+  it('reads retryable and retryAfterMs from typed errors only', () => {
+    expect(classifyAddonError(new Busy(40))).toEqual({ retry: true, retryAfterMs: 40 });
+    expect(classifyAddonError(new AddonError('X', 'no'))).toEqual({ retry: false, retryAfterMs: undefined });
+    expect(classifyAddonError(new TypeError('bug')).retry).toBe(false);
+  });
+
+  it('reads delta-seconds and HTTP dates, capped, and ignores garbage', () => {
+    const now = Date.parse('2026-12-06T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter(['2'], now)).toBe(2000);
+    expect(parseRetryAfter('Sun, 06 Dec 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Sat, 05 Dec 2026 00:00:30 GMT', now)).toBe(0);
+    expect(parseRetryAfter('99999', now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });
