@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DashboardDefinition } from '../../src/dashboards/definition.js';
-import type { FixtureFile } from '../../src/dashboards/fixtures/fixture-set.js';
-import { defaultSerNow, generateFixtures } from '../../src/dashboards/fixtures/generate.js';
+import type { FixtureFile } from '../../tools/dashboards/fixtures/fixture-set.js';
+import { defaultSerNow, generateFixtures } from '../../tools/dashboards/fixtures/generate.js';
 import { readShippedViews } from './app-files.js';
 
 const fixturesDir = fileURLToPath(new URL('../fixtures/dashboards/', import.meta.url));

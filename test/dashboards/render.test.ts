@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THEME } from '../../src/dashboards/catalog.js';
-import type { FixtureFile } from '../../src/dashboards/fixtures/fixture-set.js';
-import { bundleRenderPage, type PageBundle } from '../../src/dashboards/render/bundle.js';
-import { CHROMIUM_PATH, DashboardRenderer } from '../../src/dashboards/render/chromium.js';
-import { renderSize } from '../../src/dashboards/render/size.js';
+import type { FixtureFile } from '../../tools/dashboards/fixtures/fixture-set.js';
+import { bundleRenderPage, type PageBundle } from '../../tools/dashboards/render/bundle.js';
+import { CHROMIUM_PATH, DashboardRenderer } from '../../tools/dashboards/render/chromium.js';
+import { renderSize } from '../../tools/dashboards/render/size.js';
 import { readShippedViews } from './app-files.js';
 
 /**
@@ -15,7 +15,7 @@ import { readShippedViews } from './app-files.js';
  * went wrong in the console, every panel is there and every data source had rows.
  */
 const fixturesDir = fileURLToPath(new URL('../fixtures/dashboards/', import.meta.url));
-const pageEntry = fileURLToPath(new URL('../../src/dashboards/render/page.tsx', import.meta.url));
+const pageEntry = fileURLToPath(new URL('../../tools/dashboards/render/page.tsx', import.meta.url));
 
 let bundle: PageBundle;
 let renderer: DashboardRenderer;

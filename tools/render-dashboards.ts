@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, THEME } from '../src/dashboards/catalog.js';
 import { parseConf } from '../src/dashboards/conf-file.js';
 import { fieldTablesMarkdown, withFieldTables } from '../src/dashboards/field-tables.js';
-import type { FixtureFile } from '../src/dashboards/fixtures/fixture-set.js';
-import { bundleRenderPage } from '../src/dashboards/render/bundle.js';
-import { DashboardRenderer } from '../src/dashboards/render/chromium.js';
-import { renderSize } from '../src/dashboards/render/size.js';
+import type { FixtureFile } from './dashboards/fixtures/fixture-set.js';
+import { bundleRenderPage } from './dashboards/render/bundle.js';
+import { DashboardRenderer } from './dashboards/render/chromium.js';
+import { renderSize } from './dashboards/render/size.js';
 import { viewFiles, viewPath } from '../src/dashboards/view-files.js';
 import { parseViewXml } from '../src/dashboards/view-xml.js';
 
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   console.log('refreshed the field tables in README.md');
   if (process.argv.includes('--views-only')) return 0;
 
-  const bundle = await bundleRenderPage(path.join(root, 'src/dashboards/render/page.tsx'));
+  const bundle = await bundleRenderPage(path.join(root, 'tools/dashboards/render/page.tsx'));
   const renderer = await DashboardRenderer.launch(bundle.html);
   const outDir = path.join(root, 'docs/dashboards');
   mkdirSync(outDir, { recursive: true });

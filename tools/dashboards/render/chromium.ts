@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
-import type { DashboardDefinition } from '../definition.js';
+import type { DashboardDefinition } from '../../../src/dashboards/definition.js';
 import type { FixtureSet } from '../fixtures/fixture-set.js';
 
 /**

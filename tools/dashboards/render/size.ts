@@ -1,4 +1,4 @@
-import type { DashboardDefinition } from '../definition.js';
+import type { DashboardDefinition } from '../../../src/dashboards/definition.js';
 
 /** Room above the grid for the global time picker. */
 const INPUT_BAR = 84;
