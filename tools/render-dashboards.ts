@@ -1,10 +1,10 @@
 /**
  * `npm run dashboards:render`: regenerates the shipped Dashboard Studio view files from
  * src/dashboards/definitions, then renders each one with Splunk's own dashboard framework in
- * headless Chromium (Debian's /usr/bin/chromium, UTC, fixed size), replaying the fixture rows
- * in test/fixtures/dashboards, to docs/dashboards/<view>.png. It also refreshes the README's
- * field tables ("## For SOC analysts") from the event schemas.
- *   --views-only   write the view files and README tables, and stop
+ * headless Chromium (chosen by tools/chromium.ts; UTC, fixed size), replaying the fixture rows
+ * in test/fixtures/dashboards, to docs/dashboards/<view>.png. It also writes docs/fields.md
+ * whole from the event schemas.
+ *   --views-only   write the view files and docs/fields.md, and stop
  * Exits non-zero, naming the dashboard, if one does not render cleanly.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, THEME } from '../src/dashboards/catalog.js';
 import { parseConf } from '../src/dashboards/conf-file.js';
-import { fieldTablesMarkdown, withFieldTables } from '../src/dashboards/field-tables.js';
+import { FIELDS_DOC_PATH, fieldsReferenceMarkdown } from '../src/dashboards/field-tables.js';
 import type { FixtureFile } from './dashboards/fixtures/fixture-set.js';
 import { bundleRenderPage } from './dashboards/render/bundle.js';
 import { DashboardRenderer } from './dashboards/render/chromium.js';
@@ -30,9 +30,8 @@ async function main(): Promise<number> {
   }
   console.log(`wrote ${DASHBOARDS.length} view files under ${path.join(appDir, 'default/data/ui/views')}`);
   const props = parseConf(readFileSync(path.join(appDir, 'default/props.conf'), 'utf8'), 'props.conf');
-  const readmePath = path.join(root, 'README.md');
-  writeFileSync(readmePath, withFieldTables(readFileSync(readmePath, 'utf8'), fieldTablesMarkdown(props)));
-  console.log('refreshed the field tables in README.md');
+  writeFileSync(path.join(root, FIELDS_DOC_PATH), fieldsReferenceMarkdown(props));
+  console.log(`wrote ${FIELDS_DOC_PATH}`);
   if (process.argv.includes('--views-only')) return 0;
 
   const bundle = await bundleRenderPage(path.join(root, 'tools/dashboards/render/page.tsx'));

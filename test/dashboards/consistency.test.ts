@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
 import { checkSearch, dashboardSearches, INDEX_MACRO, type CheckContext } from '../../src/dashboards/consistency.js';
 import { expandMacros, macrosFromConf } from '../../src/dashboards/macros.js';
-import { fieldTablesMarkdown } from '../../src/dashboards/field-tables.js';
 import { buildVocabulary, EVENT_SCHEMAS, propsFields } from '../../src/dashboards/vocabulary.js';
 import { APP_DIR, readAppConf, readShippedViews } from './app-files.js';
 
@@ -128,16 +127,5 @@ describe('saved searches and navigation', () => {
   it('the navigation lists every dashboard', () => {
     const nav = readFileSync(path.join(APP_DIR, 'default/data/ui/nav/default.xml'), 'utf8');
     for (const v of views) expect(nav, v.view).toContain(`<view name="${v.view}"/>`);
-  });
-});
-
-describe('README field tables', () => {
-  it('"## For SOC analysts" holds the tables generated from the event schemas and props.conf', () => {
-    const readme = readFileSync(path.join(APP_DIR, '../../README.md'), 'utf8');
-    const block = fieldTablesMarkdown(props);
-    // Drift: `npm run dashboards:render -- --views-only` rewrites them.
-    expect(readme).toContain(block);
-    const soc = readme.slice(readme.indexOf('## For SOC analysts'), readme.indexOf('## Standalone service'));
-    for (const st of Object.values(SOURCETYPES)) expect(soc).toContain(`#### \`${st}\``);
   });
 });

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mailInputSchema } from '../../src/mail/config.js';
 
-/** The README's "## Mail metadata input" section: what admins copy into inputs.conf must work as written. */
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-const start = readme.indexOf('\n## Mail metadata input\n');
-const end = readme.indexOf('\n## ', start + 1);
-const section = readme.slice(start, end === -1 ? undefined : end);
+/** docs/mail.md, "## Configure it in Splunk": what admins copy into inputs.conf must work as written. */
+const doc = readFileSync(fileURLToPath(new URL('../../docs/mail.md', import.meta.url)), 'utf8');
+const start = doc.indexOf('\n## Configure it in Splunk');
+const end = doc.indexOf('\n## ', start + 1);
+const section = doc.slice(start, end === -1 ? undefined : end);
 
 /** Setting lines of the section's ```ini blocks, as [line, key, value]. */
 function confSettings(): Array<[string, string, string]> {
@@ -27,7 +27,7 @@ function confSettings(): Array<[string, string, string]> {
 /** Keys Splunk itself reads in any modular-input stanza. */
 const SPLUNK_KEYS = new Set(['interval', 'index', 'sourcetype', 'source', 'host', 'disabled']);
 
-describe('README mail section: the inputs.conf example', () => {
+describe('docs/mail.md: the inputs.conf example', () => {
   it('exists', () => {
     expect(start).toBeGreaterThan(-1);
     expect(confSettings().length).toBeGreaterThan(5);
