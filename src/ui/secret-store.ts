@@ -4,7 +4,7 @@ import { RestError, segment, splunkd } from './rest.js';
  * Secrets in storage/passwords, write-only from the page's side. A GET of storage/passwords
  * returns every credential's `clear_password`, so the listing asks for the `realm` and
  * `username` fields only (`f=realm&f=username`, splunkd's field filter for GET). The replies to
- * writes carry no clear password on splunkd 8.2+ (README, "The configuration page"); `f=` is
+ * writes carry no clear password on splunkd 8.2+ (docs/splunk-admin.md, "The configuration page"); `f=` is
  * sent there too as a second guard, and those replies are drained unread. The page learns
  * whether a secret is stored, never its value.
  */
