@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -31,9 +31,9 @@ describe('README.md, the page people read first', () => {
     expect(quickStartCommands('# x\n\n## Other\n\n```sh\nnpm ci\n```\n')).toEqual([]);
   });
 
-  it('links every reader role to its document', () => {
-    for (const doc of ['splunk-admin.md', 'service.md', 'hec.md', 'ser.md', 'mail.md', 'send.md', 'dashboards.md', 'fields.md', 'development.md', 'ARCHITECTURE.md', 'PERFORMANCE.md']) {
-      expect(readme, doc).toContain(`](docs/${doc}`);
-    }
+  it('links every document of docs/, so none is an orphan', () => {
+    const docs = readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(docs.length).toBeGreaterThanOrEqual(11);
+    for (const doc of docs) expect(readme, doc).toContain(`](docs/${doc}`);
   });
 });
