@@ -14,12 +14,13 @@ const windowFields = {
   window_start: iso('start of the report window, inclusive'),
   window_end: iso('end of the report window, exclusive'),
   window_seconds: z.number().int().positive().describe('length of the window in seconds'),
-  revision: z.number().int().nonnegative().describe('0 when the window is first read; +1 each time a re-read finds changed numbers. Searches keep the latest revision per window and application user'),
+  revision: z.number().int().nonnegative().describe('0 when the window is first read; +1 each time a re-read finds changed numbers (the whole window is sent again). Searches keep the latest revision per account and window_start, then group by app_user_key'),
   collected_at: iso('when the input read the window from SER'),
 };
 
 export const serSummaryEventSchema = z.object({
   ...windowFields,
+  app_user_key: z.string().describe('identity of the application user: a short hash of application_name, application_user, from_envelope and from_header (display names alone may repeat). Group by it, not by the names'),
   application_name: z.string().describe('display name of the application (SER\'s global application list)'),
   application_user: z.string().describe('display name of the SMTP-AUTH application user (not its UID)'),
   from_envelope: z.string().optional().describe('RFC 5321 MAIL FROM address (or bare domain) authorised for that user'),

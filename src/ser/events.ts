@@ -27,17 +27,57 @@ function envelope(ctx: EventContext, sourcetype: string, timeMs: number, id: str
   return e;
 }
 
+/**
+ * The identity of an application user: the full tuple the documents give (applicationName and
+ * applicationUserName are display names; two users may share them and differ in fromEnvelope or
+ * fromHeader). A short hash so SPL can group by one field (`app_user_key`).
+ */
+export function appUserKey(u: Pick<AppUserCounts, 'application_name' | 'application_user' | 'from_envelope' | 'from_header'>): string {
+  return eventId('app-user', u.application_name, u.application_user, u.from_envelope ?? '\u0000', u.from_header ?? '\u0000').slice(0, 16);
+}
+
+function tupleOrder(u: AppUserCounts): string {
+  return [u.application_name, u.application_user, u.from_envelope ?? '', u.from_header ?? ''].join('\u001f');
+}
+
 /** Application users in a stable order, so hashes and event order do not depend on SER's order. */
 function sorted(users: readonly AppUserCounts[]): AppUserCounts[] {
-  const key = (u: AppUserCounts) => `${u.application_name}\u001f${u.application_user}`;
+  const keyed = users.map((u) => [tupleOrder(u), appUserKey(u), u] as const);
   // Code-unit order, not localeCompare: the same on every host, whatever its locale.
-  return [...users].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return keyed.map((k) => k[2]);
+}
+
+const SUMMED = ['success', 'failure', 'temp_failure', 'partial_success', 'in_progress', 'total', 'recipients_total', 'message_size_total', 'delivered_size_total'] as const;
+
+/**
+ * Users whose whole tuple is the same (two SMTP-AUTH UIDs behind identical display names and
+ * addresses: the UID is not in the reply) cannot be told apart, and two events with one id would
+ * lose one to `dedup`: their numbers are summed into one row, so the window's totals stay true.
+ */
+export function mergeSameTuple(users: readonly AppUserCounts[]): AppUserCounts[] {
+  const byKey = new Map<string, AppUserCounts>();
+  for (const u of users) {
+    const key = appUserKey(u);
+    const had = byKey.get(key);
+    if (!had) {
+      byKey.set(key, u);
+      continue;
+    }
+    const m: AppUserCounts = { ...had, dsn: { ...had.dsn }, extra: { ...had.extra } };
+    for (const f of SUMMED) {
+      if (had[f] !== undefined || u[f] !== undefined) (m as unknown as Record<string, number>)[f] = (had[f] ?? 0) + (u[f] ?? 0);
+    }
+    for (const [cls, n] of Object.entries(u.dsn)) m.dsn[cls] = (m.dsn[cls] ?? 0) + n;
+    byKey.set(key, m);
+  }
+  return [...byKey.values()];
 }
 
 /** A short digest of a window's numbers: a re-read that yields the same digest is not re-emitted. */
 export function windowDigest(users: readonly AppUserCounts[]): string {
   const h = createHash('sha256');
-  for (const u of sorted(users)) h.update(JSON.stringify([u.application_name, u.application_user, u.success, u.failure, u.temp_failure, u.partial_success, u.in_progress, u.total, u.recipients_total, u.message_size_total, u.delivered_size_total, u.dsn]));
+  for (const u of sorted(users)) h.update(JSON.stringify([u.application_name, u.application_user, u.from_envelope, u.from_header, u.success, u.failure, u.temp_failure, u.partial_success, u.in_progress, u.total, u.recipients_total, u.message_size_total, u.delivered_size_total, u.dsn]));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -54,9 +94,11 @@ export function windowEvents(ctx: EventContext, w: Window, revision: number, col
   const out: SplunkEvent[] = [];
   let total = 0;
   let bytes = 0;
-  for (const u of sorted(users)) {
+  for (const u of sorted(mergeSameTuple(users))) {
+    const key = appUserKey(u);
     const body: SerSummaryEvent = {
       ...common,
+      app_user_key: key,
       application_name: u.application_name,
       application_user: u.application_user,
       success: u.success,
@@ -75,10 +117,11 @@ export function windowEvents(ctx: EventContext, w: Window, revision: number, col
     if (Object.keys(u.extra).length > 0) body.extra = u.extra;
     total += u.total;
     bytes += u.message_size_total ?? 0;
-    const id = eventId(ctx.account, w.start, w.end, u.application_name, u.application_user, revision);
+    // Identity: account + window + revision + the full tuple (through its key).
+    const id = eventId(ctx.account, w.start, w.end, key, revision);
     out.push(envelope(ctx, SOURCETYPES.serSummary, w.start, id, body as unknown as Record<string, unknown>));
   }
-  const coverage: SerCoverageEvent = { ...common, application_users: users.length, total, message_size_total: bytes };
+  const coverage: SerCoverageEvent = { ...common, application_users: out.length, total, message_size_total: bytes };
   out.push(envelope(ctx, SOURCETYPES.serCoverage, w.start, eventId('coverage', ctx.account, w.start, w.end, revision), coverage as unknown as Record<string, unknown>));
   return out;
 }

@@ -1,60 +1,31 @@
-import { z } from 'zod';
 import { SerReplyError } from './errors.js';
 
 /**
- * The SER summary reply, parsed tolerantly (the exact nesting is not published): numbers may
- * be strings, status / size / details fields may be nested (as the documentation groups them)
- * or flat, unknown fields are kept. What cannot be understood is a SerReplyError naming the
- * field's path in the reply, never a silent zero.
+ * The SER summary reply, read the way the API documents' tag table allows (the exact JSON is
+ * not published). The table groups tags under categories; each category may arrive as an
+ * object named after it (`"status": {…}`, `"messageSizeTotal": {"messageSizeTotal": …,
+ * "deliveredSizeTotal": …}`, `"details": {"2.X.X": …}`, `"entitlement": {…}`) or flattened onto
+ * its parent (the application user; the reply itself for `entitlement`). Numbers may be JSON
+ * numbers or numeric strings; unknown fields are kept. What cannot be understood is a
+ * SerReplyError naming the field's path in the reply — never a silent zero.
  */
 
-const count = z
-  .union([
-    z.number(),
-    z
-      .string()
-      .trim()
-      .regex(/^\d+(\.0+)?$/, 'expected a whole number')
-      .transform(Number),
-  ])
-  .pipe(z.number().int('expected a whole number').nonnegative('expected a number of 0 or more'));
-
-const text = z.union([z.string(), z.number().transform(String)]);
-
-const userSchema = z
-  .object({
-    applicationName: text.default(''),
-    applicationUserName: text,
-    fromEnvelope: text.nullish(),
-    fromHeader: text.nullish(),
-    success: count,
-    failure: count,
-    tempFailure: count,
-    partialSuccess: count.optional(),
-    inProgress: count.optional(),
-    total: count.optional(),
-    recipientsTotal: count.optional(),
-    messageSizeTotal: count.optional(),
-    deliveredSizeTotal: count.optional(),
-  })
-  .loose();
-
-const dateField = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = typeof v === 'number' ? v : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? `${v.trim()}T00:00:00Z` : v);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: `expected a date, got "${String(v)}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const entitlementSchema = z
-  .object({
-    annual_throughput: z.union([count, z.string()]).nullish(),
-    license_start: dateField.nullish(),
-    license_end: dateField.nullish(),
-  })
-  .loose();
+/** The documents' categories of an application user and their tags (pt: "CATEGORIA / TAG"). */
+export const USER_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+  status: ['success', 'failure', 'tempFailure', 'partialSuccess', 'inProgress', 'total', 'recipientsTotal'],
+  messageSizeTotal: ['messageSizeTotal', 'deliveredSizeTotal'],
+  // The Spanish table's rows shift the size tags into the category column: read that too.
+  deliveredSizeTotal: ['deliveredSizeTotal'],
+  // Spellings the input accepted before the documents were re-read.
+  size: ['messageSizeTotal', 'deliveredSizeTotal'],
+  sizes: ['messageSizeTotal', 'deliveredSizeTotal'],
+};
+const IDENTITY_TAGS = ['applicationName', 'applicationUserName', 'fromEnvelope', 'fromHeader'] as const;
+const COUNT_TAGS = [...USER_CATEGORIES.status!, ...USER_CATEGORIES.messageSizeTotal!];
+const REQUIRED_COUNTS = new Set(['success', 'failure', 'tempFailure']);
+const ENTITLEMENT_TAGS = ['annual_throughput', 'license_start', 'license_end'] as const;
+/** `2.X.X` as the table writes it; also `2.x.x`, `2xx`, `dsn_2xx`. */
+const DSN_KEY = /^(?:dsn[_.-]?)?([2-5])(?:\.x\.x|xx)$/i;
 
 export interface AppUserCounts {
   application_name: string;
@@ -87,99 +58,154 @@ export interface SerReport {
   entitlement?: Entitlement;
 }
 
-const CONTAINERS: Record<string, readonly string[]> = {
-  status: ['success', 'failure', 'tempFailure', 'partialSuccess', 'inProgress', 'total', 'recipientsTotal'],
-  size: ['messageSizeTotal', 'deliveredSizeTotal'],
-  sizes: ['messageSizeTotal', 'deliveredSizeTotal'],
-};
-const DSN_KEY = /^([2-5])\.x\.x$/i;
+type Path = Array<string | number>;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function fail(path: Array<string | number>, problem: string): never {
-  const p = path.map((s, i) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_][\w]*$/.test(s) ? `${i === 0 ? '' : '.'}${s}` : `["${s}"]`)).join('');
-  throw new SerReplyError(p, problem);
+export function formatPath(path: Path): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_]\w*$/.test(s) ? `${i === 0 ? '' : '.'}${s}` : `["${s}"]`)).join('');
 }
 
-/** One application user: flatten the known containers, remembering where each field came from. */
-function parseUser(raw: unknown, at: Array<string | number>): AppUserCounts {
-  if (!isObject(raw)) fail(at, 'expected an object for an application user');
-  const flat: Record<string, unknown> = {};
-  const origin = new Map<string, Array<string | number>>();
+function fail(path: Path, problem: string): never {
+  throw new SerReplyError(formatPath(path), problem);
+}
+
+/** What a value is, for "expected X, got Y" (short; a reply's text is not a secret). */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the text "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** A count: a whole number of 0 or more, as a JSON number or a numeric string. */
+function readCount(v: unknown, path: Path): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.0+)?\s*$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 0) fail(path, `expected a whole number of 0 or more (a JSON number or a numeric string), got ${describe(v)}`);
+  return n;
+}
+
+function readText(v: unknown, path: Path): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  return fail(path, `expected a text (a JSON string), got ${describe(v)}`);
+}
+
+function readDate(v: unknown, path: Path): number {
+  const s = typeof v === 'string' ? v.trim() : undefined;
+  const ms = typeof v === 'number' ? v : s !== undefined ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s) : Number.NaN;
+  if (!Number.isFinite(ms)) fail(path, `expected a date (yyyy-mm-dd or an ISO-8601 timestamp), got ${describe(v)}`);
+  return ms;
+}
+
+/** The value of one tag, remembered with where it was found; the same tag twice must agree. */
+class Fields {
+  readonly values = new Map<string, { value: unknown; path: Path }>();
+  put(tag: string, value: unknown, path: Path): void {
+    const had = this.values.get(tag);
+    if (had && JSON.stringify(had.value) !== JSON.stringify(value)) {
+      fail(path, `given twice with different values (${JSON.stringify(had.value)} at ${formatPath(had.path)}, ${JSON.stringify(value)} here)`);
+    }
+    if (!had) this.values.set(tag, { value, path });
+  }
+  has(tag: string): boolean {
+    const f = this.values.get(tag);
+    return f !== undefined && f.value !== null;
+  }
+}
+
+/** One application user: categories nested or flat, every count checked at its own path. */
+function parseUser(raw: unknown, at: Path): AppUserCounts {
+  if (!isObject(raw)) fail(at, `expected an object for an application user, got ${describe(raw)}`);
+  const fields = new Fields();
+  const dsn = new Fields();
   const extra: Record<string, unknown> = {};
-  const dsn: Record<string, number> = {};
-  const takeDsn = (key: string, value: unknown, path: Array<string | number>): boolean => {
+  const takeDsn = (key: string, value: unknown, path: Path): boolean => {
     const m = DSN_KEY.exec(key);
     if (!m) return false;
-    const r = count.safeParse(value);
-    if (!r.success) fail(path, r.error.issues[0]?.message ?? 'expected a number');
-    dsn[`${m[1]}xx`] = r.data;
+    dsn.put(`${m[1]}xx`, readCount(value, path), path);
     return true;
   };
   for (const [k, v] of Object.entries(raw)) {
-    const known = CONTAINERS[k];
-    if (known && isObject(v)) {
+    const members = USER_CATEGORIES[k];
+    if (members && isObject(v)) {
+      // A size tag's own category must hold it: `"deliveredSizeTotal": {}` is not a size.
+      if (COUNT_TAGS.includes(k) && !members.some((m) => m in v)) {
+        fail([...at, k], `expected a whole number of 0 or more, or an object of the "${k}" category holding ${members.join(' / ')}, got an object without them`);
+      }
       for (const [ck, cv] of Object.entries(v)) {
-        if (known.includes(ck)) {
-          flat[ck] = cv;
-          origin.set(ck, [...at, k, ck]);
-        } else extra[`${k}.${ck}`] = cv;
+        if (members.includes(ck)) fields.put(ck, cv, [...at, k, ck]);
+        else extra[`${k}.${ck}`] = cv;
       }
     } else if (k === 'details' && isObject(v)) {
       for (const [dk, dv] of Object.entries(v)) if (!takeDsn(dk, dv, [...at, k, dk])) extra[`details.${dk}`] = dv;
+    } else if (k === 'status' || k === 'details') {
+      // A category that is not an object cannot be read as one: naming it beats a silent zero.
+      if (v !== null) fail([...at, k], `expected an object of the "${k}" category, got ${describe(v)}`);
+    } else if (COUNT_TAGS.includes(k) || (IDENTITY_TAGS as readonly string[]).includes(k)) {
+      fields.put(k, v, [...at, k]);
     } else if (!takeDsn(k, v, [...at, k])) {
-      if (!(k in flat)) {
-        flat[k] = v;
-        origin.set(k, [...at, k]);
-      }
+      extra[k] = v;
     }
   }
-  const r = userSchema.safeParse(flat);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const key = String(issue.path[0] ?? '');
-    const where = origin.get(key) ?? [...at, ...(CONTAINERS.status!.includes(key) ? ['status'] : []), key];
-    fail(where, issue.code === 'invalid_type' && flat[key] === undefined ? 'missing' : issue.message);
-  }
-  const u = r.data;
-  const known = new Set(Object.keys(userSchema.shape));
-  for (const [k, v] of Object.entries(u)) if (!known.has(k)) extra[k] = v;
-  const parts = [u.success, u.failure, u.tempFailure, u.partialSuccess ?? 0, u.inProgress ?? 0];
+  const where = (tag: string): Path => fields.values.get(tag)?.path ?? [...at, ...(USER_CATEGORIES.status!.includes(tag) ? ['status'] : []), tag];
+  const count = (tag: string): number | undefined => (fields.has(tag) ? readCount(fields.values.get(tag)!.value, where(tag)) : undefined);
+  const text = (tag: string): string | undefined => (fields.has(tag) ? readText(fields.values.get(tag)!.value, where(tag)) : undefined);
+  for (const tag of ['applicationUserName', ...REQUIRED_COUNTS]) if (!fields.values.has(tag)) fail(where(tag), 'missing');
+  const required = (tag: string): number => readCount(fields.values.get(tag)!.value, where(tag));
+  const success = required('success');
+  const failure = required('failure');
+  const tempFailure = required('tempFailure');
+  const partialSuccess = count('partialSuccess');
+  const inProgress = count('inProgress');
   const out: AppUserCounts = {
-    application_name: u.applicationName,
-    application_user: u.applicationUserName,
-    success: u.success,
-    failure: u.failure,
-    temp_failure: u.tempFailure,
+    application_name: text('applicationName') ?? '',
+    application_user: readText(fields.values.get('applicationUserName')!.value, where('applicationUserName')),
+    success,
+    failure,
+    temp_failure: tempFailure,
     // The documented total is the sum of the classes; when SER omits it, the sum is that number.
-    total: u.total ?? parts.reduce((a, b) => a + b, 0),
-    dsn,
+    total: count('total') ?? success + failure + tempFailure + (partialSuccess ?? 0) + (inProgress ?? 0),
+    dsn: Object.fromEntries([...dsn.values].map(([k, f]) => [k, f.value as number])),
     extra,
   };
-  if (u.fromEnvelope != null) out.from_envelope = u.fromEnvelope;
-  if (u.fromHeader != null) out.from_header = u.fromHeader;
-  if (u.partialSuccess !== undefined) out.partial_success = u.partialSuccess;
-  if (u.inProgress !== undefined) out.in_progress = u.inProgress;
-  if (u.recipientsTotal !== undefined) out.recipients_total = u.recipientsTotal;
-  if (u.messageSizeTotal !== undefined) out.message_size_total = u.messageSizeTotal;
-  if (u.deliveredSizeTotal !== undefined) out.delivered_size_total = u.deliveredSizeTotal;
+  const fromEnvelope = text('fromEnvelope');
+  const fromHeader = text('fromHeader');
+  const recipients = count('recipientsTotal');
+  const size = count('messageSizeTotal');
+  const delivered = count('deliveredSizeTotal');
+  if (fromEnvelope !== undefined) out.from_envelope = fromEnvelope;
+  if (fromHeader !== undefined) out.from_header = fromHeader;
+  if (partialSuccess !== undefined) out.partial_success = partialSuccess;
+  if (inProgress !== undefined) out.in_progress = inProgress;
+  if (recipients !== undefined) out.recipients_total = recipients;
+  if (size !== undefined) out.message_size_total = size;
+  if (delivered !== undefined) out.delivered_size_total = delivered;
   return out;
 }
 
-function parseEntitlement(raw: unknown): Entitlement | undefined {
-  if (raw == null) return undefined;
-  if (!isObject(raw)) fail(['entitlement'], 'expected an object');
-  const r = entitlementSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    fail(['entitlement', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))], issue.message);
+/** `entitlement` nested in its own object or its tags flat on the reply. */
+function parseEntitlement(json: Record<string, unknown>): Entitlement | undefined {
+  const fields = new Fields();
+  const nested = json.entitlement;
+  if (nested != null && !isObject(nested)) fail(['entitlement'], `expected an object of the "entitlement" category, got ${describe(nested)}`);
+  for (const tag of ENTITLEMENT_TAGS) {
+    if (isObject(nested) && tag in nested) fields.put(tag, nested[tag], ['entitlement', tag]);
+    if (tag in json) fields.put(tag, json[tag], [tag]);
   }
+  if (nested == null && fields.values.size === 0) return undefined;
   const e: Entitlement = {};
-  if (r.data.annual_throughput != null) e.annual_throughput = r.data.annual_throughput;
-  if (r.data.license_start != null) e.license_start = r.data.license_start;
-  if (r.data.license_end != null) e.license_end = r.data.license_end;
+  const get = (tag: string) => fields.values.get(tag)!;
+  if (fields.has('annual_throughput')) {
+    const { value, path } = get('annual_throughput');
+    // A number when SER sends one (as a number or a numeric text); otherwise SER's own words ("5 TB").
+    e.annual_throughput = typeof value === 'string' && !/^\s*\d+(\.0+)?\s*$/.test(value) ? value : readCount(value, path);
+  }
+  if (fields.has('license_start')) e.license_start = readDate(get('license_start').value, get('license_start').path);
+  if (fields.has('license_end')) e.license_end = readDate(get('license_end').value, get('license_end').path);
   return e;
 }
 
@@ -194,13 +220,21 @@ export function parseSummaryReply(body: string): SerReport {
   return parseSummaryJson(json);
 }
 
+/**
+ * Only a present list means "these application users" — an empty one, a window without
+ * traffic. A missing, null or misspelled `applicationUsers` would otherwise be read as a
+ * window with no traffic, move the checkpoint and count 0: it is an error naming the field.
+ */
 export function parseSummaryJson(json: unknown): SerReport {
-  if (!isObject(json)) fail([], 'expected a JSON object with applicationUsers and entitlement');
-  const usersKey = 'applicationUsers' in json ? 'applicationUsers' : 'application_users';
-  const rawUsers = json[usersKey];
-  if (rawUsers == null && json.entitlement == null) fail([], 'the reply has neither applicationUsers nor entitlement');
-  if (rawUsers != null && !Array.isArray(rawUsers)) fail([usersKey], 'expected a list of application users');
-  const users = (rawUsers ?? []).map((u: unknown, i: number) => parseUser(u, [usersKey, i]));
-  const entitlement = parseEntitlement(json.entitlement);
+  if (!isObject(json)) fail([], `expected a JSON object with applicationUsers and entitlement, got ${describe(json)}`);
+  const rawUsers = json.applicationUsers;
+  if (rawUsers === undefined || rawUsers === null) {
+    const lookalike = Object.keys(json).find((k) => k !== 'applicationUsers' && k.replace(/[_-]/g, '').toLowerCase() === 'applicationusers');
+    const hint = lookalike ? ` (the reply has "${lookalike}"; the documents spell it applicationUsers)` : '';
+    fail(['applicationUsers'], `${rawUsers === null ? 'null' : 'missing'}${hint}: only an empty list means a window without traffic`);
+  }
+  if (!Array.isArray(rawUsers)) fail(['applicationUsers'], `expected a list of application users, got ${describe(rawUsers)}`);
+  const users = rawUsers.map((u: unknown, i: number) => parseUser(u, ['applicationUsers', i]));
+  const entitlement = parseEntitlement(json);
   return entitlement ? { users, entitlement } : { users };
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SOURCETYPES } from '../../src/core/sourcetypes.js';
 import { eventSchemas } from '../../src/ser/event-schema.js';
 import { entitlementEvent, licenceUsedBytes, windowDigest, windowEvents } from '../../src/ser/events.js';
 import { parseSummaryReply } from '../../src/ser/reply.js';
@@ -50,5 +51,46 @@ describe('SER reply → events', () => {
     expect(windowDigest([...reply.users].reverse())).toBe(d);
     const changed = reply.users.map((u, i) => (i === 0 ? { ...u, temp_failure: u.temp_failure - 1, failure: u.failure + 1 } : u));
     expect(windowDigest(changed)).not.toBe(d);
+  });
+
+  it('two application users sharing display names but not addresses are two identities', () => {
+    const a = { ...reply.users[0]!, from_envelope: 'a@example.com' };
+    const b = { ...reply.users[0]!, from_envelope: 'b@example.com', success: a.success + 1 };
+    const events = windowEvents({ account: 'acme' }, W, 0, COLLECTED, [a, b]).filter((e) => e.sourcetype === SOURCETYPES.serSummary);
+    expect(events).toHaveLength(2);
+    expect(new Set(events.map((e) => e.id)).size).toBe(2);
+    expect(new Set(events.map((e) => (e.event as Record<string, unknown>).app_user_key)).size).toBe(2);
+    // The same tuple twice (two UIDs behind identical names and addresses): one row, numbers summed.
+    const twice = windowEvents({ account: 'acme' }, W, 0, COLLECTED, [a, a]);
+    expect(twice.filter((e) => e.sourcetype === SOURCETYPES.serSummary).map((e) => (e.event as Record<string, number>).success)).toEqual([2 * a.success]);
+    expect((twice.find((e) => e.sourcetype === SOURCETYPES.serCoverage)!.event as Record<string, number>).total).toBe(2 * a.total);
+  });
+
+  it('the latest-revision idiom counts a window once when an application is renamed between revisions', () => {
+    const [first, second] = reply.users;
+    const rev0 = windowEvents({ account: 'acme' }, W, 0, COLLECTED, [first!, second!]);
+    // Restated: one more success for the first user, whose application was renamed meanwhile.
+    const renamed = { ...first!, application_name: `${first!.application_name} (renamed)`, success: first!.success + 1, total: first!.total + 1 };
+    const rev1 = windowEvents({ account: 'acme' }, W, 1, COLLECTED + 3_600_000, [renamed, second!]);
+    const indexed = [...rev0, ...rev1].filter((e) => e.sourcetype === SOURCETYPES.serSummary).map((e) => e.event as Record<string, unknown>);
+    const windowTotal = renamed.total + second!.total;
+
+    // The documented idiom: | eventstats max(revision) as latest_revision by account, window_start
+    //                       | where revision=latest_revision | stats sum(total) by app_user_key
+    const latest = new Map<string, number>();
+    for (const e of indexed) latest.set(`${e.account}|${e.window_start}`, Math.max(latest.get(`${e.account}|${e.window_start}`) ?? -1, e.revision as number));
+    const kept = indexed.filter((e) => e.revision === latest.get(`${e.account}|${e.window_start}`));
+    const byKey = new Map<string, number>();
+    for (const e of kept) byKey.set(e.app_user_key as string, (byKey.get(e.app_user_key as string) ?? 0) + (e.total as number));
+    expect([...byKey.values()].reduce((x, y) => x + y, 0)).toBe(windowTotal);
+    expect(byKey.size).toBe(2);
+
+    // What the idiom must not be: the latest revision per window and tuple keeps the old name's row.
+    const perTuple = new Map<string, Record<string, unknown>>();
+    for (const e of indexed) {
+      const k = `${e.account}|${e.window_start}|${e.app_user_key}`;
+      if ((perTuple.get(k)?.revision as number | undefined) === undefined || (perTuple.get(k)!.revision as number) < (e.revision as number)) perTuple.set(k, e);
+    }
+    expect([...perTuple.values()].reduce((x, e) => x + (e.total as number), 0)).toBeGreaterThan(windowTotal);
   });
 });

@@ -69,9 +69,9 @@ describe('SER reply parser', () => {
     expect((err as SerReplyError).message).toContain(path);
   });
 
-  it('refuses a body that is not JSON, or JSON without either block', () => {
+  it('refuses a body that is not JSON, or JSON without applicationUsers', () => {
     expect(() => parseSummaryReply('{"applicationUsers": [')).toThrow(SerReplyError);
-    expect(() => parseSummaryJson({ something: 1 })).toThrow(/neither applicationUsers nor entitlement/);
+    expect(() => parseSummaryJson({ something: 1 })).toThrow(/applicationUsers: missing/);
   });
 
   it('any corrupted count of any user is reported at its own path, never read as zero', () => {
