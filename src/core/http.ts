@@ -1,5 +1,7 @@
+import type { PeerCertificate } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import type { Logger } from './logger.js';
+import type { Secret } from './secret.js';
 import { tlsConnectOptions, type TlsConfig } from './tls.js';
 
 import type { ProxyConfig } from './proxy-config.js';
@@ -7,13 +9,33 @@ import type { ProxyConfig } from './proxy-config.js';
 // The schema lives in proxy-config.ts (browser-safe); re-exported for existing importers.
 export { proxySchema, type ProxyConfig } from './proxy-config.js';
 
+/**
+ * The proxy as a dispatcher takes it: the password (Splunk: storage/passwords) stays a Secret
+ * apart from the URL and is revealed only into the Proxy-Authorization header undici sends.
+ */
+export type ProxySettings = Partial<ProxyConfig> & { password?: Secret };
+
+/** `Basic` credentials for the proxy: the URL's user with the separate password. */
+export function proxyAuthorization(proxy: ProxySettings): { uri: string; token?: string } {
+  const url = new URL(proxy.url!);
+  if (!proxy.password || !url.username) return { uri: proxy.url! };
+  const user = decodeURIComponent(url.username);
+  url.username = '';
+  url.password = '';
+  return { uri: url.toString(), token: `Basic ${Buffer.from(`${user}:${proxy.password.reveal()}`).toString('base64')}` };
+}
+
 export interface DispatcherOptions {
   /** For messages: what this client talks to. */
   target: string;
   tls?: Partial<TlsConfig>;
-  proxy?: Partial<ProxyConfig>;
+  proxy?: ProxySettings;
   /** Client certificate (mutual TLS), PEM strings. */
   clientCert?: { cert: string; key: string; passphrase?: string };
+  /** CA bundle as PEM text (pasted in the page, kept in storage/passwords); wins over tls.ca_file. */
+  caPem?: string;
+  /** Replaces the host-name check after the chain verified (splunkd: its certificate never names 127.0.0.1). */
+  serverIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
   connections?: number;
   /** Milliseconds to wait for response headers and between body chunks. */
   timeoutMs?: number;
@@ -33,6 +55,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const connect = {
     ...tlsConnectOptions(o.tls, o.target, o.log),
     ...(o.clientCert ? { cert: o.clientCert.cert, key: o.clientCert.key, passphrase: o.clientCert.passphrase } : {}),
+    ...(o.caPem ? { ca: o.caPem } : {}),
+    ...(o.serverIdentity ? { checkServerIdentity: o.serverIdentity } : {}),
     // A connection never waits longer than the request it serves would (undici's own default is 10 s).
     timeout: o.connectTimeoutMs ?? Math.min(o.timeoutMs ?? 10_000, 10_000),
   };
@@ -45,7 +69,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   };
   if (o.proxy?.url) {
     // requestTls is the TLS to the target through the tunnel; the proxy itself is plain or its own TLS.
-    return new ProxyAgent({ uri: o.proxy.url, requestTls: connect, ...common });
+    return new ProxyAgent({ ...proxyAuthorization(o.proxy), requestTls: connect, ...common });
   }
   if ((o.proxy?.use_env ?? true) && proxyFromEnv()) {
     return new EnvHttpProxyAgent({ ...common, noProxy: o.proxy?.no_proxy, requestTls: connect } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);

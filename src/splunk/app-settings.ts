@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mergeConf, parseConf, type ConfFile } from './conf-file.js';
 import type { SplunkdTls } from './splunkd-client.js';
+import { SPLUNK_DEFAULT_CERT_NAME, splunkdTrust } from './splunkd-trust.js';
 
 /**
  * Settings the process needs before it can talk to splunkd (how to trust splunkd's certificate),
@@ -32,7 +34,12 @@ export function readAppConf(file: string, dir = appDir()): ConfFile {
 
 const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes', 't', 'y', 'on'].includes(v.trim().toLowerCase());
 
-/** [splunkd] of ta_ser_mail_settings.conf; TA_SER_MAIL_SPLUNKD_CA_FILE / _SERVER_NAME / _INSECURE_LOCALHOST win. */
+/**
+ * How to trust splunkd: [splunkd] of ta_ser_mail_settings.conf, where
+ * TA_SER_MAIL_SPLUNKD_CA_FILE / _SERVER_NAME / _INSECURE_LOCALHOST win; without a ca_file,
+ * what splunkd itself is configured with ($SPLUNK_HOME/etc/system/…/server.conf [sslConfig],
+ * see splunkd-trust.ts), so a default install verifies splunkd with no setting at all.
+ */
 export function splunkdTls(dir = appDir(), env: NodeJS.ProcessEnv = process.env): SplunkdTls {
   const s = readAppConf('ta_ser_mail_settings', dir).get('splunkd') ?? new Map<string, string>();
   const pick = (key: string, envName: string) => {
@@ -40,10 +47,14 @@ export function splunkdTls(dir = appDir(), env: NodeJS.ProcessEnv = process.env)
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
   const caFile = pick('ca_file', 'TA_SER_MAIL_SPLUNKD_CA_FILE');
-  const splunkHome = env.SPLUNK_HOME;
-  return {
-    ca_file: caFile && splunkHome ? caFile.replace(/^\$SPLUNK_HOME/, splunkHome) : caFile,
+  const splunkHome = env.SPLUNK_HOME?.trim() || undefined;
+  const trust = splunkHome ? splunkdTrust(splunkHome) : undefined;
+  const out: SplunkdTls = {
+    ca_file: caFile && splunkHome ? caFile.replace(/^\$SPLUNK_HOME/, splunkHome) : (caFile ?? trust?.caFile),
     server_name: pick('server_name', 'TA_SER_MAIL_SPLUNKD_SERVER_NAME'),
     insecure_localhost: truthy(pick('insecure_localhost', 'TA_SER_MAIL_SPLUNKD_INSECURE_LOCALHOST')),
+    accept_names: trust?.names ?? [SPLUNK_DEFAULT_CERT_NAME, hostname()],
   };
+  if (out.ca_file) out.source = caFile ? '[splunkd] ca_file of ta_ser_mail_settings.conf' : trust?.source;
+  return out;
 }

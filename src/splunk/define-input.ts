@@ -33,6 +33,7 @@ import type { Logger } from '../core/logger.js';
 import type { Secret } from '../core/secret.js';
 import type { Sink } from '../core/sink.js';
 import type { LoadedAccount, LoadedHecDestination, LoadedSendService } from './named-settings.js';
+import type { ProxySettings } from '../core/http.js';
 import type { ProxyConfig } from '../core/proxy-config.js';
 import type { SplunkdClient } from './splunkd-client.js';
 
@@ -54,7 +55,7 @@ export interface InputSettings {
   account(name: string): Promise<LoadedAccount>;
   hec(name: string): Promise<LoadedHecDestination>;
   sendService(name: string): Promise<LoadedSendService>;
-  proxy(): Promise<ProxyConfig>;
+  proxy(): Promise<ProxyConfig & ProxySettings>;
 }
 
 export interface InputContext<C> {

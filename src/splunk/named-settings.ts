@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loggingSchema, type LoggingConfig } from '../core/logging-config.js';
+import type { ProxySettings } from '../core/http.js';
 import { proxySchema, type ProxyConfig } from '../core/proxy-config.js';
 import { hecDestinationSchema } from '../hec/config.js';
 import { serAccountSchema } from '../ser/config.js';
@@ -45,19 +46,16 @@ export type LoadedAccount = Awaited<ReturnType<typeof loadAccount>>;
 export type LoadedHecDestination = Awaited<ReturnType<typeof loadHecDestination>>;
 export type LoadedSendService = Awaited<ReturnType<typeof loadSendService>>;
 
-/** [proxy]; a password in storage/passwords (realm ta_ser_mail_proxy, username proxy) joins the URL's user. */
-export async function loadProxy(c: SplunkdClient): Promise<ProxyConfig> {
+/**
+ * [proxy]; a password in storage/passwords (realm ta_ser_mail_proxy, username proxy) goes with
+ * the URL's user as a separate Secret: it is never written into the URL string (which ends up in
+ * messages and logs), only into the Proxy-Authorization header (src/core/http.ts).
+ */
+export async function loadProxy(c: SplunkdClient): Promise<ProxyConfig & ProxySettings> {
   const proxy = await loadPlain(c, SETTINGS_FILE, 'proxy', proxySchema);
-  if (!proxy.url) return proxy;
-  const url = new URL(proxy.url);
-  if (url.username && !url.password) {
-    const pw = await readPassword(c, PROXY_REALM, 'proxy');
-    if (pw) {
-      url.password = pw.reveal();
-      return { ...proxy, url: url.toString() };
-    }
-  }
-  return proxy;
+  if (!proxy.url || !new URL(proxy.url).username) return proxy;
+  const password = await readPassword(c, PROXY_REALM, 'proxy');
+  return password ? { ...proxy, password } : proxy;
 }
 
 export const loadLogging = (c: SplunkdClient): Promise<LoggingConfig> => loadPlain(c, SETTINGS_FILE, 'logging', loggingSchema);

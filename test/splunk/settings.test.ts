@@ -58,12 +58,15 @@ describe('settings resolver', () => {
     expect(again.secret.reveal()).toBe('typed-secret');
   });
 
-  it('joins the proxy password to the proxy URL user', async () => {
+  it('keeps the proxy password a Secret beside the URL, never inside it', async () => {
     sim.setStanza('ta_ser_mail_settings', 'proxy', { url: 'http://alice@127.0.0.1:3128', use_env: '0' });
     sim.setPassword('ta_ser_mail_proxy', 'proxy', 'p@ss');
     const p = await loadProxy(client);
     expect(p.use_env).toBe(false);
-    expect(new URL(p.url!).password).toBe(encodeURIComponent('p@ss'));
+    expect(p.url).toBe('http://alice@127.0.0.1:3128');
+    expect(p.password).toBeInstanceOf(Secret);
+    expect(p.password?.reveal()).toBe('p@ss');
+    expect(JSON.stringify(p)).not.toContain('p@ss');
   });
 
   it('refuses splunkd whose certificate the CA did not sign, unless insecure_localhost on a loopback address', async () => {
@@ -123,7 +126,7 @@ describe('settings resolver', () => {
     mkdirSync(join(dir, 'local'));
     writeFileSync(join(dir, 'default', 'ta_ser_mail_settings.conf'), '[splunkd]\ninsecure_localhost = 0\nca_file = $SPLUNK_HOME/etc/auth/cacert.pem\n');
     writeFileSync(join(dir, 'local', 'ta_ser_mail_settings.conf'), '[splunkd]\ninsecure_localhost = 1\n');
-    expect(splunkdTls(dir, { SPLUNK_HOME: '/opt/splunk' })).toEqual({ ca_file: '/opt/splunk/etc/auth/cacert.pem', server_name: undefined, insecure_localhost: true });
+    expect(splunkdTls(dir, { SPLUNK_HOME: '/opt/splunk' })).toMatchObject({ ca_file: '/opt/splunk/etc/auth/cacert.pem', server_name: undefined, insecure_localhost: true });
     expect(splunkdTls(dir, { TA_SER_MAIL_SPLUNKD_INSECURE_LOCALHOST: '0', TA_SER_MAIL_SPLUNKD_CA_FILE: '/x.pem' })).toMatchObject({ ca_file: '/x.pem', insecure_localhost: false });
   });
 });
