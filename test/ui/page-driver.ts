@@ -1,8 +1,10 @@
 import type { Page } from 'playwright-core';
+import { resolveChromium } from '../../tools/chromium.js';
 
-/** Debian's Chromium and the flags every browser test starts it with (no network of its own). */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** The Chromium every browser test starts (tools/chromium.ts chooses it) and its flags (no network of its own). */
+const browser = resolveChromium();
+export const CHROMIUM = browser.executablePath;
+export const CHROMIUM_ARGS = browser.args;
 
 /** Records the page's console errors, uncaught exceptions and failed requests in `problems`. */
 export function watch(p: Page, problems: string[]): void {

@@ -5,24 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { DashboardDefinition } from '../../../src/dashboards/definition.js';
 import type { FixtureSet } from '../fixtures/fixture-set.js';
+import { resolveChromium } from '../../chromium.js';
 
 /**
- * Drives Debian's Chromium (never a downloaded browser) headless, offline, in UTC, at a fixed
- * window size, so the same dashboard and rows give the same picture on every run.
+ * Drives headless Chromium (the one tools/chromium.ts resolves: env, system, else npm), offline,
+ * in UTC, at a fixed window size, so the same dashboard and rows give the same picture on every run.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--font-render-hinting=none',
-];
+const EXTRA_FLAGS = ['--font-render-hinting=none'];
 
 export interface RenderRequest {
   definition: DashboardDefinition;
@@ -53,13 +42,14 @@ export class DashboardRenderer {
   ) {}
 
   static async launch(html: string): Promise<DashboardRenderer> {
+    const chosen = resolveChromium();
     const profile = await mkdtemp(path.join(tmpdir(), 'ta-ser-mail-chromium-'));
     // A fresh profile per run (playwright passes it as --user-data-dir).
     const browser = await chromium
       .launchPersistentContext(profile, {
-        executablePath: CHROMIUM_PATH,
+        executablePath: chosen.executablePath,
         headless: true,
-        args: FLAGS,
+        args: [...chosen.args, ...EXTRA_FLAGS],
         deviceScaleFactor: 1,
         timezoneId: 'UTC',
         locale: 'en-US',
@@ -68,7 +58,7 @@ export class DashboardRenderer {
       .catch(async (err: unknown) => {
         await rm(profile, { recursive: true, force: true });
         const first = String((err as Error).message ?? err).split('\n')[0];
-        throw new Error(`cannot start Chromium at ${CHROMIUM_PATH} (${first}): install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+        throw new Error(`cannot start Chromium at ${chosen.executablePath} (${chosen.source}: ${first}): set TA_SER_MAIL_CHROMIUM to a Chromium binary, or to "npm" for the one from @sparticuz/chromium`);
       });
     return new DashboardRenderer(browser, profile, html);
   }
