@@ -13,13 +13,19 @@ export const TRANSFORMING = new Set(['stats', 'chart', 'timechart', 'top', 'rare
  * `expand` (macro expansion). Commands after a transforming one (eval, fields, rename) keep
  * the output a results table.
  */
-export function checkBaseSearches(view: string, def: DashboardDefinition, expand: (spl: string) => string = (s) => s): string[] {
+export function checkBaseSearches(
+  view: string,
+  def: DashboardDefinition,
+  expand: (spl: string) => string = (s) => s,
+  savedSearches: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const bases = new Set(Object.values(def.dataSources).flatMap((ds) => (ds.type === 'ds.chain' && ds.options.extend ? [ds.options.extend] : [])));
   const problems: string[] = [];
   for (const id of bases) {
     const ds = def.dataSources[id];
     if (!ds || ds.type === 'ds.chain') continue; // a chain's own output is already post-processed
-    const commands = splitPipeline(expand(ds.options.query)).map((stage) => stage.trim().split(/\s+/)[0] ?? '');
+    const spl = ds.type === 'ds.savedSearch' ? (savedSearches.get(ds.options.ref ?? '') ?? '') : (ds.options.query ?? '');
+    const commands = splitPipeline(expand(spl)).map((stage) => stage.trim().split(/\s+/)[0] ?? '');
     if (!commands.some((c) => TRANSFORMING.has(c))) {
       problems.push(`view ${view}: base search ${id} has no transforming command (${commands.join(' | ')}): Splunk would truncate it at 500,000 events`);
     }

@@ -1,3 +1,4 @@
+import { addonHealthDashboard } from './definitions/addon-health.js';
 import { coverageDashboard } from './definitions/coverage.js';
 import { licenceDashboard } from './definitions/licence.js';
 import { mailMetadataDashboard } from './definitions/mail-metadata.js';
@@ -12,6 +13,7 @@ export const DASHBOARDS: readonly ShippedDashboard[] = [
   coverageDashboard,
   mailMetadataDashboard,
   sendAuditDashboard,
+  addonHealthDashboard,
 ];
 
 /** Dashboard Studio theme of every shipped view (one look everywhere). */

@@ -4,8 +4,9 @@ import type { DashboardDefinition } from './definition.js';
 import { fieldMatches } from './event-fields.js';
 import { expandMacros, MacroError, type Macros } from './macros.js';
 import { readFields, type FieldUse } from './spl-fields.js';
+import { SUMMARY_SOURCES } from './summary-schema.js';
 import type { Vocabulary } from './vocabulary.js';
-import { BUILTIN_FIELDS } from './vocabulary.js';
+import { BUILTIN_FIELDS, SPLUNK_LOG_FIELDS } from './vocabulary.js';
 
 /**
  * Computed names the SPL reader cannot see being created. Keep this short: a name belongs
@@ -17,6 +18,8 @@ export const COMPUTED_ALLOW_LIST = new Set<string>([
 ]);
 
 export const INDEX_MACRO = 'ta_ser_mail_index';
+/** The summary index the scheduled summary searches write (src/dashboards/summary-schema.ts). */
+export const SUMMARY_INDEX_MACRO = 'ta_ser_mail_summary_index';
 
 export interface ShippedSearch {
   /** Where the search lives, for messages: "view ta_ser_mail_licence ds_used" or "savedsearch X". */
@@ -34,7 +37,9 @@ export interface CheckContext {
 export function checkSearch(search: ShippedSearch, ctx: CheckContext): string[] {
   const problems: string[] = [];
   const at = search.where;
-  if (/\bindex\s*=/.test(search.spl)) problems.push(`${at}: names an index directly; use \`${INDEX_MACRO}\``);
+  // Splunk's own _internal (splunkd.log) is the one index a search may name.
+  if (/\bindex\s*=\s*(?!_internal\b)/.test(search.spl)) problems.push(`${at}: names an index directly; use \`${INDEX_MACRO}\``);
+  const internalOnly = /\bindex\s*=\s*_internal\b/.test(search.spl);
   const used = new Set<string>();
   let expanded: string;
   try {
@@ -43,7 +48,9 @@ export function checkSearch(search: ShippedSearch, ctx: CheckContext): string[] 
     if (err instanceof MacroError) return [...problems, `${at}: ${err.message}`];
     throw err;
   }
-  if (!used.has(INDEX_MACRO)) problems.push(`${at}: does not start from \`${INDEX_MACRO}\` (directly or through another macro)`);
+  if (!used.has(INDEX_MACRO) && !used.has(SUMMARY_INDEX_MACRO) && !internalOnly) {
+    problems.push(`${at}: does not start from \`${INDEX_MACRO}\` or \`${SUMMARY_INDEX_MACRO}\` (directly or through another macro)`);
+  }
   problems.push(...checkScope(readFields(expanded), at, ctx));
   for (const m of expanded.matchAll(/\beventtype\s*=\s*"?([\w:-]+)"?/g)) {
     if (!ctx.eventtypes.has(m[1] as string)) problems.push(`${at}: eventtype ${m[1]} is not defined in eventtypes.conf`);
@@ -53,9 +60,9 @@ export function checkSearch(search: ShippedSearch, ctx: CheckContext): string[] 
 
 function checkScope(use: FieldUse, at: string, ctx: CheckContext): string[] {
   const problems: string[] = [];
-  const known: string[] = Object.values(SOURCETYPES);
+  const known: string[] = [...Object.values(SOURCETYPES), ...Object.values(SUMMARY_SOURCES), ...Object.keys(SPLUNK_LOG_FIELDS)];
   for (const st of use.sourcetypes) {
-    if (!known.includes(st)) problems.push(`${at}: sourcetype ${st} is not one the code emits (src/core/sourcetypes.ts)`);
+    if (!known.includes(st)) problems.push(`${at}: sourcetype ${st} is not one the code emits (src/core/sourcetypes.ts) nor a summary source (src/dashboards/summary-schema.ts)`);
   }
   for (const c of use.unknownCommands) problems.push(`${at}: command "${c}" is not understood by the SPL reader (src/dashboards/spl-fields.ts)`);
   // Fields may come from the sourcetypes this scope names; with none named, from any of them.
@@ -67,7 +74,9 @@ function checkScope(use: FieldUse, at: string, ctx: CheckContext): string[] {
   for (const sub of use.subsearches) {
     problems.push(...checkScope(sub, `${at} (subsearch)`, ctx));
     for (const c of sub.creates) created.push({ field: c.field, stage: sub.stage });
-    for (const r of sub.reads) if (r.command === 'return') created.push({ field: r.field, stage: sub.stage });
+    // What an appended/joined subsearch returns: its created names, return fields, and the
+    // columns its transforming commands keep (by-clause fields are read there, output too).
+    for (const r of sub.reads) if (['return', 'stats', 'chart', 'timechart', 'tstats', 'table', 'fields'].includes(r.command)) created.push({ field: r.field, stage: sub.stage });
   }
   const seen = new Set<string>();
   for (const r of use.reads) {
@@ -85,14 +94,27 @@ function checkScope(use: FieldUse, at: string, ctx: CheckContext): string[] {
   return problems;
 }
 
-/** The searches a dashboard runs: a chain's full text is its base's followed by its own. */
-export function dashboardSearches(view: string, def: DashboardDefinition): ShippedSearch[] {
+/**
+ * The searches a dashboard runs: a chain's full text is its base's followed by its own; a
+ * ds.savedSearch's is the saved search's (`savedSearches`: stanza name → search).
+ */
+export function dashboardSearches(view: string, def: DashboardDefinition, savedSearches: ReadonlyMap<string, string> = new Map()): ShippedSearch[] {
   const full = (id: string, depth = 0): string => {
     const ds = def.dataSources[id];
     if (!ds || depth > 10) return '';
-    return ds.type === 'ds.chain' && ds.options.extend ? `${full(ds.options.extend, depth + 1)}\n${ds.options.query}` : ds.options.query;
+    if (ds.type === 'ds.savedSearch') return savedSearches.get(ds.options.ref ?? '') ?? '';
+    const own = ds.options.query ?? '';
+    return ds.type === 'ds.chain' && ds.options.extend ? `${full(ds.options.extend, depth + 1)}\n${own}` : own;
   };
-  return Object.keys(def.dataSources).map((id) => ({ where: `view ${view} ${id}`, spl: full(id) }));
+  // A saved search is checked once, as a saved search, not again per dashboard.
+  return Object.keys(def.dataSources).filter((id) => def.dataSources[id]?.type !== 'ds.savedSearch').map((id) => ({ where: `view ${view} ${id}`, spl: full(id) }));
+}
+
+/** Saved searches a dashboard reads with ds.savedSearch that savedsearches.conf does not define. */
+export function checkSavedSearchRefs(view: string, def: DashboardDefinition, savedSearches: ReadonlyMap<string, string>): string[] {
+  return Object.entries(def.dataSources)
+    .filter(([, ds]) => ds.type === 'ds.savedSearch' && !savedSearches.has(ds.options.ref ?? ''))
+    .map(([id, ds]) => `view ${view}: ${id} reads saved search "${ds.options.ref ?? ''}", which savedsearches.conf does not define`);
 }
 
 /** Wiring the JSON schema does not check: data sources named by panels and chains exist. */

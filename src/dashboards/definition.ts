@@ -3,10 +3,13 @@
  * in a builder is a compile error. The full schema check is Splunk's own validator (tests).
  */
 export interface DataSourceDef {
-  type: 'ds.search' | 'ds.chain';
+  type: 'ds.search' | 'ds.chain' | 'ds.savedSearch';
   name: string;
   options: {
-    query: string;
+    /** ds.search, ds.chain: the SPL. A ds.savedSearch runs none: it reads `ref`'s last scheduled result. */
+    query?: string;
+    /** ds.savedSearch only: the saved search's name (savedsearches.conf stanza). */
+    ref?: string;
     /** ds.chain only: the id of the data source this one extends. */
     extend?: string;
     queryParameters?: { earliest: string; latest: string };
@@ -21,6 +24,13 @@ export interface VisualizationDef {
   dataSources?: { primary: string };
   options?: Record<string, unknown>;
   context?: Record<string, unknown>;
+  /** Drilldowns: drilldown.linkToDashboard, drilldown.linkToSearch, drilldown.customUrl. */
+  eventHandlers?: EventHandlerDef[];
+}
+
+export interface EventHandlerDef {
+  type: 'drilldown.linkToDashboard' | 'drilldown.linkToSearch' | 'drilldown.customUrl';
+  options: Record<string, unknown>;
 }
 
 export interface InputDef {

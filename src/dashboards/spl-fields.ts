@@ -32,9 +32,6 @@ export interface FieldUse {
   subsearches: Array<FieldUse & { stage: number }>;
 }
 
-
-
-
 export function readFields(spl: string): FieldUse {
   const use: FieldUse = { reads: [], creates: [], sourcetypes: [], macros: [], unknownCommands: [], subsearches: [] };
   for (const m of spl.matchAll(/`([^`(]+)(?:\(([^`]*)\))?`/g)) {
@@ -150,11 +147,21 @@ export function readFields(spl: string): FieldUse {
         if (output) create(output);
         break;
       }
+      case 'rex': {
+        const field = /\bfield\s*=\s*([\w.{}]+)/.exec(args)?.[1];
+        if (field) read(field, command);
+        for (const g of args.matchAll(/\(\?<([A-Za-z_]\w*)>/g)) create(g[1] as string);
+        break;
+      }
+      case 'filldown':
+        for (const f of fieldList(args)) read(f, command);
+        break;
       case 'head':
       case 'tail':
       case 'reverse':
       case 'format':
       case 'outputlookup':
+      case 'collect':
         break;
       default:
         use.unknownCommands.push(command);
@@ -209,7 +216,9 @@ function readSearchTerms(args: string, read: (f: string) => void, sourcetype: (s
   const s = args.replace(/__subsearch__/g, ' ');
   for (const m of s.matchAll(/(?:^|[\s(])([A-Za-z_][\w.{}:]*)\s*(!=|<=|>=|=|<|>)\s*("(?:[^"\\]|\\.)*"|[^\s)]+)/g)) {
     const key = m[1] as string;
-    if (key === 'sourcetype') sourcetype((m[3] as string).replace(/^"|"$/g, ''));
+    const value = (m[3] as string).replace(/^"|"$/g, '');
+    // A summary index's rows are told apart by source (ta_ser_mail:…): a scope like a sourcetype.
+    if (key === 'sourcetype' || (key === 'source' && value.startsWith('ta_ser_mail:'))) sourcetype(value);
     if (!SEARCH_KEYWORDS.has(key)) read(key);
   }
   for (const m of stripDoubleQuoted(s).matchAll(/(?:^|[\s(])([A-Za-z_][\w.{}]*)\s+IN\s*\(/g)) {

@@ -1,4 +1,4 @@
-import type { DashboardDefinition, DataSourceDef, InputDef, LayoutItem, VisualizationDef } from './definition.js';
+import type { DashboardDefinition, DataSourceDef, EventHandlerDef, InputDef, LayoutItem, VisualizationDef } from './definition.js';
 
 /**
  * One look for every dashboard the app ships: the same canvas width, row heights, palette,
@@ -82,11 +82,35 @@ export class DashboardBuilder {
     return this;
   }
 
+  /** A free-text filter in the global input bar; `*` (the default) matches everything. */
+  textFilter(id: string, title: string, token: string): this {
+    this.def.inputs[id] = { type: 'input.text', title, options: { token, defaultValue: '*' } };
+    this.def.layout.globalInputs.push(id);
+    return this;
+  }
+
   /** A search; `fixedRange` pins its time range (e.g. licence since its start) instead of the picker. */
   search(id: string, name: string, query: string, fixedRange?: { earliest: string; latest: string }): this {
     const ds: DataSourceDef = { type: 'ds.search', name, options: { query: clean(query) } };
     if (fixedRange) ds.options.queryParameters = fixedRange;
     this.addDs(id, ds);
+    return this;
+  }
+
+  /**
+   * The last scheduled result of saved search `ref` (no search runs when the dashboard
+   * loads); chains may post-process it like a base search.
+   */
+  savedSearch(id: string, name: string, ref: string): this {
+    this.addDs(id, { type: 'ds.savedSearch', name, options: { ref } });
+    return this;
+  }
+
+  /** Drilldowns of an already placed visualization. */
+  drilldown(vizId: string, ...handlers: EventHandlerDef[]): this {
+    const viz = this.def.visualizations[vizId];
+    if (!viz) throw new Error(`drilldown: visualization ${vizId} not placed yet`);
+    viz.eventHandlers = [...(viz.eventHandlers ?? []), ...handlers];
     return this;
   }
 
@@ -219,4 +243,22 @@ export function table(title: string, ds: string, description?: string, widths?: 
 
 export function note(markdown: string): VisualizationDef {
   return { type: 'splunk.markdown', options: { markdown, fontSize: 'small' } };
+}
+
+/** Drilldown to another of the app's dashboards, setting its tokens from the clicked row. */
+export function toDashboard(dashboard: string, tokens: Record<string, string>): EventHandlerDef {
+  return {
+    type: 'drilldown.linkToDashboard',
+    options: { app: 'TA-ser-mail', dashboard, tokens: Object.entries(tokens).map(([token, value]) => ({ token, value })), newTab: false },
+  };
+}
+
+/** Drilldown to Search with `query` (tokens such as $row.event_id.value$ allowed). */
+export function toSearch(query: string, earliest = '$global_time.earliest$', latest = '$global_time.latest$'): EventHandlerDef {
+  return { type: 'drilldown.linkToSearch', options: { query, earliest, latest, newTab: true } };
+}
+
+/** Drilldown to a URL (e.g. a search job by its sid). */
+export function toUrl(url: string): EventHandlerDef {
+  return { type: 'drilldown.customUrl', options: { url, newTab: true } };
 }

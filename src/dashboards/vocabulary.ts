@@ -7,6 +7,7 @@ import { eventSchemas as serSchemas } from '../ser/event-schema.js';
 import { eventSchemas as serviceSchemas } from '../service/event-schema.js';
 import type { ConfStanzas } from './conf-file.js';
 import { jsonFieldNames } from './event-fields.js';
+import { summarySchemas } from './summary-schema.js';
 
 /**
  * Which field names exist, per sourcetype: what the code emits (its zod event schemas, as
@@ -31,6 +32,15 @@ const OPEN_FIELDS: Record<string, string[]> = {
   [SOURCETYPES.mailMessage]: [`${HEADER_FIELD_PREFIX}*`],
 };
 
+/**
+ * Splunk's own logs the health dashboard reads (index=_internal): the fields splunkd.log
+ * lines get at search time (component, log_level, event_message) and the key=value pairs
+ * sendmodalert writes (action, sid, search).
+ */
+export const SPLUNK_LOG_FIELDS: Record<string, string[]> = {
+  splunkd: ['component', 'log_level', 'event_message', 'action', 'sid', 'search', 'app'],
+};
+
 export type Vocabulary = Map<string, Set<string>>;
 
 export function buildVocabulary(props: ConfStanzas): Vocabulary {
@@ -48,6 +58,9 @@ export function buildVocabulary(props: ConfStanzas): Vocabulary {
     for (const f of propsFields(props.get(st))) names.add(f);
     vocab.set(st, names);
   }
+  // Summary rows written by collect: their columns, plus what Splunk adds to stash events.
+  for (const [source, schema] of Object.entries(summarySchemas)) vocab.set(source, new Set(jsonFieldNames(schema)));
+  for (const [st, fields] of Object.entries(SPLUNK_LOG_FIELDS)) vocab.set(st, new Set(fields));
   return vocab;
 }
 

@@ -16,8 +16,9 @@ const tags = readAppConf('tags.conf');
 const ctx: CheckContext = { macros: macrosFromConf(macrosConf), vocabulary: buildVocabulary(props), eventtypes };
 const views = readShippedViews();
 
+const savedSpl = new Map([...saved].map(([name, st]) => [name, st.get('search') ?? '']));
 const shippedSearches = () => [
-  ...views.flatMap((v) => dashboardSearches(v.view, v.parsed.definition)),
+  ...views.flatMap((v) => dashboardSearches(v.view, v.parsed.definition, savedSpl)),
   ...[...saved].map(([name, st]) => ({ where: `savedsearch ${name}`, spl: st.get('search') ?? '' })),
 ];
 

@@ -10,10 +10,12 @@ const definition = new DashboardBuilder({
   .search(
     'ds_coverage',
     'Coverage events, one per window and input',
+    // Revisions are chosen after a stats (one row per window and revision), never over raw events.
     `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:coverage"
+     | stats min(_time) as _time, max(window_end_time) as window_end_time, max(window_seconds) as window_seconds, max(application_users) as application_users, max(total) as total by account, source, window_start, revision
      | eventstats max(revision) as latest_revision by account, source, window_start
      | where revision=latest_revision
-     | stats max(window_end_time) as window_end_time, max(window_seconds) as window_seconds, max(revision) as revision, max(application_users) as application_users, max(total) as total by _time, account, source`,
+     | fields - latest_revision window_start`,
   )
   .chain(
     'ds_gaps',
@@ -57,19 +59,6 @@ const definition = new DashboardBuilder({
      | rename not_read as "not read yet"`,
   )
   .chain('ds_traffic_time', 'ds_coverage', 'Messages per window', '| timechart span=1h sum(total) as messages')
-  .search(
-    'ds_telemetry',
-    'Inputs as the standalone service reports them',
-    // last_error is absent once a cycle succeeds again; "" keeps latest() from showing an old error.
-    `\`ta_ser_mail_index\` sourcetype="ta_ser_mail:telemetry"
-     | spath path=inputs{} output=input_json
-     | mvexpand input_json
-     | eval input=spath(input_json, "name"), kind=spath(input_json, "kind"), checkpoint=spath(input_json, "last_window_end"), lag_seconds=tonumber(spath(input_json, "lag_seconds")), delivered=tonumber(spath(input_json, "events_delivered")), failed=tonumber(spath(input_json, "events_failed")), last_error=coalesce(spath(input_json, "last_error"), "")
-     | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, latest(lag_seconds) as lag_seconds, latest(delivered) as delivered, latest(failed) as failed, latest(last_error) as last_error by host, input
-     | eval lag_minutes=round(lag_seconds / 60, 0), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z"), checkpoint=strftime(strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), "%Y-%m-%d %H:%M %Z")
-     | table host input checkpoint lag_minutes delivered failed last_error reported
-     | rename host as Host, input as Input, checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", last_error as "Last error", reported as "Last report"`,
-  )
   .row(ROW.kpi, [
     ['viz_gaps', single('Gaps in coverage', 'ds_gap_count', { field: 'gaps', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
     ['viz_lag', single('Worst input lag', 'ds_lag', { field: 'lag_minutes', unit: 'min', colorRanges: [{ to: 120, value: COLOR.success }, { from: 120, to: 240, value: COLOR.tempFailure }, { from: 240, value: COLOR.failure }] })],
@@ -88,17 +77,6 @@ const definition = new DashboardBuilder({
     ['viz_gap_table', table('Gaps between delivered windows', 'ds_gaps', 'Empty when every window from the first to the last was delivered.', { Input: 210 })],
   ])
   .row(ROW.shortTable, [['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table', 'The checkpoint is the end of the newest window delivered; lag is now minus the checkpoint (window size and settle delay included).')]])
-  .row(ROW.mediumTable, [
-    [
-      'viz_telemetry',
-      table(
-        'Inputs as the standalone service reports them (telemetry)',
-        'ds_telemetry',
-        'From ta_ser_mail:telemetry (standalone service only): mail inputs\' lag is the time since their last delivered event.',
-        { Input: 260, 'Last error': 260 },
-      ),
-    ],
-  ])
   .row(ROW.chart, [
     ['viz_traffic_time', chart('line', 'Messages per window (a window without traffic still has its coverage event)', 'ds_traffic_time', { colors: { messages: COLOR.neutral }, yTitle: 'messages' })],
   ])

@@ -1,5 +1,5 @@
 import type { ShippedDashboard } from '../definition.js';
-import { chart, COLOR, DashboardBuilder, pie, ROW, single, table } from '../style.js';
+import { chart, COLOR, DashboardBuilder, pie, ROW, single, table, toSearch, toUrl } from '../style.js';
 
 const OUTCOME = { success: COLOR.success, failure: COLOR.failure };
 
@@ -13,7 +13,7 @@ const definition = new DashboardBuilder({
     'ds_audit',
     'Secure send audit events',
     `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:send:audit"
-     | stats first(search_name) as search_name, first(action_status) as action_status, first(encrypted) as encrypted, first(error_code) as error_code, first(message) as message, first(explanation) as explanation, first(signature) as signature, first(transaction_id) as transaction_id, first(attempt) as attempt by _time, event_id`,
+     | stats min(_time) as _time, first(search_name) as search_name, first(sid) as sid, first(action_status) as action_status, first(encrypted) as encrypted, first(error_code) as error_code, first(message) as message, first(explanation) as explanation, first(signature) as signature, first(transaction_id) as transaction_id, first(attempt) as attempt by event_id`,
   )
   .chain(
     'ds_kpis',
@@ -39,8 +39,19 @@ const definition = new DashboardBuilder({
      | eval reason=coalesce(explanation, message, signature), time=strftime(_time, "%Y-%m-%d %H:%M:%S %Z")
      | sort 0 - _time
      | head 50
-     | table time search_name error_code reason attempt transaction_id
+     | table time search_name error_code reason attempt transaction_id event_id
      | rename time as Time, search_name as "Saved search", error_code as Error, reason as Explanation, attempt as Attempts, transaction_id as "Transaction id"`,
+  )
+  .chain(
+    'ds_runs',
+    'ds_audit',
+    'Alert runs (search id)',
+    `| stats min(_time) as first_time, count as sends, sum(eval(if(action_status="failure", 1, 0))) as failures by search_name, sid
+     | eval time=strftime(first_time, "%Y-%m-%d %H:%M:%S %Z")
+     | sort 0 - first_time
+     | head 50
+     | table time search_name sid sends failures
+     | rename time as Time, search_name as "Saved search", sends as Sends, failures as Failures`,
   )
   .row(ROW.kpi, [
     ['viz_sends', single('Sends', 'ds_kpis', { field: 'sends' })],
@@ -53,7 +64,11 @@ const definition = new DashboardBuilder({
     ['viz_time', chart('column', 'Sends over time', 'ds_time', { stacked: true, colors: OUTCOME, yTitle: 'messages' })],
     ['viz_encrypted', pie('Encrypted share', 'ds_encrypted', { encrypted: COLOR.inProgress, plain: COLOR.muted })],
   ], [6, 3, 3])
-  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', undefined, { Time: 200, 'Saved search': 200, Error: 170, Explanation: 420, Attempts: 110, 'Transaction id': 330 })]])
+  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', 'Click a row for its audit event.', { Time: 200, 'Saved search': 200, Error: 170, Explanation: 420, Attempts: 110, 'Transaction id': 330 })]])
+  .row(ROW.table, [['viz_runs', table('Alert runs (click a row for the search job that fired the alert, while Splunk keeps it)', 'ds_runs', undefined, { Time: 200, 'Saved search': 260, sid: 520 })]])
+  // A failure → its audit event; an alert run → the triggering search job by its sid.
+  .drilldown('viz_failures_table', toSearch('`ta_ser_mail_index` sourcetype="proofpoint:ser:send:audit" event_id="$row.event_id.value$"'))
+  .drilldown('viz_runs', toUrl('/app/search/search?sid=$row.sid.value$'))
   .build();
 
 export const sendAuditDashboard: ShippedDashboard = {

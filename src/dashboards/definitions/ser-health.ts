@@ -1,5 +1,5 @@
 import type { ShippedDashboard } from '../definition.js';
-import { chart, COLOR, DashboardBuilder, ROW, single, table } from '../style.js';
+import { chart, COLOR, DashboardBuilder, ROW, single, table, toDashboard, toSearch } from '../style.js';
 
 const OUTCOME_COLORS = {
   success: COLOR.success,
@@ -30,7 +30,7 @@ const definition = new DashboardBuilder({
     // event-returning base search, and windows x application users passes that quickly.
     `\`ta_ser_mail_ser_latest\`
      | search application_name="$application$"
-     | stats sum(success) as success, sum(failure) as failure, sum(temp_failure) as temp_failure, sum(in_progress) as in_progress, sum(total) as total, sum(dsn_2xx) as dsn_2xx, sum(dsn_3xx) as dsn_3xx, sum(dsn_4xx) as dsn_4xx, sum(dsn_5xx) as dsn_5xx by _time, application_name, application_user`,
+     | stats sum(success) as success, sum(failure) as failure, sum(temp_failure) as temp_failure, sum(in_progress) as in_progress, sum(total) as total, sum(dsn_2xx) as dsn_2xx, sum(dsn_3xx) as dsn_3xx, sum(dsn_4xx) as dsn_4xx, sum(dsn_5xx) as dsn_5xx by _time, app_user_key, application_name, application_user`,
   )
   .chain(
     'ds_totals',
@@ -70,7 +70,7 @@ const definition = new DashboardBuilder({
     'ds_top_failing',
     'ds_latest',
     'Top failing applications',
-    `| stats sum(total) as total, sum(failure) as failure, sum(temp_failure) as temp_failure, dc(application_user) as users by application_name
+    `| stats sum(total) as total, sum(failure) as failure, sum(temp_failure) as temp_failure, dc(app_user_key) as users by application_name
      | where failure > 0
      | eval failure_rate=round(100 * failure / max(total, 1), 2)
      | sort 0 - failure
@@ -99,7 +99,13 @@ const definition = new DashboardBuilder({
     ['viz_apps', chart('bar', 'Outcomes per application (top 10 by volume)', 'ds_apps', { stacked: true, colors: OUTCOME_COLORS, yTitle: 'messages' })],
     ['viz_dsn', chart('column', 'DSN classes of the results', 'ds_dsn', { colors: { messages: COLOR.neutral }, yTitle: 'messages' })],
   ], [2, 1])
-  .row(ROW.table, [['viz_top_failing', table('Top failing applications', 'ds_top_failing')]])
+  .row(ROW.table, [['viz_top_failing', table('Top failing applications', 'ds_top_failing', 'Click a row for the SER summary events with permanent failures of that application.')]])
+  // An application → this view narrowed to it; a failing application → its failure events.
+  .drilldown('viz_apps', toDashboard('ta_ser_mail_ser_health', { application: 'row.application_name.value' }))
+  .drilldown(
+    'viz_top_failing',
+    toSearch('`ta_ser_mail_ser_latest` | where application_name="$row.Application.value$" AND failure > 0 | table _time account application_name application_user revision failure temp_failure total'),
+  )
   .build();
 
 export const serHealthDashboard: ShippedDashboard = {
