@@ -20,7 +20,13 @@ function javaDecrypt(mode: string, fields: { messageKey: string; messageVector: 
   return spawnSync('java', ['-cp', classes, 'Decryptor', mode, testPki().wrapPrivateKeyFile, fields.messageKey, fields.messageVector, fields.subject, fields.body], { encoding: 'utf8', timeout: 60_000 });
 }
 
-describe('Java (javax.crypto) decrypts what we encrypt', () => {
+/**
+ * The JDK is part of this machine kind's image. Where `javac` is absent the suite is skipped with
+ * the reason in its name, and .ci/run fails on any skipped test, so CI never passes without it.
+ */
+const jdk = spawnSync('javac', ['-version'], { encoding: 'utf8' }).status === 0;
+
+describe.skipIf(!jdk)(`Java (javax.crypto) decrypts what we encrypt${jdk ? '' : ' [SKIPPED: javac is not on PATH; install a JDK (e.g. default-jdk-headless)]'}`, () => {
   beforeAll(() => {
     classes = mkdtempSync(join(tmpdir(), 'ta-ser-mail-java-'));
     execFileSync('javac', ['-d', classes, source, addressSource], { stdio: 'pipe', timeout: 120_000 });
