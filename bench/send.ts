@@ -13,7 +13,7 @@ import { SendClient } from '../src/send/client.js';
 import { sendServiceSchema } from '../src/send/config.js';
 import { encryptMessage, loadWrapKey } from '../src/send/crypto.js';
 import { buildRequest, messageIdFor, type OutgoingMessage } from '../src/send/message.js';
-import { openSendService, withSecrets, type SendService } from '../src/send/service.js';
+import { openSendService, type SendService } from '../src/send/service.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +37,10 @@ const info = await new Promise<Record<string, string>>((resolve, reject) => {
 });
 const pki = { caFile: info.ca_file!, clientCertFile: info.client_cert_file!, clientKeyFile: info.client_key_file!, clientKeyPassphrase: info.passphrase!, wrapCertFile: info.public_key_file! };
 const sim = { port: Number(info.port) };
-const cfg = withSecrets(
-  sendServiceSchema.parse({
+const cfg = sendServiceSchema.parse({
     host: '127.0.0.1', port: String(sim.port), client_cert_file: pki.clientCertFile, client_key_file: pki.clientKeyFile, passphrase: pki.clientKeyPassphrase,
     ca_file: pki.caFile, secret: info.secret, from: info.from, encrypt: '1', public_key_file: pki.wrapCertFile, wrap_mode: WRAP, concurrency: String(CONC), max_attempts: '1',
-  }),
-);
+});
 
 const body = `<p>Host <b>db1</b> disk at 99%.</p>${'<tr><td>row</td><td>value</td></tr>'.repeat(20)}`; // ~1 KB
 function message(run: string, i: number): OutgoingMessage {
@@ -80,7 +78,7 @@ await svc.close();
 // baseline: a new mutual-TLS connection per message, as one curl call per message does
 const pem = { cert: readFileSync(pki.clientCertFile, 'utf8'), key: readFileSync(pki.clientKeyFile, 'utf8'), passphrase: pki.clientKeyPassphrase };
 const baseline = await drive('naive', N_BASE, svc, () => {
-  const client = new SendClient({ host: '127.0.0.1', port: sim.port, clientCert: pem, caFile: pki.caFile, concurrency: 1, timeoutMs: 30_000, maxAttempts: 1, retryDelayMs: 0 });
+  const client = new SendClient({ host: '127.0.0.1', port: sim.port, clientCert: pem, ca: readFileSync(pki.caFile, 'utf8'), concurrency: 1, timeoutMs: 30_000, maxAttempts: 1, retryDelayMs: 0 });
   return { client, done: () => client.close() };
 });
 

@@ -112,8 +112,11 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
   }
 
   for (const [name, s] of Object.entries(cfg.send_services)) {
-    checks.push(clientKeyCheck({ service: name, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase }));
-    checks.push(mtlsCheck({ service: name, host: s.host, port: s.port, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase, ca_file: s.ca_file, server_name: s.server_name, proxy: cfg.proxy }));
+    // The file checks apply to file paths; PEM texts given as secret references (client_cert_pem …) are checked when the alert opens the service.
+    if (s.client_cert_file && s.client_key_file) {
+      checks.push(clientKeyCheck({ service: name, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase }));
+      checks.push(mtlsCheck({ service: name, host: s.host, port: s.port, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase, ca_file: s.ca_file, server_name: s.server_name, proxy: cfg.proxy }));
+    }
     checks.push(encryptionKeyCheck({ service: name, encrypt: s.encrypt, publicKeyFile: s.public_key_file, wrapMode: s.wrap_mode }));
   }
 

@@ -1,20 +1,22 @@
-import pRetry from 'p-retry';
 import { request, type Dispatcher } from 'undici';
 import { AddonError, describeError, isTlsVerificationFailure } from '../core/errors.js';
 import { createDispatcher } from '../core/http.js';
+import { parseRetryAfter, withRetry, type RetryClassifier } from '../core/retry.js';
 import type { Logger } from '../core/logger.js';
 import { SendFailedError, SendRefusedError, SendTlsError, SendUnavailableError } from './errors.js';
 import type { WireRequest } from './message.js';
 import { parseReply } from './reply.js';
 import { isHandshakeRefusal, probeHandshake } from './tls-probe.js';
 import type { ProxyConfig } from '../core/proxy-config.js';
-import { readPem } from '../core/tls.js';
 
 export interface SendClientOptions {
   host: string;
   port: number;
   clientCert: { cert: string; key: string; passphrase?: string };
-  caFile?: string;
+  /** CA bundle PEM text (from ca_file or ca_pem); default: the system store. */
+  ca?: string;
+  /** Where the CA came from, for messages. */
+  caWhere?: string;
   serverName?: string;
   concurrency: number;
   timeoutMs: number;
@@ -48,6 +50,18 @@ const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
 /** TLS alerts a server sends when it will not accept our client certificate. */
 const CLIENT_CERT_REFUSED = /ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|ACCESS_DENIED|DECRYPT_ERROR|HANDSHAKE_FAILURE)/;
 
+/**
+ * The send service's reading of a failed attempt, for core's one retry mechanism: only what
+ * cannot have been delivered (connection refused, 502/503/504 without the documented reply) is
+ * tried again; a -1, a code-0 reply, a reset or a timeout after sending never are, since the
+ * service may already have accepted the message. Retry-After, when a proxy sends one, is kept.
+ */
+export const classifySendFailure: RetryClassifier = (err) =>
+  err instanceof SendUnavailableError ? { retry: true, retryAfterMs: err.retryAfterMs } : { retry: false };
+
+/** Longest back-off between two tries of one message, whatever retry_delay and max_attempts say. */
+const MAX_RETRY_DELAY_MS = 60_000;
+
 function errCode(err: unknown): string {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -61,10 +75,10 @@ export function classifyTransportError(err: unknown, target: string): AddonError
   if (AddonError.isInstance(err)) return err;
   const code = errCode(err);
   if (isTlsVerificationFailure(err)) {
-    return new SendTlsError(`the certificate of ${target} did not verify (${code}): set ca_file to the CA that signed it, and server_name if the host name differs`, { cause: err });
+    return new SendTlsError(`the certificate of ${target} did not verify (${code}): set ca_file (or ca_pem) to the CA that signed it, and server_name if the host name differs`, { cause: err });
   }
   if (CLIENT_CERT_REFUSED.test(code) || /alert (unknown ca|bad certificate|certificate required)/i.test(String((err as Error)?.message))) {
-    return new SendTlsError(`${target} refused our client certificate (${code}): client_cert_file must be signed by a CA the service trusts`, { cause: err });
+    return new SendTlsError(`${target} refused our client certificate (${code}): the client certificate (client_cert_file or client_cert_pem) must be signed by a CA the service trusts`, { cause: err });
   }
   if (code === 'ERR_OSSL_BAD_DECRYPT' || /bad decrypt/i.test(String((err as Error)?.message))) {
     return new SendTlsError('client_key_file cannot be decrypted: check the passphrase stored in realm ta_ser_mail_send_passphrase', { cause: err });
@@ -92,8 +106,9 @@ export class SendClient {
       o.dispatcher ??
       createDispatcher({
         target: `send service ${o.host}:${o.port}`,
-        tls: { ca_file: o.caFile, server_name: o.serverName },
+        tls: { server_name: o.serverName },
         clientCert: o.clientCert,
+        caPem: o.ca,
         proxy: o.proxy,
         connections: o.concurrency,
         timeoutMs: o.timeoutMs,
@@ -130,7 +145,9 @@ export class SendClient {
     if (reply && reply.code !== 0) {
       throw new SendRefusedError({ status: res.statusCode, message: reply.message, explanation: reply.data?.explanation ?? reply.data?.description, transactionId: reply.data?.transactionId });
     }
-    if (!reply && UNAVAILABLE_STATUS.has(res.statusCode)) throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`);
+    if (!reply && UNAVAILABLE_STATUS.has(res.statusCode)) {
+      throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`, { retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
+    }
     if (!reply) throw new SendFailedError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode} without the documented JSON reply; the outcome is unknown`);
     return { httpStatus: res.statusCode, code: reply.code, message: reply.message, transactionId: reply.data?.transactionId };
   }
@@ -142,13 +159,13 @@ export class SendClient {
       host: o.host,
       port: o.port,
       servername: o.serverName ?? (/^[\d.]+$|:/.test(o.host) ? undefined : o.host),
-      ca: o.caFile ? readPem(o.caFile, 'ca_file') : undefined,
+      ca: o.ca,
       cert: o.clientCert.cert,
       key: o.clientCert.key,
       passphrase: o.clientCert.passphrase,
     }).catch(() => undefined);
     if (!isHandshakeRefusal(code)) return e;
-    return new SendTlsError(`${this.#url} refused our client certificate (the connection closed during the TLS handshake, ${code}): client_cert_file must be signed by a CA the service trusts`, { cause: e });
+    return new SendTlsError(`${this.#url} refused our client certificate (the connection closed during the TLS handshake, ${code}): the client certificate (client_cert_file or client_cert_pem) must be signed by a CA the service trusts`, { cause: e });
   }
 
   async send(messageId: string, req: WireRequest): Promise<SendOutcome> {
@@ -157,20 +174,16 @@ export class SendClient {
     let attempts = 0;
     const base = { messageId, bytes: Buffer.byteLength(req.body) };
     try {
-      const r = await pRetry(
+      const o = this.#o;
+      const r = await withRetry(
         () => {
           attempts++;
           return this.#once(req);
         },
+        { retries: o.maxAttempts - 1, minDelayMs: o.retryDelayMs, maxDelayMs: Math.max(o.retryDelayMs, Math.min(MAX_RETRY_DELAY_MS, o.retryDelayMs * 2 ** (o.maxAttempts - 1))) },
         {
-          retries: this.#o.maxAttempts - 1,
-          minTimeout: this.#o.retryDelayMs,
-          factor: 2,
-          randomize: true,
-          shouldRetry: ({ error }) => error instanceof SendUnavailableError,
-          onFailedAttempt: ({ error, attemptNumber }) => {
-            if (error instanceof SendUnavailableError && attemptNumber < this.#o.maxAttempts) this.#o.log?.warn({ messageId, attempt: attemptNumber }, `send unavailable, retrying: ${error.message}`);
-          },
+          classify: classifySendFailure,
+          onRetry: (error, attempt, delayMs) => o.log?.warn({ messageId, attempt, delay_ms: delayMs }, `send unavailable, retrying: ${(error as Error).message}`),
         },
       );
       return { ...base, status: 'sent', ...r, attempts, durationMs: performance.now() - started };

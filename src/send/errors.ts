@@ -24,8 +24,11 @@ export class SendRefusedError extends AddonError {
  * (502/503/504): the one case we retry, with the same messageId.
  */
 export class SendUnavailableError extends AddonError {
-  constructor(readonly status: number | undefined, message: string, options?: AddonErrorOptions) {
+  /** A proxy's or load balancer's Retry-After, in milliseconds. */
+  readonly retryAfterMs?: number;
+  constructor(readonly status: number | undefined, message: string, options?: AddonErrorOptions & { retryAfterMs?: number }) {
     super('SEND_UNAVAILABLE', message, { ...options, retryable: true });
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

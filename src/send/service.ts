@@ -2,10 +2,10 @@ import { createPrivateKey } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ProxyConfig } from '../core/proxy-config.js';
-import { Secret } from '../core/secret.js';
+import type { Secret } from '../core/secret.js';
 import { readPem } from '../core/tls.js';
 import { SendClient } from './client.js';
-import type { SendServiceConfig } from './config.js';
+import { SEND_PASSPHRASE_REALM, SEND_SECRET_REALMS, type SendServiceConfig } from './config.js';
 import { isServiceAddress } from './address.js';
 import { loadWrapKey } from './crypto.js';
 import type { WireOptions } from './message.js';
@@ -20,37 +20,48 @@ export interface SendService {
   close(): Promise<void>;
 }
 
-/** The service settings with their two secrets wrapped (what the settings resolver returns). */
-export type SendServiceSettings = Omit<SendServiceConfig, 'secret' | 'passphrase'> & { secret: Secret; passphrase?: Secret };
+/**
+ * The service settings as its schema outputs them: secrets and pasted PEM texts are `Secret`
+ * values (src/send/config.ts), whichever loader read them (storage/passwords, YAML references).
+ */
+export type SendServiceSettings = SendServiceConfig;
 
-/** Wraps the secrets of a freshly parsed config (YAML, tests) right after parsing. */
-export function withSecrets(cfg: SendServiceConfig): SendServiceSettings {
-  return { ...cfg, secret: new Secret(cfg.secret), passphrase: cfg.passphrase ? new Secret(cfg.passphrase) : undefined };
+/** A PEM from its file (on-premises) or from the text kept in storage/passwords (Splunk Cloud). */
+function pemOf(file: string | undefined, pem: Secret | undefined, field: string, log?: Logger): { text: string; where: string } | undefined {
+  if (pem && file) log?.warn(`send service: both ${field}_file and ${field}_pem are set; using ${field}_pem (clear one of them)`);
+  if (pem) return { text: pem.reveal(), where: `${field}_pem (realm ${SEND_SECRET_REALMS[`${field}_pem` as keyof typeof SEND_SECRET_REALMS]})` };
+  if (file) return { text: readPem(file, `${field}_file`), where: `${field}_file ${file}` };
+  return undefined;
 }
 
-/** Reads the PEM files and checks the key opens with the passphrase, before any connection. */
+/** Reads the PEMs and checks the key opens with the passphrase, before any connection. */
 export function openSendService(cfg: SendServiceSettings, log?: Logger, proxy?: Partial<ProxyConfig>): SendService {
   // A sender the service would refuse fails every message: say so once, before anything is read or sent.
   if (!isServiceAddress(cfg.from)) throw new ConfigError(`from "${cfg.from}" does not match the send service address pattern; fix the send service "from" setting`);
-  const cert = readPem(cfg.client_cert_file, 'client_cert_file');
-  const key = readPem(cfg.client_key_file, 'client_key_file');
+  const cert = pemOf(cfg.client_cert_file, cfg.client_cert_pem, 'client_cert', log);
+  const key = pemOf(cfg.client_key_file, cfg.client_key_pem, 'client_key', log);
+  if (!cert || !key) throw new ConfigError('the send service needs a client certificate and key: set client_cert_file and client_key_file, or paste client_cert_pem and client_key_pem');
   const passphrase = cfg.passphrase && !cfg.passphrase.isEmpty ? cfg.passphrase : undefined;
   try {
-    createPrivateKey({ key, format: 'pem', passphrase: passphrase?.reveal() ?? '' });
+    createPrivateKey({ key: key.text, format: 'pem', passphrase: passphrase?.reveal() ?? '' });
   } catch (err) {
     throw new ConfigError(
       passphrase
-        ? `client_key_file ${cfg.client_key_file} cannot be opened with the passphrase stored in realm ta_ser_mail_send_passphrase`
-        : `client_key_file ${cfg.client_key_file} is encrypted or unreadable: store its passphrase in realm ta_ser_mail_send_passphrase`,
+        ? `${key.where} cannot be opened with the passphrase stored in realm ${SEND_PASSPHRASE_REALM}`
+        : `${key.where} is encrypted or unreadable: store its passphrase in realm ${SEND_PASSPHRASE_REALM}`,
       { cause: err },
     );
   }
-  const encryption = cfg.encrypt ? { publicKey: loadWrapKey(readPem(cfg.public_key_file!, 'public_key_file'), 'public_key_file'), mode: cfg.wrap_mode } : undefined;
+  const wrap = cfg.encrypt ? pemOf(cfg.public_key_file, cfg.public_key_pem, 'public_key', log) : undefined;
+  if (cfg.encrypt && !wrap) throw new ConfigError('encrypt is on: set public_key_file or paste public_key_pem (the service RSA public key or certificate)');
+  const ca = pemOf(cfg.ca_file, cfg.ca_pem, 'ca', log);
+  const encryption = wrap ? { publicKey: loadWrapKey(wrap.text, wrap.where), mode: cfg.wrap_mode } : undefined;
   const client = new SendClient({
     host: cfg.host,
     port: cfg.port,
-    clientCert: { cert, key, passphrase: passphrase?.reveal() },
-    caFile: cfg.ca_file,
+    clientCert: { cert: cert.text, key: key.text, passphrase: passphrase?.reveal() },
+    ca: ca?.text,
+    caWhere: ca?.where,
     serverName: cfg.server_name,
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout * 1000,

@@ -57,7 +57,7 @@ export type ParsedServiceConfig = z.output<typeof serviceConfigSchema>;
 export const SECRET_FIELDS = {
   accounts: ['client_secret'],
   hec: ['token'],
-  send_services: ['secret', 'passphrase'],
+  send_services: ['secret', 'passphrase', 'client_cert_pem', 'client_key_pem', 'public_key_pem', 'ca_pem'],
   'inputs.ser_report': [],
   'inputs.mail_metadata': ['auth_secret'],
 } as const satisfies Record<string, readonly string[]>;

@@ -4,7 +4,7 @@ import type { ProxySettings } from '../core/http.js';
 import { proxySchema, type ProxyConfig } from '../core/proxy-config.js';
 import { hecDestinationSchema } from '../hec/config.js';
 import { serAccountSchema } from '../ser/config.js';
-import { SEND_PASSPHRASE_REALM, SEND_SECRET_REALM, sendServiceSchema } from '../send/config.js';
+import { SEND_SECRET_REALMS, sendServiceSchema } from '../send/config.js';
 import { loadNamed, loadPlain, type NamedSettingsKind } from './settings.js';
 import type { SplunkdClient } from './splunkd-client.js';
 import { readPassword } from './passwords.js';
@@ -35,7 +35,8 @@ export const SEND_KIND = {
   file: 'ta_ser_mail_send',
   what: 'send service',
   schema: sendServiceSchema,
-  secrets: { secret: SEND_SECRET_REALM, passphrase: SEND_PASSPHRASE_REALM },
+  // the mailbox secret, the key passphrase and the PEM texts pasted in the page (Splunk Cloud)
+  secrets: SEND_SECRET_REALMS,
 } satisfies NamedSettingsKind<typeof sendServiceSchema>;
 
 export const loadAccount = (c: SplunkdClient, name: string) => loadNamed(c, ACCOUNT_KIND, name);

@@ -6,6 +6,9 @@ export type FormValues = Record<string, string | boolean>;
 /** Error text by field key; `_form` for a rule that spans fields and names none. */
 export type FormErrors = Record<string, string>;
 
+/** Stands in for a stored secret during validation only. */
+const STORED = '(stored)';
+
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'on', 't']);
 
 /** A .conf boolean as the program reads it (core/schema.ts boolish); absent = the default. */
@@ -44,7 +47,11 @@ export function candidate(specs: FieldSpec[], values: FormValues): Record<string
  * kept, so the schema's "required" on it does not apply.
  */
 export function validate(schema: z.ZodType, specs: FieldSpec[], values: FormValues, storedSecrets: ReadonlySet<string>): FormErrors {
-  const result = schema.safeParse(candidate(specs, values));
+  // A stored secret left blank is kept: the schema's rules across fields (a file path or a
+  // pasted PEM) must see it as given, so it stands in as a placeholder the page never sends.
+  const c = candidate(specs, values);
+  for (const key of storedSecrets) if (c[key] === undefined && specs.some((f) => f.key === key && f.secret)) c[key] = STORED;
+  const result = schema.safeParse(c);
   const errors: FormErrors = {};
   if (result.success) return errors;
   const keys = new Set(specs.map((f) => f.key));
@@ -53,7 +60,8 @@ export function validate(schema: z.ZodType, specs: FieldSpec[], values: FormValu
     const blank = values[key] === '' || values[key] === undefined;
     if (storedSecrets.has(key) && blank) continue;
     // A blank required field reaches the schema as a missing key; zod then speaks of types.
-    const missing = issue.code === 'invalid_type' && key !== '_form' && candidateValue(values[key]) === undefined;
+    // (a secret field is a union of Secret and text, so zod says invalid_union there)
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && key !== '_form' && candidateValue(values[key]) === undefined;
     const label = specs.find((f) => f.key === key)?.label ?? key;
     errors[key] ??= missing ? `${label} is required` : readable(issue, specs);
   }

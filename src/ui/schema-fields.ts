@@ -16,6 +16,8 @@ export interface FieldSpec {
   required: boolean;
   /** Stored in storage/passwords, never read back. */
   secret: boolean;
+  /** Several lines (a pasted PEM): the schema marks it with `.meta({ multiline: true })`. */
+  multiline: boolean;
   default: string | boolean | undefined;
 }
 
@@ -27,6 +29,7 @@ interface JsonProp {
   default?: unknown;
   description?: string;
   anyOf?: JsonProp[];
+  multiline?: boolean;
 }
 
 function types(p: JsonProp | undefined): string[] {
@@ -67,6 +70,7 @@ export function fieldSpecs(schema: z.ZodType, labels: Record<string, string> = {
       options: enumValues ?? [],
       required: required.has(key) && def === undefined,
       secret: SECRET_NOTE.test(description),
+      multiline: o.multiline === true || i?.multiline === true,
       default: typeof def === 'boolean' ? def : def === undefined ? undefined : String(def),
     };
   });

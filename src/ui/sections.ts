@@ -3,7 +3,7 @@ import { loggingSchema } from '../core/logging-config.js';
 import { proxySchema } from '../core/proxy-config.js';
 import { hecDestinationSchema } from '../hec/config.js';
 import { serAccountSchema } from '../ser/config.js';
-import { sendServiceSchema, SEND_PASSPHRASE_REALM, SEND_SECRET_REALM } from '../send/config.js';
+import { sendServiceSchema, SEND_SECRET_REALMS } from '../send/config.js';
 import { fieldSpecs, type FieldSpec } from './schema-fields.js';
 
 /**
@@ -58,6 +58,10 @@ const LABELS: Record<string, string> = {
   client_key_file: 'Client key file',
   passphrase: 'Client key passphrase',
   public_key_file: 'Service public key file',
+  client_cert_pem: 'Client certificate (PEM)',
+  client_key_pem: 'Client key (PEM)',
+  public_key_pem: 'Service public key (PEM)',
+  ca_pem: 'CA bundle (PEM)',
   secret: 'Mailbox secret',
   from: 'From address',
   url: 'Proxy URL',
@@ -101,8 +105,9 @@ export const send: CollectionSection = {
   file: 'ta_ser_mail_send',
   schema: sendServiceSchema,
   fields: fieldSpecs(sendServiceSchema, LABELS),
-  realms: { secret: SEND_SECRET_REALM, passphrase: SEND_PASSPHRASE_REALM },
-  primary: ['host', 'port', 'client_cert_file', 'client_key_file', 'passphrase', 'ca_file', 'public_key_file', 'wrap_mode', 'secret', 'from', 'encrypt'],
+  realms: { ...SEND_SECRET_REALMS },
+  // File paths for on-premises servers, pasted PEM texts (kept in storage/passwords) for Splunk Cloud.
+  primary: ['host', 'port', 'client_cert_file', 'client_cert_pem', 'client_key_file', 'client_key_pem', 'passphrase', 'ca_file', 'ca_pem', 'public_key_file', 'public_key_pem', 'wrap_mode', 'secret', 'from', 'encrypt'],
   columns: ['host', 'from', 'encrypt'],
   intro: 'The secure send service the ser_secure_send alert action talks to over mutual TLS.',
 };
@@ -123,6 +128,7 @@ const proxyPassword: FieldSpec = {
   options: [],
   required: false,
   secret: true,
+  multiline: false,
   default: undefined,
 };
 

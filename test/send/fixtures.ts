@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createPki, type Pki } from '../../src/sim/pki.js';
 import { startSendSimulator, type SendSimOptions, type SendSimulator } from '../../src/sim/send.js';
 import { sendServiceSchema, type WrapMode } from '../../src/send/config.js';
-import { openSendService, withSecrets, type SendService } from '../../src/send/service.js';
+import { openSendService, type SendService } from '../../src/send/service.js';
 import { silentLogger } from '../../src/core/logger.js';
 
 export const MAILBOX_SECRET = 'mailbox-token-for-tests';
@@ -43,5 +43,5 @@ export function serviceSettings(port: number, over: Record<string, string> = {})
 }
 
 export function openService(port: number, over: Record<string, string> = {}): SendService {
-  return openSendService(withSecrets(sendServiceSchema.parse(serviceSettings(port, over))), silentLogger);
+  return openSendService(sendServiceSchema.parse(serviceSettings(port, over)), silentLogger);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { sendServiceSchema } from '../../src/send/config.js';
 import { buildRequest, messageIdFor, type OutgoingMessage } from '../../src/send/message.js';
-import { openSendService, withSecrets } from '../../src/send/service.js';
+import { openSendService } from '../../src/send/service.js';
 import type { SendSimulator } from '../../src/sim/send.js';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy.js';
 import { serviceSettings, startSim } from './fixtures.js';
@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('send service through the product proxy setting', () => {
   it('tunnels the mTLS request through the configured CONNECT proxy', async () => {
-    const service = openSendService(withSecrets(sendServiceSchema.parse(serviceSettings(sim.port))), silentLogger, { url: proxy.url, use_env: false });
+    const service = openSendService(sendServiceSchema.parse(serviceSettings(sim.port)), silentLogger, { url: proxy.url, use_env: false });
     const m: OutgoingMessage = {
       messageId: messageIdFor('sid-proxy', 'alert', ['ops@mail.example.com'], []),
       from: service.from,

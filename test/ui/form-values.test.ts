@@ -26,7 +26,20 @@ describe('form values ⇄ .conf values, validated by the program\'s schemas', ()
 
   it('reports a rule across fields on the field the schema names', () => {
     const v = { ...initialValues(send.fields), host: 'h', client_cert_file: 'c', client_key_file: 'k', secret: 's', from: 'a@b', encrypt: true };
-    expect(validate(send.schema, send.fields, v, new Set())).toEqual({ public_key_file: 'Service public key file is required when encrypt is on' });
+    expect(validate(send.schema, send.fields, v, new Set())).toEqual({ public_key_file: 'Service public key file or Service public key (PEM) is required when encrypt is on' });
+  });
+
+  it('a pasted PEM stands for its file path: typed now, or stored and left blank', () => {
+    const base = { ...initialValues(send.fields), host: 'h', secret: 's', from: 'a@b' };
+    expect(validate(send.schema, send.fields, base, new Set())).toEqual({
+      client_cert_file: 'Client certificate file or Client certificate (PEM) is required (the client certificate)',
+      client_key_file: 'Client key file or Client key (PEM) is required (the client key)',
+    });
+    const pasted = { ...base, client_cert_pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', client_key_pem: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' };
+    expect(validate(send.schema, send.fields, pasted, new Set())).toEqual({});
+    expect(validate(send.schema, send.fields, base, new Set(['client_cert_pem', 'client_key_pem']))).toEqual({});
+    expect(send.fields.filter((f) => f.multiline).map((f) => f.key).sort()).toEqual(['ca_pem', 'client_cert_pem', 'client_key_pem', 'public_key_pem']);
+    expect(send.fields.filter((f) => f.multiline).every((f) => f.secret && !f.required)).toBe(true);
   });
 
   it('speaks the form\'s language: labels for keys, a capital letter, an example for a bad URL', () => {

@@ -26,7 +26,7 @@ export function FieldControl({ field, value, error, stored, idPrefix, onChange, 
     help = (
       <>
         <span data-secret-status={field.key}>{stored ? 'Stored' : 'Not set'}</span>
-        {stored ? ' — leave blank to keep it, or type a new value to replace it. ' : '. '}
+        {stored ? (field.multiline ? ' — leave blank to keep it, or paste a new one to replace it. ' : ' — leave blank to keep it, or type a new value to replace it. ') : '. '}
         {field.help}
       </>
     );
@@ -55,7 +55,7 @@ export function FieldControl({ field, value, error, stored, idPrefix, onChange, 
         name={field.key}
         value={String(value)}
         error={Boolean(error)}
-        type={field.secret ? 'password' : 'text'}
+        {...(field.multiline ? { multiline: true, rowsMin: 4, rowsMax: 12, spellCheck: false } : { type: field.secret ? 'password' : 'text' })}
         autoComplete={field.secret ? 'new-password' : 'off'}
         onChange={(_e, d) => onChange(field.key, d.value)}
       />
