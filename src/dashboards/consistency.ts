@@ -1,5 +1,5 @@
 import { SOURCETYPES } from '../core/sourcetypes.js';
-import type { ConfStanzas } from './conf-file.js';
+import type { ConfFile as ConfStanzas } from '../splunk/conf-file.js';
 import type { DashboardDefinition } from './definition.js';
 import { fieldMatches } from './event-fields.js';
 import { expandMacros, MacroError, type Macros } from './macros.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { SOURCETYPES } from '../core/sourcetypes.js';
-import type { ConfStanzas } from './conf-file.js';
+import type { ConfFile as ConfStanzas } from '../splunk/conf-file.js';
 import { EVENT_SCHEMAS } from './vocabulary.js';
 
 /**

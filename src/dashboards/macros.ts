@@ -1,4 +1,4 @@
-import type { ConfStanzas } from './conf-file.js';
+import type { ConfFile as ConfStanzas } from '../splunk/conf-file.js';
 
 /**
  * Macro expansion as Splunk does it for `name` and `name(a, b)`: the stanza is `name` or

@@ -5,7 +5,7 @@ import { eventSchemas as mailSchemas, HEADER_FIELD_PREFIX } from '../mail/event-
 import { eventSchemas as sendSchemas } from '../send/event-schema.js';
 import { eventSchemas as serSchemas } from '../ser/event-schema.js';
 import { eventSchemas as serviceSchemas } from '../service/event-schema.js';
-import type { ConfStanzas } from './conf-file.js';
+import type { ConfFile as ConfStanzas } from '../splunk/conf-file.js';
 import { jsonFieldNames } from './event-fields.js';
 import { summarySchemas } from './summary-schema.js';
 

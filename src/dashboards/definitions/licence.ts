@@ -27,8 +27,10 @@ const definition = new DashboardBuilder({
     'ds_overall',
     'ds_status',
     'Licence status, all accounts',
-    `| stats sum(used_gb) as used_gb, sum(licence_gb) as licence_gb, sum(burn_gb_per_day) as burn_gb_per_day, min(exhaustion_date) as exhaustion_date, max(exhausts_before_end) as exhausts_before_end
-     | eval used_pct=round(100 * used_gb / licence_gb, 1)`,
+    // The date shown is the first account to run out before its licence ends, if any (red).
+    `| stats sum(used_gb) as used_gb, sum(licence_gb) as licence_gb, sum(burn_gb_per_day) as burn_gb_per_day, min(exhaustion_date) as first_date, min(eval(if(exhausts_before_end=1, exhaustion_date, null()))) as first_short_date, max(exhausts_before_end) as exhausts_before_end
+     | eval used_pct=round(100 * used_gb / licence_gb, 1), exhaustion_date=coalesce(first_short_date, first_date)
+     | fields used_gb licence_gb used_pct burn_gb_per_day exhaustion_date exhausts_before_end`,
   )
   .chain(
     'ds_accounts',
@@ -41,12 +43,15 @@ const definition = new DashboardBuilder({
     'ds_cumulative',
     'ds_days',
     'Cumulative use against an even pace, per account',
+    // Cumulative from the summary, lifted so it ends at the period's use (SER's own figure when
+    // present: the input may have started after license_start).
     `| where kind="day"
      | sort 0 account _time
-     | streamstats sum(bytes) as used_bytes by account
-     | eval pace_bytes=annual_throughput_bytes * min(_time + 86400 - license_start_time, license_end_time - license_start_time) / (license_end_time - license_start_time)
+     | streamstats sum(bytes) as running_bytes by account
+     | eventstats sum(bytes) as period_bytes by account
+     | eval used_bytes=coalesce(reported_used_bytes, period_bytes) - period_bytes + running_bytes, pace_bytes=annual_throughput_bytes * min(_time + 86400 - license_start_time, license_end_time - license_start_time) / (license_end_time - license_start_time)
      | eval used_gb=round(used_bytes / 1e9, 2), pace_gb=round(pace_bytes / 1e9, 2)
-     | timechart span=1d limit=0 max(used_gb) as used, max(pace_gb) as "even pace" by account`,
+     | chart max(used_gb) as used, max(pace_gb) as "even pace" over _time by account`,
   )
   .chain(
     'ds_daily',
@@ -54,7 +59,7 @@ const definition = new DashboardBuilder({
     'Daily volume, days with a coverage gap marked',
     // A day with a gap is incomplete, not low: it gets a full-height marker beside its volume.
     `| where kind="day"
-     | timechart span=1d sum(bytes) as bytes, sum(gap_seconds) as gap_seconds
+     | stats sum(bytes) as bytes, sum(gap_seconds) as gap_seconds by _time
      | eventstats max(bytes) as peak_bytes
      | eval received_gb=round(bytes / 1e9, 3), gap_marker=if(gap_seconds > 0, round(peak_bytes / 1e9, 3), null())
      | fields _time received_gb gap_marker
