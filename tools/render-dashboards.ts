@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, THEME } from '../src/dashboards/catalog.js';
-import { parseConf } from '../src/dashboards/conf-file.js';
+import { parseConf } from '../src/splunk/conf-file.js';
 import { FIELDS_DOC_PATH, fieldsReferenceMarkdown } from '../src/dashboards/field-tables.js';
 import type { FixtureFile } from './dashboards/fixtures/fixture-set.js';
 import { bundleRenderPage } from './dashboards/render/bundle.js';
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     writeFileSync(path.join(appDir, rel), content);
   }
   console.log(`wrote ${DASHBOARDS.length} view files under ${path.join(appDir, 'default/data/ui/views')}`);
-  const props = parseConf(readFileSync(path.join(appDir, 'default/props.conf'), 'utf8'), 'props.conf');
+  const props = parseConf(readFileSync(path.join(appDir, 'default/props.conf'), 'utf8'), { strict: true, file: 'props.conf' });
   writeFileSync(path.join(root, FIELDS_DOC_PATH), fieldsReferenceMarkdown(props));
   console.log(`wrote ${FIELDS_DOC_PATH}`);
   if (process.argv.includes('--views-only')) return 0;

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { mergeConf, parseConf, type ConfFile } from './conf-file.js';
+import { mergeConf, readConfFile, type ConfFile } from './conf-file.js';
 import type { SplunkdTls } from './splunkd-client.js';
 import { SPLUNK_DEFAULT_CERT_NAME, splunkdTrust } from './splunkd-trust.js';
 
@@ -19,17 +18,10 @@ export function appDir(): string | undefined {
   return script && /ta-ser-mail\.cjs$/.test(script) ? dirname(dirname(script)) : undefined;
 }
 
-function readConf(path: string): ConfFile {
-  try {
-    return parseConf(readFileSync(path, 'utf8'));
-  } catch {
-    return new Map();
-  }
-}
 
 export function readAppConf(file: string, dir = appDir()): ConfFile {
   if (!dir) return new Map();
-  return mergeConf(readConf(join(dir, 'default', `${file}.conf`)), readConf(join(dir, 'local', `${file}.conf`)));
+  return mergeConf(readConfFile(join(dir, 'default', `${file}.conf`)), readConfFile(join(dir, 'local', `${file}.conf`)));
 }
 
 const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes', 't', 'y', 'on'].includes(v.trim().toLowerCase());

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { mergeConf, parseConf, type ConfFile } from './conf-file.js';
+import { mergeConf, readConfFile, type ConfFile } from './conf-file.js';
 
 /**
  * Zero-configuration trust of the local splunkd: verify its certificate against what splunkd
@@ -33,18 +32,11 @@ export interface SplunkdTrust {
 
 export const SPLUNK_DEFAULT_CERT_NAME = 'SplunkServerDefaultCert';
 
-function readConf(path: string): ConfFile {
-  try {
-    return parseConf(readFileSync(path, 'utf8'));
-  } catch {
-    return new Map();
-  }
-}
 
 /** server.conf as splunkd layers it for system settings: default/, then local/ key by key. */
 export function readServerConf(splunkHome: string): ConfFile {
   const sys = join(splunkHome, 'etc', 'system');
-  return mergeConf(readConf(join(sys, 'default', 'server.conf')), readConf(join(sys, 'local', 'server.conf')));
+  return mergeConf(readConfFile(join(sys, 'default', 'server.conf')), readConfFile(join(sys, 'local', 'server.conf')));
 }
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConf, type ConfStanzas } from '../../src/dashboards/conf-file.js';
+import { parseConf, type ConfFile as ConfStanzas } from '../../src/splunk/conf-file.js';
 import { parseViewXml, type StudioView } from '../../src/dashboards/view-xml.js';
 
 /** The shipped app's files, as the tests read them (what Splunk would load, not the sources). */
 export const APP_DIR = fileURLToPath(new URL('../../splunk_app/TA-ser-mail/', import.meta.url));
 
 export function readAppConf(name: string): ConfStanzas {
-  return parseConf(readFileSync(path.join(APP_DIR, 'default', name), 'utf8'), name);
+  return parseConf(readFileSync(path.join(APP_DIR, 'default', name), 'utf8'), { strict: true, file: name });
 }
 
 /** Config-page view files belong to another component and are not Dashboard Studio views. */
