@@ -3,6 +3,7 @@ import { dashboardSearches } from '../../src/dashboards/consistency.js';
 import type { DashboardDefinition } from '../../src/dashboards/definition.js';
 import { expandMacros, macrosFromConf } from '../../src/dashboards/macros.js';
 import { groupings, outputColumns, parseStages } from '../../src/dashboards/spl-structure.js';
+import { summarySchemas } from '../../src/dashboards/summary-schema.js';
 import { SCENARIOS } from '../../tools/dashboards/scenarios/catalog.js';
 import type { SearchExpectation } from '../../tools/dashboards/scenarios/scenario.js';
 import { readAppConf, readShippedViews } from './app-files.js';
@@ -97,6 +98,15 @@ describe('shipped searches against hand-worked scenarios', () => {
       }
     });
   }
+
+  it('each summary writer collects exactly the columns its summary schema documents', () => {
+    for (const [source, schema] of Object.entries(summarySchemas)) {
+      const writers = [...saved].filter(([, st]) => /\|\s*collect\b/.test(st.get('search') ?? '') && (st.get('search') ?? '').includes(`source="${source}"`));
+      expect(writers.map(([n]) => n), source).toHaveLength(1);
+      const cols = outputColumns(parseStages(expandMacros(writers[0]![1].get('search')!, macros)));
+      expect(cols.fixed.filter((c) => c !== '_time').sort(), source).toEqual(Object.keys(schema.shape).sort());
+    }
+  });
 
   it('every saved search has a scenario', () => {
     const covered = new Set(SCENARIOS.filter((s) => s.target === 'savedsearches').flatMap((s) => Object.keys(s.searches)));
