@@ -47,7 +47,7 @@ export function parseSpec(text: string): SpecRule[] {
 
 /** Undeclared `file.conf [stanza] key` settings. */
 export function undeclared(file: string, confText: string, specText: string | undefined): string[] {
-  const conf = parseConf(confText);
+  const conf = parseConf(confText, { strict: true, file: `${file}.conf` });
   const builtins = SPLUNK_KEYS[file];
   if (specText === undefined) return SPLUNK_CONF_FILES.has(file) ? [] : [`${file}.conf has no README/${file}.conf.spec`];
   const rules = parseSpec(specText);

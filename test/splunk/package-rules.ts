@@ -56,7 +56,7 @@ function entryProblems(e: TarEntry, app: string): string[] {
 function appConfProblems(app: string, want: PackageExpectation): string[] {
   const file = join(app, 'default', 'app.conf');
   if (!existsSync(file)) return ['default/app.conf is missing'];
-  const conf = parseConf(readFileSync(file, 'utf8'));
+  const conf = parseConf(readFileSync(file, 'utf8'), { strict: true, file: 'default/app.conf' });
   const get = (stanza: string, key: string) => conf.get(stanza)?.get(key);
   const out: string[] = [];
   const versions: Array<[string, string | undefined]> = [
@@ -83,7 +83,7 @@ function appConfProblems(app: string, want: PackageExpectation): string[] {
 function metaProblems(app: string): string[] {
   const file = join(app, 'metadata', 'default.meta');
   if (!existsSync(file)) return ['metadata/default.meta is missing'];
-  const meta = parseConf(readFileSync(file, 'utf8'));
+  const meta = parseConf(readFileSync(file, 'utf8'), { strict: true, file: 'metadata/default.meta' });
   const out: string[] = [];
   if (!/read\s*:\s*\[\s*\*\s*\]/.test(meta.get('')?.get('access') ?? '')) out.push('default.meta [] access does not let everyone read (read : [ * ])');
   for (const [stanza, keys] of meta) {

@@ -20,7 +20,7 @@ beforeAll(() => {
   app = unpack(tgz);
 }, 180_000);
 
-const conf = (rel: string) => parseConf(readFileSync(join(app, rel), 'utf8'));
+const conf = (rel: string) => parseConf(readFileSync(join(app, rel), 'utf8'), { strict: true, file: rel });
 
 describe('the package (SPLUNK.md packaging rules)', () => {
   it('breaks none of the packaging rules', () => {
