@@ -38,7 +38,7 @@ const definition = new DashboardBuilder({
     `| stats count as messages, sum(eval(if(direction="outbound", 1, 0))) as outbound, sum(eval(if(direction="inbound", 1, 0))) as inbound, sum(after_hours) as after_hours_messages, sum(automatic) as automatic_messages, sum(mailboxes) as copies
      | eval outbound_pct=round(100 * outbound / max(messages, 1), 1)`,
   )
-  .chain('ds_volume', 'ds_messages', 'Messages over time by direction', '| timechart count by direction')
+  .chain('ds_volume', 'ds_messages', 'Messages over time by direction', '| timechart span=1h count by direction')
   .chain(
     'ds_hours',
     'ds_messages',

@@ -23,7 +23,7 @@ const definition = new DashboardBuilder({
      | eval encrypted_pct=round(100 * encrypted_sends / max(sends, 1), 1)`,
   )
   .chain('ds_by_search', 'ds_audit', 'Sends by search and outcome', '| chart count over search_name by action_status')
-  .chain('ds_time', 'ds_audit', 'Sends over time', '| timechart count by action_status')
+  .chain('ds_time', 'ds_audit', 'Sends over time', '| timechart span=1d count by action_status')
   .chain(
     'ds_encrypted',
     'ds_audit',

@@ -17,7 +17,9 @@ const definition = new DashboardBuilder({
   .search(
     'ds_app_list',
     'Applications',
-    `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:summary"
+    // Names as the latest revision has them: an application renamed in a restatement is offered
+    // under its new name only.
+    `\`ta_ser_mail_ser_latest\`
      | stats count by application_name
      | sort 0 application_name
      | fields application_name`,
@@ -43,9 +45,9 @@ const definition = new DashboardBuilder({
     'ds_outcomes_time',
     'ds_latest',
     'Outcomes over time',
-    '| timechart sum(success) as success, sum(failure) as failure, sum(temp_failure) as temp_failure, sum(in_progress) as in_progress',
+    '| timechart span=1h sum(success) as success, sum(failure) as failure, sum(temp_failure) as temp_failure, sum(in_progress) as in_progress',
   )
-  .chain('ds_failures_app_time', 'ds_latest', 'Failures per application over time', '| timechart limit=8 useother=true sum(failure) by application_name')
+  .chain('ds_failures_app_time', 'ds_latest', 'Failures per application over time', '| timechart span=1h limit=8 useother=true sum(failure) by application_name')
   .chain(
     'ds_apps',
     'ds_latest',
