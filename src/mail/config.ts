@@ -42,15 +42,18 @@ export const mailInputSchema = z.object({
   jwt_clock_tolerance: durationSeconds.default(60).describe('seconds of clock difference allowed when checking exp/nbf'),
 
   max_request_size_mb: z.coerce.number().positive().max(1024).default(10).describe('largest request body in MB, compressed or not (the connector\'s MaxRequestSizeInMb); larger requests get 413'),
-  max_concurrent_requests: intish().min(1).max(1024).default(8).describe('requests processed at once; more get 503 with Retry-After (bounds memory to about this many times the request size)'),
-  delivery_timeout: durationSeconds.default(30).describe('seconds a request waits for HEC to deliver its events before it is answered 503 (the connector retries later)'),
-  retry_after: durationSeconds.default(30).describe('seconds put in Retry-After of a 503; new requests get 503 for this long after a delivery failure'),
+  max_in_flight_mb: z.coerce.number().positive().max(8192).default(64).describe('memory budget of the receiver in MB: request bytes read or awaiting delivery, summed over all requests; a request that does not fit gets 503 with Retry-After. At least max_request_size_mb. Peak memory is a small multiple of it (parsed JSON is larger than its text)'),
+  max_concurrent_requests: intish().min(1).max(4096).default(256).describe('requests held at once (reading, parsing or awaiting delivery); more get 503 with Retry-After. A backstop: max_in_flight_mb is what bounds memory'),
+  body_timeout: durationSeconds.default(30).describe('seconds a request\'s body may take to arrive after its headers; a slower or stalled client gets 408 and its share of the budget is freed'),
+  delivery_timeout: durationSeconds.default(30).describe('seconds a request waits for HEC to deliver its events before it is answered 503 (the connector retries later); its bytes stay counted until HEC settles them'),
+  retry_after: durationSeconds.default(30).describe('seconds put in Retry-After of a 503; after HEC gave up on a delivery, new requests get 503 for this long'),
 
   body_policy: z.enum(BODY_POLICIES).default('drop').describe('what happens to a message body: drop (default), sha256 (hash only), truncate (first body_truncate_chars characters), keep'),
   body_truncate_chars: intish().min(1).max(1_000_000).default(256).describe('characters kept when body_policy = truncate'),
   header_allow_list: z.string().default('').describe('comma-separated header names copied into the event as header_<name> fields (case-insensitive), e.g. X-Mailer,Return-Path'),
   whitelist_file: optionalText().describe('path of the connector\'s whitelist.json (JSON array of mailbox addresses): only these owners are forwarded'),
   blacklist_file: optionalText().describe('path of the connector\'s blacklist.json: these owners are never forwarded (wins over the whitelist)'),
+  org_domains: z.string().default('').describe('comma-separated mail domains of the organisation (a subdomain counts too), e.g. corp.example,corp.example.ru; decides direction: inbound (external sender), outbound (internal sender, some external recipient), internal. Empty: the domain of each message\'s mailbox owner'),
   vendor_product: z.string().min(1).default('Microsoft Exchange (Yva EWS connector)').describe('CIM vendor_product of message events'),
   protocol: z.enum(['mapi', 'smtp', 'imap', 'pop3']).default('mapi').describe('CIM protocol of message events (EWS reads Exchange mailboxes: mapi)'),
 
@@ -63,6 +66,14 @@ export const mailInputSchema = z.object({
 
 export type MailInputSettings = z.input<typeof mailInputSchema>;
 export type MailInputConfig = z.infer<typeof mailInputSchema>;
+
+/** The organisation's domains, lower case, without a leading `@` or `*.`. */
+export function orgDomains(config: Pick<MailInputConfig, 'org_domains'>): string[] {
+  return config.org_domains
+    .split(',')
+    .map((s) => s.trim().toLowerCase().replace(/^(\*\.|@|\.)/, ''))
+    .filter((s) => s.length > 0);
+}
 
 /** The header allow-list as lower-case names. */
 export function headerAllowList(config: Pick<MailInputConfig, 'header_allow_list'>): string[] {

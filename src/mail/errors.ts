@@ -12,9 +12,20 @@ export interface PayloadIssue {
  */
 export class PayloadError extends AddonError {
   readonly issues: readonly PayloadIssue[];
-  constructor(message: string, issues: readonly PayloadIssue[] = [], options?: AddonErrorOptions) {
-    super('MAIL_PAYLOAD_INVALID', message, options);
+  /** `code`: MAIL_PAYLOAD_INVALID unless a more precise MAIL_* code says what is wrong (MAIL_JSON_TOO_DEEP, MAIL_INVALID_UTF8). */
+  constructor(message: string, issues: readonly PayloadIssue[] = [], options?: AddonErrorOptions & { code?: string }) {
+    super(options?.code ?? 'MAIL_PAYLOAD_INVALID', message, options);
     this.issues = issues;
+  }
+}
+
+/**
+ * One message would make an event Splunk cuts (props.conf TRUNCATE of mail:message): the
+ * request is refused with 413 naming what made it large, since no retry can help.
+ */
+export class EventTooLargeError extends PayloadError {
+  constructor(message: string, issues: readonly PayloadIssue[]) {
+    super(message, issues, { code: 'MAIL_EVENT_TOO_LARGE' });
   }
 }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { Sink } from '../core/sink.js';
 import { isEventTooLarge, PayloadError } from './errors.js';
 import { ingest, type IngestOptions } from './ingest.js';
-import { detectKind, parseJson } from './parse.js';
+import { detectKind, parseJsonBytes } from './parse.js';
 
 const gunzip = promisify(gunzipCb);
 
@@ -133,7 +133,7 @@ export class FolderImporter {
       if (f.size > this.#o.maxFileBytes) throw new PayloadError(`the file is ${f.size} bytes, more than the ${this.#o.maxFileBytes} allowed (max_request_size_mb)`);
       let raw = await readFile(file);
       if (/\.gz$/i.test(f.name)) raw = await gunzip(raw, { maxOutputLength: this.#o.maxFileBytes });
-      const value = parseJson(raw.toString('utf8'));
+      const value = parseJsonBytes(raw);
       result = ingest(detectKind(value), value, this.#o.ingest, Date.now());
     } catch (err) {
       if (!(err instanceof PayloadError) && !isDecodeError(err)) throw err;

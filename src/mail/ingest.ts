@@ -1,8 +1,10 @@
 import type { SplunkEvent } from '../core/event.js';
-import { headerAllowList, type MailInputConfig } from './config.js';
+import { headerAllowList, orgDomains, type MailInputConfig } from './config.js';
 import type { MailboxFilter } from './mailbox-filter.js';
 import { mapMessage, type MessageMapOptions } from './map-message.js';
 import { mapUser, type UserMapOptions } from './map-user.js';
+import { EventTooLargeError } from './errors.js';
+import { explainTooLarge, firstOversized, TRUNCATE_LIMIT } from './event-size.js';
 import { validatePayload } from './parse.js';
 import type { PayloadKind } from './payload.js';
 
@@ -32,6 +34,7 @@ export function ingestOptions(config: Omit<MailInputConfig, 'auth_secret'>, inpu
       headerAllowList: headerAllowList(config),
       vendorProduct: config.vendor_product,
       protocol: config.protocol,
+      orgDomains: orgDomains(config),
     },
     user: common,
   };
@@ -44,11 +47,23 @@ export function ingestOptions(config: Omit<MailInputConfig, 'auth_secret'>, inpu
 export function ingest(kind: PayloadKind, value: unknown, o: IngestOptions, nowMs: number): Ingested {
   const parsed = validatePayload(kind, value);
   if (parsed.kind === 'users') {
-    return { kind, events: parsed.payload.users.map((u) => mapUser(u, nowMs, o.user)), dropped: 0 };
+    const events = parsed.payload.users.map((u) => mapUser(u, nowMs, o.user));
+    refuseOversized(kind, events);
+    return { kind, events, dropped: 0 };
   }
   const { ownerIdentity: owner, mailMessages } = parsed.payload;
   if (o.filter && !o.filter.allows(owner.value)) {
     return { kind, events: [], dropped: mailMessages.length, owner: owner.value };
   }
-  return { kind, events: mailMessages.map((m) => mapMessage(owner, m, o.message)), dropped: 0, owner: owner.value };
+  const events = mailMessages.map((m) => mapMessage(owner, m, o.message));
+  refuseOversized(kind, events);
+  return { kind, events, dropped: 0, owner: owner.value };
+}
+
+/** An event Splunk would cut makes the whole payload unacceptable (all-or-nothing), naming what made it large. */
+function refuseOversized(kind: PayloadKind, events: readonly SplunkEvent[]): void {
+  const at = firstOversized(events);
+  if (at < 0) return;
+  const message = explainTooLarge(events, TRUNCATE_LIMIT, kind, at);
+  throw new EventTooLargeError(message, [{ path: kind === 'mails' ? `mailMessages[${at}]` : `users[${at}]`, message }]);
 }

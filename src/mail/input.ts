@@ -32,6 +32,9 @@ export function checkMailInput(c: MailSettings, hasSecret: boolean): void {
   if (c.receiver && !c.tls_cert_file && !isLoopback(c.listen_host) && !c.allow_plain_http) {
     throw new ConfigError(`listen_host ${c.listen_host} is not loopback: set tls_cert_file and tls_key_file (connectors send their AuthToken), or allow_plain_http behind a TLS load balancer`);
   }
+  if (c.receiver && c.max_in_flight_mb < c.max_request_size_mb) {
+    throw new ConfigError(`max_in_flight_mb (${c.max_in_flight_mb}) is smaller than max_request_size_mb (${c.max_request_size_mb}): a request of the largest size could never be accepted; raise max_in_flight_mb`);
+  }
   if (c.receiver && c.mails_path === c.users_path) throw new ConfigError('mails_path and users_path must differ');
   if (c.receiver && c.auth_mode === 'static' && !hasSecret) throw new ConfigError('auth_mode = static needs auth_secret (the connector\'s AuthToken)');
   if (c.receiver && c.auth_mode === 'jwt' && !hasSecret && !c.jwt_public_key_file) {
@@ -138,7 +141,9 @@ export async function startMailInput(d: MailInputDeps): Promise<RunningMailInput
       usersPath: c.users_path,
       tls: c.tls_cert_file && c.tls_key_file ? { cert: readPem(c.tls_cert_file, 'tls_cert_file'), key: readPem(c.tls_key_file, 'tls_key_file') } : undefined,
       maxRequestBytes: maxBytes,
+      maxInFlightBytes: Math.floor(c.max_in_flight_mb * MB),
       maxConcurrentRequests: c.max_concurrent_requests,
+      bodyTimeoutMs: c.body_timeout * 1000,
       deliveryTimeoutMs: c.delivery_timeout * 1000,
       retryAfterSeconds: c.retry_after,
       auth: buildTokenCheck(c, d.secret),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { eventId, toEpochSeconds, type SplunkEvent } from '../core/event.js';
 import { SOURCETYPES } from '../core/sourcetypes.js';
 import { applyBodyPolicy, type BodyPolicy } from './body-policy.js';
@@ -12,6 +13,8 @@ export interface MessageMapOptions {
   headerAllowList: readonly string[];
   vendorProduct: string;
   protocol: 'mapi' | 'smtp' | 'imap' | 'pop3';
+  /** The organisation's mail domains, lower case (a subdomain counts); empty: each message's owner domain. */
+  orgDomains: readonly string[];
   index?: string;
   source?: string;
   host?: string;
@@ -31,6 +34,57 @@ function headerValue(m: MailMessage, lowerName: string): string | undefined {
   const h = m.headers.find((x) => x.name.toLowerCase() === lowerName);
   const v = h?.value.trim();
   return v ? v : undefined;
+}
+
+/**
+ * The Internet Message-ID without its angle brackets, spaces and comments, the domain part in
+ * lower case (it is case-insensitive; the local part is not): `  <AB.cd@Mail.Example>` →
+ * `AB.cd@mail.example`. Undefined when nothing is left.
+ */
+export function normalizeMessageId(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const bracketed = /<([^<>]*)>/.exec(raw);
+  const id = (bracketed ? bracketed[1]! : raw).replace(/\([^()]*\)/g, '').replace(/\s+/g, '');
+  if (id === '') return undefined;
+  const at = id.lastIndexOf('@');
+  return at > 0 ? id.slice(0, at + 1) + id.slice(at + 1).toLowerCase() : id;
+}
+
+/**
+ * The message-level identity: every mailbox copy of one message gets the same value. The
+ * normalised Message-ID header when there is one; else `derived:` + a hash of what every copy
+ * shares — the From address, sentAt, the subject and the To and Cc addresses (lower case,
+ * sorted). Bcc is left out: only the sender's copy lists it.
+ */
+export function messageUid(m: MailMessage): string {
+  const id = normalizeMessageId(headerValue(m, 'message-id'));
+  if (id !== undefined) return id;
+  const visible = [...addresses(m.to), ...addresses(m.cc)].map((a) => a.toLowerCase()).sort();
+  return `derived:${eventId('mail:message_uid', (m.from?.address ?? '').toLowerCase(), m.sentAt, m.subject ?? '', visible.join(','))}`;
+}
+
+/** True when `domain` is one of the organisation's domains or a subdomain of one. */
+export function isOrgDomain(domain: string, org: readonly string[]): boolean {
+  for (const d of org) if (domain === d || (domain.length > d.length && domain.endsWith(d) && domain[domain.length - d.length - 1] === '.')) return true;
+  return false;
+}
+
+/**
+ * inbound: the sender is outside the organisation; outbound: inside, with at least one
+ * recipient outside; internal: sender and every recipient inside. A copy without a From
+ * address was sent by its owner when isSent; a received copy without recipients was at
+ * least received by its owner.
+ */
+export function messageDirection(senderDomain: string | undefined, recipientDomains: readonly string[], org: readonly string[]): 'inbound' | 'outbound' | 'internal' {
+  if (senderDomain === undefined || !isOrgDomain(senderDomain, org)) return 'inbound';
+  for (const d of recipientDomains) if (!isOrgDomain(d, org)) return 'outbound';
+  return 'internal';
+}
+
+/** The sending client's address from X-Originating-IP (`[203.0.113.7]`), when it is an IP. */
+function originatingIp(m: MailMessage): string | undefined {
+  const v = headerValue(m, 'x-originating-ip')?.replace(/^\[|\]$/g, '');
+  return v !== undefined && isIP(v) !== 0 ? v : undefined;
 }
 
 /** `X-Mailer` → `header_x_mailer`. */
@@ -83,33 +137,37 @@ function collect(list: readonly MailAddress[], addrs: string[], all: string[], n
 export function mapMessage(owner: Owner, m: MailMessage, o: MessageMapOptions): SplunkEvent {
   const recipient: string[] = [];
   const names: string[] = [];
-  const dest: string[] = [];
-  const to = collect(m.to, [], recipient, names, dest);
-  const cc = collect(m.cc, [], recipient, names, dest);
-  const bcc = collect(m.bcc, [], recipient, names, dest);
-  if (dest.length === 0) {
-    const ownerDomain = domainOf(owner.value);
-    if (ownerDomain) dest.push(ownerDomain);
-  }
+  const recipientDomains: string[] = [];
+  const to = collect(m.to, [], recipient, names, recipientDomains);
+  const cc = collect(m.cc, [], recipient, names, recipientDomains);
+  const bcc = collect(m.bcc, [], recipient, names, recipientDomains);
+  const ownerDomain = domainOf(owner.value);
+  // A received copy that lists no recipient (Bcc, a list) was still received by its owner.
+  if (recipientDomains.length === 0 && !m.isSent && ownerDomain) recipientDomains.push(ownerDomain);
   const flags: string[] = [];
   if (m.isFlagged) flags.push('flagged');
   if (m.isAutomatic) flags.push('automatic');
   const messageIdHeader = headerValue(m, 'message-id');
   const returnPath = headerValue(m, 'return-path')?.replace(/^<|>$/g, '');
   const from = m.from?.address;
+  const senderDomain = domainOf(from) ?? (m.isSent ? ownerDomain : undefined);
+  const org = o.orgDomains.length > 0 ? o.orgDomains : ownerDomain ? [ownerDomain] : [];
 
   // Built key by key, absent values never set: cheaper than building and deleting.
   const body: Record<string, unknown> = { action: 'delivered', protocol: o.protocol, vendor_product: o.vendorProduct, user: owner.value, owner: owner.value };
   if (owner.type !== undefined) body.owner_type = owner.type;
-  body.direction = m.isSent ? 'outbound' : 'inbound';
+  body.message_uid = messageUid(m);
+  body.direction = messageDirection(senderDomain, recipientDomains, org);
+  body.is_sent = m.isSent;
   if (m.id !== undefined) body.internal_message_id = m.id;
   if (messageIdHeader !== undefined) body.message_id = messageIdHeader;
   if (m.threadId !== undefined) body.xref = m.threadId;
   if (from !== undefined) body.src_user = from;
   if (m.from?.displayName !== undefined) body.src_user_name = m.from.displayName;
-  const src = domainOf(from);
+  if (senderDomain !== undefined) body.src_user_domain = senderDomain;
+  // src/dest are systems in CIM: the connector knows none, except a client IP a header names.
+  const src = originatingIp(m);
   if (src !== undefined) body.src = src;
-  body.dest = dest;
   const returnAddr = returnPath || from;
   if (returnAddr !== undefined) body.return_addr = returnAddr;
   body.recipient = recipient;
@@ -118,6 +176,7 @@ export function mapMessage(owner: Owner, m: MailMessage, o: MessageMapOptions): 
   body.recipient_cc = cc;
   body.recipient_bcc = bcc;
   body.recipient_name = names;
+  body.recipient_domain = recipientDomains;
   if (m.subject !== undefined) body.subject = m.subject;
   if (m.importance !== undefined) body.importance = m.importance;
   body.flags = flags;
@@ -125,6 +184,7 @@ export function mapMessage(owner: Owner, m: MailMessage, o: MessageMapOptions): 
   if (m.isAutomatic !== undefined) body.is_automatic = m.isAutomatic;
   body.sent_time = new Date(m.sentAt).toISOString();
   if (m.receivedAt !== undefined) body.received_time = new Date(m.receivedAt).toISOString();
+  if (m.size !== undefined) body.size = m.size;
   if (m.body !== undefined && o.bodyPolicy !== 'drop') Object.assign(body, applyBodyPolicy(m.body, o.bodyPolicy, o.bodyTruncateChars));
   for (const name of o.headerAllowList) {
     // A header sent with a null or empty value says nothing: no empty header_<name> field.

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { PayloadError, type PayloadIssue } from './errors.js';
+import { checkJsonBytes, MAX_JSON_DEPTH, pathAtOffset, type JsonGuardProblem } from './json-guard.js';
 import { mailsPayloadSchema, normalizeMails, normalizeUsers, usersPayloadSchema, valueIssues, type MailsPayload, type PayloadKind, type UsersPayload } from './payload.js';
 
 /** At most this many issues are listed; a 500-message batch with one bad field each stays readable. */
@@ -31,6 +32,33 @@ export function jsonErrorReason(message: string): string {
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (/\s/.test(c) ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
     .replace(/ {2,}/g, ' ')
     .trim();
+}
+
+/**
+ * Body bytes → value: the depth and encoding checks run on the bytes before JSON.parse builds
+ * anything; a problem is a PayloadError naming the limit or the field path and byte offset.
+ */
+export function parseJsonBytes(buf: Buffer, depthLimit = MAX_JSON_DEPTH): unknown {
+  const problem = checkJsonBytes(buf, depthLimit);
+  if (problem) throw guardError(buf, problem);
+  return parseJson(buf.toString('utf8'));
+}
+
+function guardError(buf: Buffer, p: JsonGuardProblem): PayloadError {
+  const path = pathAtOffset(buf, p.offset);
+  if (p.kind === 'too-deep') {
+    return new PayloadError(
+      `the body nests arrays/objects deeper than ${p.limit} levels (at byte ${p.offset}, in ${path}); a Mails or Users payload needs 5: send the connector's JSON unchanged`,
+      [{ path, message: `nested deeper than ${p.limit} levels (the limit) at byte ${p.offset}` }],
+      { code: 'MAIL_JSON_TOO_DEEP' },
+    );
+  }
+  const what = p.kind === 'invalid-utf8' ? 'is not valid UTF-8' : 'has a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair)';
+  return new PayloadError(
+    `the body ${what} at byte ${p.offset}, in ${path}: send UTF-8 JSON (the text would otherwise be changed to U+FFFD)`,
+    [{ path, message: `${p.kind === 'invalid-utf8' ? 'invalid UTF-8' : 'lone surrogate'} at byte ${p.offset}` }],
+    { code: 'MAIL_INVALID_UTF8' },
+  );
 }
 
 /** JSON text (a BOM from a Windows connector is dropped) → value, or a PayloadError saying where it broke. */

@@ -98,6 +98,7 @@ export const mailMessageSchema = z.object({
   isFlagged: z.boolean().nullish().describe('flagged, when the source knows'),
   isSent: z.boolean({ message: 'expected true (sent by the owner) or false (received)' }).describe('sent by the mailbox owner (true) or received (false)'),
   isAutomatic: z.boolean().nullish().describe('automatic mail, when the source knows'),
+  size: z.number().int().nonnegative().nullish().describe('not in the published API: the message size in bytes (EWS Item.Size), taken when a connector sends it'),
 });
 
 export const mailsPayloadSchema = z.object({
@@ -196,6 +197,8 @@ export interface MailMessage {
   isFlagged?: boolean;
   isSent: boolean;
   isAutomatic?: boolean;
+  /** Bytes, when the connector sent a size. */
+  size?: number;
 }
 
 export interface MailsPayload {
@@ -259,6 +262,7 @@ export function normalizeMessage(m: WireMessage, at: number, issues: ValueIssue[
     isFlagged: m.isFlagged ?? undefined,
     isSent: m.isSent,
     isAutomatic: m.isAutomatic ?? undefined,
+    size: m.size ?? undefined,
   };
 }
 

@@ -28,12 +28,32 @@ export function checkContentType(header: string | undefined): void {
   throw new RequestRefused(415, 'MAIL_UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(header ?? '(none)')} is not supported: send application/json`);
 }
 
+export interface BodyReadOptions {
+  /** Largest body, on the wire and after decompression. */
+  limitBytes: number;
+  /** The whole body must arrive within this (body_timeout): a stalled client is answered 408. */
+  timeoutMs: number;
+  /**
+   * Asked for room for each decompressed chunk before it is kept (the receiver's in-flight
+   * byte budget); false refuses the request with 503 at once. Bytes charged are the caller's
+   * to release, also when the read fails.
+   */
+  charge?: (bytes: number) => boolean;
+}
+
+/** 503 + Retry-After: the receiver's in-flight byte budget is spent; the connector keeps its batch. */
+export function atCapacity(what: string): RequestRefused {
+  return new RequestRefused(503, 'MAIL_AT_CAPACITY', `${what}; the data was not accepted, retry later (max_in_flight_mb)`);
+}
+
 /**
- * Reads the whole body as UTF-8 text, gunzipping/inflating it when the client says so. The
- * limit applies both on the wire and after decompression, so neither a huge body nor a
- * small gzip bomb can take more than `limitBytes` of memory.
+ * Reads the whole body as bytes, gunzipping/inflating it when the client says so. The limit
+ * applies both on the wire and after decompression, so neither a huge body nor a small gzip
+ * bomb can take more than `limitBytes` of memory; bytes are charged as they arrive, so a
+ * client that sent headers and stalls holds nothing but its socket, and only until the timeout.
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+export function readBody(req: IncomingMessage, o: BodyReadOptions): Promise<Buffer> {
+  const limitBytes = o.limitBytes;
   const declared = Number(req.headers['content-length']);
   const tooLarge = () => tooLargeDeclared(limitBytes);
   if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge());
@@ -45,22 +65,28 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
     return Promise.reject(new RequestRefused(415, 'MAIL_UNSUPPORTED_ENCODING', `Content-Encoding ${encoding} is not supported: send gzip, deflate or none`));
   }
 
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let wire = 0;
     let plain = 0;
     let done = false;
+    const timer = setTimeout(() => {
+      fail(new RequestRefused(408, 'MAIL_BODY_TIMEOUT', `the request body did not arrive within ${o.timeoutMs / 1000} s (body_timeout; ${plain} bytes came): the connection is closed, retry the request`));
+    }, o.timeoutMs);
     const fail = (err: Error) => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       req.unpipe();
       decoder?.destroy();
       chunks.length = 0;
       reject(err);
     };
     const collect = (c: Buffer) => {
+      if (done) return;
       plain += c.length;
       if (plain > limitBytes) return fail(tooLarge());
+      if (o.charge && !o.charge(c.length)) return fail(atCapacity('the receiver holds as many request bytes as it may'));
       chunks.push(c);
     };
     req.on('data', (c: Buffer) => {
@@ -72,7 +98,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
     const finish = () => {
       if (done) return;
       done = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      clearTimeout(timer);
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, plain));
     };
     if (decoder) {
       decoder.on('data', collect);

@@ -96,13 +96,16 @@ describe('mail receiver → HEC', () => {
     expect(typeof e.fields.event_id).toBe('string');
   });
 
-  it('answers 413 (not 503: a retry cannot help) when a kept body makes an event too large for HEC', async () => {
-    const { sim, url } = await startAll({ body_policy: 'keep' }, { batch_bytes: 4096 });
-    const res = await post(url, mails('o@x.com', [message(1, { body: { contentType: 'text', content: 'x'.repeat(5000) } })]));
+  it('answers 413 (not 503: a retry cannot help) when a kept body makes an event Splunk would cut, naming the body and the fix', async () => {
+    const { sim, url } = await startAll({ body_policy: 'keep' });
+    const big = message(1, { body: { contentType: 'text', content: 'я'.repeat(600_000) } }); // 1.2 MB of UTF-8
+    const res = await post(url, mails('o@x.com', [message(0), big]));
     expect(res.status).toBe(413);
     expect(res.json.error).toBe('MAIL_EVENT_TOO_LARGE');
-    expect(String(res.json.message)).toMatch(/batch_bytes/);
+    expect(String(res.json.message)).toMatch(/^message mailMessages\[1\] makes an event of 1\.\d MB, more than the 1000000 bytes .*TRUNCATE.*; most of it is the body \(body 1\.\d MB, .*\): set body_policy = drop, sha256 or truncate/);
+    expect((res.json.issues as Array<{ path: string }>)[0]!.path).toBe('mailMessages[1]');
     expect((await post(url, mails('o@x.com', [message(2)]))).status).toBe(200); // no Retry-After period
+    // all-or-nothing: message 0 of the refused request was not forwarded either
     expect(sim.events().map((e) => (e.event as Record<string, unknown>).internal_message_id)).toEqual(['AAMk-2']);
   });
 

@@ -147,7 +147,13 @@ describe('payload → events (properties)', () => {
           const count = [m.to, m.cc, m.bcc].flatMap((l) => l ?? []).filter((a) => a.address).length;
           expect(body.recipient_count).toBe(count);
           expect((body.recipient as string[]).length).toBe(count);
-          expect(body.direction).toBe(m.isSent ? 'outbound' : 'inbound');
+          expect(body.is_sent).toBe(m.isSent);
+          expect(['inbound', 'outbound', 'internal']).toContain(body.direction);
+          // a sender outside the owner's domain (no org_domains set) is always inbound
+          const fromDomain = m.from?.address?.split('@').pop()?.toLowerCase();
+          const ownerDomain = payload.ownerIdentity.value.split('@').pop()!.toLowerCase();
+          if (fromDomain && fromDomain !== ownerDomain && !fromDomain.endsWith(`.${ownerDomain}`)) expect(body.direction).toBe('inbound');
+          expect(typeof body.message_uid === 'string' && body.message_uid.length > 0).toBe(true);
           expect(body.subject).toBe(m.subject ? m.subject : undefined);
           const when = m.isSent || !m.receivedAt ? m.sentAt : m.receivedAt;
           expect(Math.round(e.time * 1000)).toBe(Date.parse(when));

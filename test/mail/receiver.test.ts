@@ -68,7 +68,7 @@ describe('mail receiver: a connector posting', () => {
     const res = await post(`${url}/api/mails`, mails('o@y.z', [sparse, { sentAt: '2024-01-01T00:00:01Z', isSent: true }]));
     expect(res.status).toBe(200);
     expect(sink.delivered).toHaveLength(2);
-    expect(sink.delivered[0]!.event).toMatchObject({ recipient: [], recipient_count: 0, direction: 'inbound' });
+    expect(sink.delivered[0]!.event).toMatchObject({ recipient: [], recipient_count: 0, is_sent: false });
     expect(sink.delivered[0]!.event).not.toHaveProperty('subject');
   });
 

@@ -14,7 +14,7 @@ let server: Server;
 let port: number;
 beforeAll(async () => {
   server = createServer((req, res) => {
-    readBody(req, Number(req.headers['x-limit'])).then(
+    readBody(req, { limitBytes: Number(req.headers['x-limit']), timeoutMs: 10_000 }).then(
       (text) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text),
       (err: unknown) => {
         const r = err as RequestRefused;
