@@ -1,10 +1,9 @@
-import pRetry, { AbortError } from 'p-retry';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
-import { AddonError, isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
+import { isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { parseRetryAfter, withRetry, type RetryClassifier } from '../core/retry.js';
 import type { Secret } from '../core/secret.js';
-import { SerApiError, SerReplyError } from './errors.js';
+import { SerApiError } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { parseSummaryReply, type SerReport } from './reply.js';
 import { formatSerTimestamp } from './time.js';
@@ -27,29 +26,21 @@ export interface SerReportClientOptions {
   log?: Logger;
 }
 
-/** Longest Retry-After we honour; a longer one is the server's problem, not a reason to stall an hour. */
-const MAX_RETRY_AFTER_MS = 300_000;
-
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  const secs = Number(v);
-  const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(v) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
-}
-
-class RetryableStatus extends SerApiError {
-  readonly retryAfterMs: number | undefined;
-  constructor(message: string, status: number, retryAfter: number | undefined) {
-    super(message, status, { retryable: true });
-    this.retryAfterMs = retryAfter;
-  }
-}
+/**
+ * The SER client's reading of a failed attempt, all the retry mechanism needs from it: network
+ * errors, 429 and 5xx (of the report or the token service) are worth another try, after the
+ * server's Retry-After if it sent one; a reply SER will send again the same way (a field the
+ * input cannot read), refused credentials, a 401 after a fresh token, other 4xx and a
+ * certificate that does not verify are not. A 401 is not seen here: the attempt itself
+ * refreshes the token once.
+ */
+export const classifySerFailure: RetryClassifier = (err) =>
+  err instanceof SerApiError && err.retryable ? { retry: true, retryAfterMs: err.retryAfterMs } : { retry: false };
 
 /**
  * The summary report call: rate-limited per account, bearer token from the TokenSource
- * (refreshed once on a 401, then the call is retried), retries with exponential backoff and
- * Retry-After for network errors, 429 and 5xx. The one retry policy of the SER client lives here.
+ * (refreshed once on a 401, then the call is retried), retried by core's one retry mechanism
+ * (src/core/retry.ts) with the SER classifier above.
  */
 export class SerReportClient {
   readonly #o: SerReportClientOptions;
@@ -72,18 +63,11 @@ export class SerReportClient {
       url.searchParams.set('startTimeStamp', formatSerTimestamp(window.start));
       url.searchParams.set('endTimeStamp', formatSerTimestamp(window.end));
     }
-    return pRetry(() => this.#attempt(url, signal), {
-      retries: o.retries ?? 6,
-      minTimeout: o.minDelayMs ?? 500,
-      maxTimeout: o.maxDelayMs ?? 30_000,
-      randomize: true,
+    return withRetry(() => this.#attempt(url, signal), { retries: o.retries ?? 6, minDelayMs: o.minDelayMs ?? 500, maxDelayMs: o.maxDelayMs ?? 30_000 }, {
       signal,
-      shouldRetry: ({ error }) => AddonError.isInstance(error) && error.retryable,
-      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0 && AddonError.isInstance(error) && error.retryable) {
-          o.log?.warn({ account: o.account, attempt: attemptNumber, retries_left: retriesLeft }, `SER report request failed, retrying: ${error.message}`);
-          if (error instanceof RetryableStatus && error.retryAfterMs) await sleep(error.retryAfterMs, undefined, { signal });
-        }
+      classify: classifySerFailure,
+      onRetry: (err, retry, delayMs) => {
+        o.log?.warn({ account: o.account, attempt: retry, retries_left: (o.retries ?? 6) - retry + 1, delay_ms: delayMs }, `SER report request failed, retrying: ${(err as Error).message}`);
       },
     });
   }
@@ -96,23 +80,16 @@ export class SerReportClient {
       ({ res, token } = await this.#send(url, signal));
       if (res.statusCode === 401) {
         await res.body.dump();
-        throw new AbortError(new SerApiError(`SER refused a freshly issued token for account "${this.#o.account}" (HTTP 401): check that the key may use the reporting API`, 401));
+        throw new SerApiError(`SER refused a freshly issued token for account "${this.#o.account}" (HTTP 401): check that the key may use the reporting API`, 401);
       }
     }
     const text = await res.body.text();
     const status = res.statusCode;
-    if (status === 200) {
-      try {
-        return parseSummaryReply(text);
-      } catch (err) {
-        // Asking again would get the same reply: report the field now.
-        if (err instanceof SerReplyError) throw new AbortError(err);
-        throw err;
-      }
-    }
+    // A reply that cannot be read is a SerReplyError: asking again would get the same reply.
+    if (status === 200) return parseSummaryReply(text);
     const what = `SER report request for account "${this.#o.account}" answered HTTP ${status}`;
-    if (status === 429 || status >= 500) throw new RetryableStatus(what, status, retryAfterMs(res.headers['retry-after']));
-    throw new AbortError(new SerApiError(`${what}: ${text.slice(0, 200)}`, status));
+    if (status === 429 || status >= 500) throw new SerApiError(what, status, { retryable: true, retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
+    throw new SerApiError(`${what}: ${text.slice(0, 200)}`, status);
   }
 
   async #send(url: URL, signal?: AbortSignal): Promise<{ res: Dispatcher.ResponseData; token: Secret }> {

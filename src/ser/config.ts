@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolish, durationSeconds } from '../core/schema.js';
+import { secretSchema } from '../core/secret.js';
 
 /**
  * The SER account (credentials + API) and the SER report input (what to read and when).
@@ -30,7 +31,7 @@ export function parseUtcDate(v: string): number | undefined {
 
 export const serAccountSchema = z.object({
   client_id: z.string().trim().min(1, 'the SER key (client id) is required').describe('SER API key (client id) created in the Proofpoint admin console'),
-  client_secret: z.string().min(1, 'the SER secret is required').describe('SER API secret that belongs to the key (secret: stored in storage/passwords)'),
+  client_secret: secretSchema('the SER secret (client_secret)').describe('SER API secret that belongs to the key (secret: stored in storage/passwords)'),
   auth_url: z.string().url().default('https://auth.proofpoint.com').describe('base URL of the token service; the token is requested from <auth_url>/v1/token'),
   api_url: z.string().url().default('https://ser-api.proofpoint.com').describe('base URL of the SER reporting API'),
   rate_limit_per_minute: intish()
@@ -39,12 +40,34 @@ export const serAccountSchema = z.object({
     .default(900)
     .describe('requests per minute this account may make, shared by every input that uses it (the API allows 1000)'),
   key_activation_date: dateish.optional().describe('date the key was activated (yyyy-mm-dd); key and secret expire one year later and the input warns 30 days ahead'),
-  token_refresh_margin: durationSeconds.default(300).describe('refresh the token this long before it expires (seconds, or 5m …); tokens live 12 h'),
+  token_refresh_margin: durationSeconds.default(300).describe('refresh the token this long before it expires (seconds, or 5m …); tokens live 12 h. Capped at a quarter of the lifetime the token service states (a warning says so once)'),
   request_timeout: durationSeconds.default(60).describe('seconds to wait for a reply before the request counts as failed and is retried'),
   retries: intish().min(0).max(20).default(6).describe('retries of one report request after its first attempt (network errors, 429, 5xx), with backoff and Retry-After'),
   ca_file: z.string().min(1).optional().describe('PEM file of the CA that signs the SER API certificate; default: the system store'),
   insecure: boolish.default(false).describe('skip TLS certificate verification of the SER API (test systems only; logged as a warning)'),
+  allow_insecure_http: boolish
+    .default(false)
+    .describe('allow plain http:// auth_url / api_url to hosts other than this machine (test systems only: the client secret and the bearer token cross the network unencrypted; logged as a warning at start)'),
+}).superRefine((a, ctx) => {
+  if (a.allow_insecure_http) return;
+  for (const field of ['auth_url', 'api_url'] as const) {
+    if (isPlainHttpElsewhere(a[field])) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `${a[field]} is plain http to another host: the SER client secret and token would cross the network unencrypted; use https://, or set allow_insecure_http = true (test systems only)` });
+    }
+  }
 });
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** An http:// URL whose host is not this machine (loopback is fine: nothing crosses a network). */
+export function isPlainHttpElsewhere(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && !LOOPBACK.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
 
 export type SerAccountInput = z.input<typeof serAccountSchema>;
 export type SerAccount = z.infer<typeof serAccountSchema>;

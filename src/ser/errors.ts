@@ -14,9 +14,12 @@ export class SerCredentialsError extends AddonError {
 /** A report or token request failed after its retries (network, 429, 5xx) or with an unexpected status. */
 export class SerApiError extends AddonError {
   readonly status: number | undefined;
-  constructor(message: string, status: number | undefined, options?: AddonErrorOptions) {
+  /** The server's Retry-After, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, status: number | undefined, options?: AddonErrorOptions & { retryAfterMs?: number }) {
     super('SER_API_ERROR', message, options);
     this.status = status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

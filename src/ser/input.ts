@@ -2,7 +2,6 @@ import type { Dispatcher } from 'undici';
 import type { CheckpointStore } from '../core/checkpoint.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { runPollLoop, type PollLoopResult } from '../core/poll-loop.js';
 import type { Sink } from '../core/sink.js';
 import { loadSerCheckpoint, serBackfillKey, serCheckpointKey, type SerCheckpoint } from './checkpoint-state.js';
 import { parseUtcDate, type SerInputConfig } from './config.js';
@@ -148,21 +147,6 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
     if (aborted(err, o.signal)) return summary({ windows: 0, restated: 0, reread: 0, events: 0 }, 0, stored, true);
     throw err;
   }
-}
-
-/** The long-lived form: one cycle every poll_interval until the signal aborts. */
-export function runSerInputLoop(o: SerInputRunOptions & { signal: AbortSignal; maxCycles?: number }): Promise<PollLoopResult> {
-  return runPollLoop({
-    name: `ser_report://${o.name}`,
-    intervalMs: o.input.poll_interval * 1000,
-    signal: o.signal,
-    log: o.log,
-    maxCycles: o.maxCycles,
-    cycle: async (signal) => {
-      const s = await runSerInput({ ...o, signal });
-      o.log.info({ input: o.name, ...s }, 'SER poll cycle done');
-    },
-  });
 }
 
 export interface SerBackfillOptions extends SerInputRunOptions {

@@ -1,18 +1,17 @@
 import type { Dispatcher } from 'undici';
 import { createDispatcher } from '../core/http.js';
 import type { Logger } from '../core/logger.js';
-import { Secret } from '../core/secret.js';
 import type { ProxyConfig } from '../core/http.js';
 import { SerReportClient } from './client.js';
-import type { SerAccount } from './config.js';
+import { isPlainHttpElsewhere, type SerAccount } from './config.js';
 import { limiterForAccount, type RateLimiter } from './rate-limiter.js';
 import { TokenSource } from './token.js';
 
-/** A parsed account with its name and the secret wrapped, as every runtime part takes it. */
-export type SerAccountSettings = Omit<SerAccount, 'client_secret'> & { name: string; client_secret: Secret };
+/** A parsed account with its name, as every runtime part takes it (the secret stays a `Secret`). */
+export type SerAccountSettings = SerAccount & { name: string };
 
 export function toSerAccountSettings(name: string, account: SerAccount): SerAccountSettings {
-  return { ...account, name, client_secret: new Secret(account.client_secret) };
+  return { ...account, name };
 }
 
 /** Everything one account owns at run time: its token, its limiter, its connection pool. */
@@ -53,6 +52,11 @@ export function serSessionFor(account: SerAccountSettings, o: SerSessionOptions 
 /** A fresh session that shares nothing (tests, benchmarks). */
 export function createSerSession(account: SerAccountSettings, o: SerSessionOptions = {}): SerSession {
   const timeoutMs = account.request_timeout * 1000;
+  for (const field of ['auth_url', 'api_url'] as const) {
+    if (account.allow_insecure_http && isPlainHttpElsewhere(account[field])) {
+      o.log?.warn({ account: account.name, [field]: account[field] }, `SER account "${account.name}": ${field} is plain http to another host (allow_insecure_http = true): the client secret and bearer token cross the network unencrypted`);
+    }
+  }
   const dispatcher =
     o.dispatcher ??
     createDispatcher({

@@ -1,12 +1,20 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
+import { parseRetryAfter } from '../core/retry.js';
 import type { Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import { SerApiError, SerCredentialsError, SerReplyError } from './errors.js';
 
 /** The documented lifetime of a SER token, used when the reply does not say. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 43_200;
+
+/**
+ * The refresh margin never exceeds this share of the lifetime the token service states: a
+ * margin longer than the lifetime would make every token stale at birth (a token fetch per
+ * report, about three requests per report instead of one).
+ */
+export const MAX_MARGIN_SHARE = 0.25;
 
 /** Tolerant OAuth2 reply: the token may be named access_token or be the first string field. */
 const tokenReplySchema = z
@@ -33,7 +41,8 @@ export interface TokenSourceOptions {
 
 interface CachedToken {
   token: Secret;
-  expiresAt: number;
+  /** When the token is treated as stale: expiry − the (capped) refresh margin. */
+  refreshAt: number;
 }
 
 /**
@@ -46,6 +55,7 @@ export class TokenSource {
   #cached: CachedToken | undefined;
   #refreshing: Promise<CachedToken> | undefined;
   #refreshes = 0;
+  #warnedMargin = false;
 
   constructor(o: TokenSourceOptions) {
     this.#o = o;
@@ -64,7 +74,7 @@ export class TokenSource {
   peek(): Secret | undefined {
     const now = (this.#o.now ?? Date.now)();
     const c = this.#cached;
-    return c && now < c.expiresAt - (this.#o.refreshMarginMs ?? 300_000) ? c.token : undefined;
+    return c && now < c.refreshAt ? c.token : undefined;
   }
 
   /** Forget `token` if it is still the cached one (the API refused it). */
@@ -112,7 +122,7 @@ export class TokenSource {
     if (res.statusCode === 400 || res.statusCode === 401 || res.statusCode === 403) throw new SerCredentialsError(o.account, res.statusCode);
     if (res.statusCode !== 200) {
       const retryable = res.statusCode === 429 || res.statusCode >= 500;
-      throw new SerApiError(`SER token request to ${url.origin} answered HTTP ${res.statusCode}`, res.statusCode, { retryable });
+      throw new SerApiError(`SER token request to ${url.origin} answered HTTP ${res.statusCode}`, res.statusCode, { retryable, retryAfterMs: retryable ? parseRetryAfter(res.headers['retry-after']) : undefined });
     }
     let json: unknown;
     try {
@@ -129,6 +139,15 @@ export class TokenSource {
     this.#refreshes += 1;
     const ttl = parsed.data.expires_in ?? DEFAULT_TOKEN_TTL_SECONDS;
     o.log?.debug({ account: o.account, expires_in: ttl }, 'SER token obtained');
-    return { token: new Secret(value), expiresAt: (o.now ?? Date.now)() + ttl * 1000 };
+    const wanted = o.refreshMarginMs ?? 300_000;
+    const cap = ttl * 1000 * MAX_MARGIN_SHARE;
+    if (wanted > cap && !this.#warnedMargin) {
+      this.#warnedMargin = true;
+      o.log?.warn(
+        { account: o.account, expires_in: ttl, token_refresh_margin: wanted / 1000, used_margin: cap / 1000 },
+        `SER tokens of account "${o.account}" live ${ttl} s, less than token_refresh_margin (${wanted / 1000} s) allows: the margin is capped at ${cap / 1000} s; lower token_refresh_margin to silence this`,
+      );
+    }
+    return { token: new Secret(value), refreshAt: (o.now ?? Date.now)() + ttl * 1000 - Math.min(wanted, cap) };
   }
 }

@@ -103,7 +103,7 @@ export function renderConfigDoc(): string {
   named('accounts', 'SER accounts, by name: credentials and API. One account = one token, one rate limit, shared by its inputs.');
   named('send_services', 'Secure send services, by name (checked by doctor; used by the alert action).');
   lines.push('', '# The inputs this process runs. Remove a block to turn that input off.', 'inputs:');
-  named('inputs.ser_report', 'SER report inputs, by name: one per account usually. The checkpoint is <service.checkpoint_dir>/<account>__<input>.json.');
+  named('inputs.ser_report', 'SER report inputs, by name: one per account usually. The checkpoint is <service.checkpoint_dir>/ser_<input>__<account>.json.');
   named('inputs.mail_metadata', 'Mail metadata inputs, by name: the receiver EWS/AD connectors post to, and/or a DataPath importer.');
   return `${lines.join('\n')}\n`;
 }

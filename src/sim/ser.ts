@@ -24,7 +24,7 @@ export type SerFault =
   /** Every token issued so far stops working (as after a key rotation or expiry). */
   | { kind: 'revoke-tokens' }
   /** The token endpoint answers this status (default 503); report requests do not use it up. */
-  | { kind: 'token-status'; status?: number; count?: number };
+  | { kind: 'token-status'; status?: number; count?: number; retryAfterSeconds?: number };
 
 /** nested: as the documentation groups fields; flat: every field at the top; strings: nested, numbers as strings. */
 export type SerReplyStyle = 'nested' | 'flat' | 'strings';
@@ -169,7 +169,7 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
       const tokenFault = takeFault('token');
       if (tokenFault?.kind === 'token-status') {
         stats.faults += 1;
-        json(res, tokenFault.status ?? 503, { error: 'simulated failure' });
+        json(res, tokenFault.status ?? 503, { error: 'simulated failure' }, tokenFault.retryAfterSeconds !== undefined ? { 'retry-after': String(tokenFault.retryAfterSeconds) } : {});
         return done(tokenFault.status ?? 503);
       }
       if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {

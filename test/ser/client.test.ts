@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SerApiError, SerReplyError } from '../../src/ser/errors.js';
+import { TlsVerificationError } from '../../src/core/errors.js';
+import { classifySerFailure } from '../../src/ser/client.js';
+import { SerApiError, SerCredentialsError, SerReplyError } from '../../src/ser/errors.js';
 import { RateLimiter } from '../../src/ser/rate-limiter.js';
 import { createSerSession } from '../../src/ser/session.js';
 import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
@@ -143,5 +145,13 @@ describe('TLS', () => {
     const err = await untrusted.client.summary(WINDOW).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TlsVerificationError);
     expect(sim.stats().tokens).toBe(1);
+  });
+
+  it('classifies failures for the one retry mechanism: only network, 429 and 5xx are retried, with their Retry-After', () => {
+    expect(classifySerFailure(new SerApiError('503', 503, { retryable: true, retryAfterMs: 2000 }))).toEqual({ retry: true, retryAfterMs: 2000 });
+    expect(classifySerFailure(new SerApiError('reset', undefined, { retryable: true }))).toEqual({ retry: true, retryAfterMs: undefined });
+    for (const permanent of [new SerApiError('400', 400), new SerReplyError('applicationUsers', 'missing'), new SerCredentialsError('acme', 401), new TlsVerificationError('SER API'), new Error('bug')]) {
+      expect(classifySerFailure(permanent).retry).toBe(false);
+    }
   });
 });

@@ -109,4 +109,43 @@ describe('SER token', () => {
     expect(text).not.toContain(sim.clientSecret);
     expect(text).not.toContain(token.reveal());
   });
+
+  it('a lifetime shorter than the refresh margin caps the margin (one token for many reports) and warns once', async () => {
+    sim = await startSerSimulator({ rateLimitPerMinute: 0, tokenTtlSeconds: 120 });
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', write: (l) => lines.push(l) });
+    // The default margin (300 s) is longer than the 120 s lifetime: uncapped, every token is stale at birth.
+    const session = createSerSession(accountFor(sim), { log, limiter: new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }) });
+    for (let i = 0; i < 10; i++) await session.client.summary({ start: WINDOW.start + i * 3_600_000, end: WINDOW.end + i * 3_600_000 });
+    expect(sim.stats().tokens).toBe(1);
+    expect(sim.stats().reports).toBe(10);
+    const warnings = lines.filter((l) => l.includes('token_refresh_margin'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('capped at 30 s');
+  });
+
+  it('a 429 of the token service is retried after its Retry-After', async () => {
+    sim = await startSerSimulator({ rateLimitPerMinute: 0 });
+    const delays: number[] = [];
+    const log = createLogger({ level: 'warn', write: (l) => delays.push(Number(/"delay_ms":(\d+)/.exec(l)?.[1])) });
+    const session = createSerSession(accountFor(sim), { log, limiter: new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }) });
+    sim.setFault({ kind: 'token-status', status: 429, count: 1, retryAfterSeconds: 1 });
+    await session.client.summary(WINDOW);
+    expect(sim.requests().filter((r) => r.path === '/v1/token').map((r) => r.status)).toEqual([429, 200]);
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a freshly issued token refused again is permanent: no retries beyond the one refresh', async () => {
+    sim = await startSerSimulator({ rateLimitPerMinute: 0 });
+    const session = createSerSession(accountFor(sim, { retries: 4 }), { limiter: new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }) });
+    sim.setFault({ kind: 'revoke-tokens' });
+    sim.setFault({ kind: 'revoke-tokens' });
+    const err = await session.client.summary(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerApiError);
+    expect((err as SerApiError).status).toBe(401);
+    expect((err as SerApiError).retryable).toBe(false);
+    expect(sim.stats().reports).toBe(2);
+    expect(sim.stats().tokens).toBe(2);
+  });
 });

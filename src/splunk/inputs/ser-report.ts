@@ -1,9 +1,11 @@
 import { serInputSchema } from '../../ser/config.js';
 import { defineModularInput } from '../define-input.js';
+import { checkDestination } from './check-destination.js';
 
 /**
- * [ser_report://<name>]: one poll cycle of the SER report input per run; splunkd's `interval`
- * (e.g. 300) starts the next one. The account and the HEC destination are named settings;
+ * [ser_report://<name>]: with splunkd's `interval` in seconds or cron (e.g. 300), one poll
+ * cycle per run, splunkd starting the next; with `interval = 0`, one long-lived process that
+ * polls every `poll_interval` (see run). The account and the HEC destination are named settings;
  * their secrets come from storage/passwords.
  */
 export default defineModularInput({
@@ -15,30 +17,31 @@ export default defineModularInput({
   // Splunk Web refuses an input whose account or HEC destination is missing or lacks its secret.
   async check(config, ctx) {
     await ctx.settings.account(config.account);
-    if (config.output === 'hec') {
-      if (!config.hec) throw new Error('hec: name a HEC destination (a stanza of ta_ser_mail_hec.conf), or set output = xml');
-      await ctx.settings.hec(config.hec);
-    }
+    await checkDestination(config, ctx);
   },
   async run(ctx) {
     const [{ runSerInput }, { serSessionFor, toSerAccountSettings }] = await Promise.all([import('../../ser/input.js'), import('../../ser/session.js')]);
     const loaded = await ctx.settings.account(ctx.config.account);
-    const account = toSerAccountSettings(ctx.config.account, { ...loaded, client_secret: loaded.client_secret.reveal() });
+    const account = toSerAccountSettings(ctx.config.account, loaded);
     const [sink, checkpoints, proxy] = await Promise.all([ctx.openSink(), ctx.checkpoints(), ctx.settings.proxy()]);
     const session = serSessionFor(account, { log: ctx.log, proxy, connections: ctx.config.concurrency });
-    const index = ctx.params.index && ctx.params.index !== 'default' ? ctx.params.index : undefined;
-    const host = ctx.params.host && ctx.params.host !== '$decideOnStartup' ? ctx.params.host : undefined;
-    const summary = await runSerInput({
-      name: ctx.name,
-      input: ctx.config,
-      account,
-      sink,
-      checkpoints,
-      log: ctx.log,
-      signal: ctx.signal,
-      session,
-      events: { index, host },
-    });
-    ctx.log.info({ ...summary }, 'SER poll cycle done');
+    // index = default / host = $decideOnStartup never get here (effectiveParams): splunkd's own choice applies.
+    const events = { index: ctx.params.index, host: ctx.params.host };
+    const cycle = async (signal: AbortSignal) => {
+      const summary = await runSerInput({ name: ctx.name, input: ctx.config, account, sink, checkpoints, log: ctx.log, signal, session, events });
+      ctx.log.info({ ...summary }, 'SER poll cycle done');
+    };
+    if (!isLongLived(ctx.params.interval)) return cycle(ctx.signal);
+    // interval = 0: splunkd would restart a finished process at once (a new token, a new
+    // entitlement event each time). Instead this process stays and polls every poll_interval,
+    // keeping its token, connections and HEC channel, until splunkd's SIGTERM.
+    const { runPollLoop } = await import('../../core/poll-loop.js');
+    ctx.log.info(`interval = 0: polling every ${ctx.config.poll_interval} s (poll_interval) until splunkd stops the input`);
+    await runPollLoop({ name: ctx.stanza, intervalMs: ctx.config.poll_interval * 1000, signal: ctx.signal, log: ctx.log, cycle });
   },
 });
+
+/** splunkd's `interval`: `0` restarts the script as soon as it exits; seconds or a cron schedule start one run each time. */
+export function isLongLived(interval: string | undefined): boolean {
+  return interval !== undefined && /^\s*0+(\.0*)?\s*$/.test(interval);
+}
