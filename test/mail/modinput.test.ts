@@ -71,7 +71,7 @@ describe('mail_metadata modular input', () => {
   it('refuses at validation a whitelist file Splunk cannot read and a data_path that is not a folder', async () => {
     const input = await loadInputKind('mail_metadata');
     const validate = async (p: Record<string, string>) => {
-      const doc = `<items><server_host>h</server_host><server_uri>${splunkd.url}</server_uri><session_key>k</session_key><checkpoint_dir>/tmp</checkpoint_dir><item name="m">${params({ hec: 'main', auth_mode: 'static', ...p })}</item></items>`;
+      const doc = `<items><server_host>h</server_host><server_uri>${splunkd.url}</server_uri><session_key>${splunkd.sessionKey}</session_key><checkpoint_dir>/tmp</checkpoint_dir><item name="m">${params({ hec: 'main', auth_mode: 'static', ...p })}</item></items>`;
       const { out, io: streams } = io(doc, new AbortController().signal);
       const code = await runModinput(input, 'validate', streams);
       return { code, text: out.text };
