@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 import type { SenderArgs, SenderKind, SenderResult } from './hec-sender.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'ta-ser-mail.cjs');
+const CLI = join(ROOT, 'dist', 'ta-ser-mail-dev.cjs');
 const SENDER = join(ROOT, 'dist', 'bench', 'hec-sender.cjs');
 const SIZES = (process.env.BENCH_HEC_SIZES ?? '200000,1000000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_HEC_REPEAT ?? 2);

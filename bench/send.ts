@@ -26,7 +26,7 @@ const WRAP = 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' as const;
 // The simulator runs in its own process (`ta-ser-mail sim send`), as the real service would:
 // its TLS and RSA decryption must not share the client's event loop.
 const root = fileURLToPath(new URL('../', import.meta.url));
-const simProc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sim', 'send', '-o', 'encrypt=1', '-o', `wrap_mode=${WRAP}`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const simProc = spawn(process.execPath, ['--import', 'tsx', 'src/dev-main.ts', 'sim', 'send', '-o', 'encrypt=1', '-o', `wrap_mode=${WRAP}`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const info = await new Promise<Record<string, string>>((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('sim send did not start in 60 s')), 60_000);
   simProc.on('exit', (code) => reject(new Error(`sim send exited with ${code}`)));

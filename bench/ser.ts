@@ -64,7 +64,7 @@ interface SimProcess {
 
 /** The simulator in its own process (`sim ser`), so it does not share our event loop. */
 function startSim(rate: number): Promise<SimProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sim', 'ser', '-o', `rate_limit_per_minute=${rate}`, '-o', 'license_start=2026-11-01'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/dev-main.ts', 'sim', 'ser', '-o', `rate_limit_per_minute=${rate}`, '-o', 'license_start=2026-11-01'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

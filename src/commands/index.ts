@@ -1,6 +1,4 @@
 import type { RegisterCommand } from './types.js';
-import { registerSim } from './sim.js';
-import { registerDemo } from './demo.js';
 import { registerForward } from './forward.js';
 import { registerAlert } from './alert.js';
 import { registerDoctor } from './doctor.js';
@@ -9,10 +7,12 @@ import { registerMail } from './mail.js';
 import { registerBackfill } from './backfill.js';
 import { registerModinput } from './modinput.js';
 
-/** Every subcommand, in the order `--help` lists them. Each file registers one command. */
+/**
+ * Every subcommand of the shipped program, in the order `--help` lists them. Each file registers
+ * one command. `demo` and `sim` are not here: they run simulators (and openssl), so they live in
+ * the development CLI only (src/commands/dev.ts, src/dev-main.ts).
+ */
 export const commands: RegisterCommand[] = [
-  registerDemo,
-  registerSim,
   registerForward,
   registerAlert,
   registerDoctor,

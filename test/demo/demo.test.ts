@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLE = join(ROOT, 'dist', 'ta-ser-mail.cjs');
+const BUNDLE = join(ROOT, 'dist', 'ta-ser-mail-dev.cjs');
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -21,7 +21,7 @@ describe('sim registry', () => {
 
 describe('sim hec (CLI, its own process)', () => {
   it('prints its URL and token as one JSON line, accepts events, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sim', 'hec', '-o', 'ack=0', '-o', 'indexes=main,mail'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/dev-main.ts', 'sim', 'hec', '-o', 'ack=0', '-o', 'indexes=main,mail'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';

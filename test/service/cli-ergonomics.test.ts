@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLE = join(ROOT, 'dist', 'ta-ser-mail.cjs');
-const run = (...args: string[]) => spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+const DEV_BUNDLE = join(ROOT, 'dist', 'ta-ser-mail-dev.cjs');
+const runWith = (bundle: string, ...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (...args: string[]) => runWith(BUNDLE, ...args);
 
 /** Every command the program registers, read from its own --help (so a new command is covered). */
-function commandNames(): string[] {
-  const help = run('--help').stdout;
+function commandNames(bundle = BUNDLE): string[] {
+  const help = runWith(bundle, '--help').stdout;
   const section = help.slice(help.indexOf('Commands:'));
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
 }
@@ -26,7 +28,10 @@ describe('CLI ergonomics (the bundle, as an admin runs it)', () => {
 
   it('every command, and every subcommand of a command group, has --help with exit 0', () => {
     const names = commandNames();
-    expect(names).toEqual(expect.arrayContaining(['demo', 'run', 'doctor']));
+    expect(names).toEqual(expect.arrayContaining(['run', 'doctor', 'forward', 'alert', 'modinput']));
+    // The demo and the simulators are development tools: only the development CLI has them.
+    expect(names).not.toContain('demo');
+    expect(names).not.toContain('sim');
     for (const name of names) {
       const r = run(name, '--help');
       expect(r.status, name).toBe(0);
@@ -34,6 +39,17 @@ describe('CLI ergonomics (the bundle, as an admin runs it)', () => {
       const subs = r.stdout.includes('Commands:') ? [...r.stdout.slice(r.stdout.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help') : [];
       for (const sub of subs) expect(run(name, sub, '--help').status, `${name} ${sub}`).toBe(0);
     }
+  });
+
+  it('the development CLI (npm start) has every command of the app plus demo and sim', () => {
+    const dev = commandNames(DEV_BUNDLE);
+    expect(dev).toEqual(['demo', 'sim', ...commandNames()]);
+    for (const name of ['demo', 'sim']) {
+      const r = runWith(DEV_BUNDLE, name, '--help');
+      expect(r.status, name).toBe(0);
+      expect(r.stdout, name).toMatch(new RegExp(`^Usage: ta-ser-mail-dev ${name}\\b`, 'm'));
+    }
+    expect(run('demo').stderr).toMatch(/^ERROR unknown command 'demo'/);
   });
 
   it('usage errors and bad values are one ERROR line and a non-zero exit', () => {
