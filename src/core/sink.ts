@@ -26,6 +26,8 @@ export interface Sink {
 export interface CloseReport {
   delivered: number;
   undelivered: number;
+  /** Events the destination refused as bad (reported one by one, never resent); not in `undelivered`. */
+  refused?: number;
 }
 
 export interface SinkStats {

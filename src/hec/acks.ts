@@ -21,6 +21,13 @@ export interface AckTrackerOptions<T> {
   poll: (endpoint: Endpoint, channel: string, ackIds: number[]) => Promise<AckOutcome>;
   onAcked: (item: T) => void;
   onExpired: (item: T, reason: string) => void;
+  /**
+   * Most sends that can be on the wire at once on one channel: ack ids arrive at most this
+   * far out of order, so an id further below the highest one seen means HEC started again.
+   */
+  reorderWindow?: number;
+  /** HEC restarted on this (endpoint, channel): the sink should move to a new channel. */
+  onRestart?: (endpoint: Endpoint, channel: string) => void;
   log: Logger;
 }
 
@@ -30,6 +37,12 @@ interface Pending<T> {
   ackId: number;
   item: T;
   sentAt: number;
+}
+
+/** One (endpoint, channel) as far as ack ids go: its life (bumped on restart) and highest id. */
+interface ChannelLife {
+  life: number;
+  highest: number;
 }
 
 /** Most ack ids asked in one poll request. */
@@ -47,6 +60,7 @@ export class AckTracker<T> {
   #delayMs: number;
   /** Per endpoint: why its latest ack poll failed (cleared by a poll that worked), for expiry reasons. */
   readonly #pollFailures = new Map<string, string>();
+  readonly #lives = new Map<string, ChannelLife>();
 
   constructor(options: AckTrackerOptions<T>) {
     this.#o = options;
@@ -65,10 +79,41 @@ export class AckTracker<T> {
     return this.#pending.size >= this.#o.maxPending;
   }
 
+  /**
+   * Tracks one accepted batch. A restarted indexer forgets its channels and hands out ack ids
+   * from 0 again: an id already pending, or one further below the highest than reordering
+   * allows, means the batches pending on that channel belong to HEC's previous life. Their
+   * acks will never come (or would answer for someone else's batch), so they are sent again
+   * at once — every batch is kept; none is overwritten by the newcomer with the same id.
+   */
   add(endpoint: Endpoint, channel: string, ackId: number, item: T): void {
     if (this.#pending.size === 0) this.#delayMs = this.#shortestDelay;
-    this.#pending.set(`${endpoint.label}\u0000${channel}\u0000${ackId}`, { endpoint, channel, ackId, item, sentAt: Date.now() });
+    const group = `${endpoint.label}\u0000${channel}`;
+    let life = this.#lives.get(group);
+    if (!life) this.#lives.set(group, (life = { life: 0, highest: -1 }));
+    const window = this.#o.reorderWindow ?? 64;
+    if (this.#pending.has(`${group}\u0000${life.life}\u0000${ackId}`) || ackId + window <= life.highest) {
+      this.#restarted(group, life, endpoint, channel, ackId);
+    }
+    life.highest = Math.max(life.highest, ackId);
+    this.#pending.set(`${group}\u0000${life.life}\u0000${ackId}`, { endpoint, channel, ackId, item, sentAt: Date.now() });
     this.#arm();
+  }
+
+  #restarted(group: string, life: ChannelLife, endpoint: Endpoint, channel: string, ackId: number): void {
+    const prefix = `${group}\u0000`;
+    const old: Array<Pending<T>> = [];
+    for (const [key, p] of this.#pending) {
+      if (key.startsWith(prefix)) {
+        this.#pending.delete(key);
+        old.push(p);
+      }
+    }
+    life.life++;
+    life.highest = -1;
+    this.#o.log.warn(`HEC ${endpoint.label} handed out ack id ${ackId} again on channel ${channel}: it restarted and forgot that channel's acknowledgements; sending the ${old.length} batch(es) that waited there again (same event ids)`);
+    this.#o.onRestart?.(endpoint, channel);
+    for (const p of old) this.#o.onExpired(p.item, `${endpoint.label} restarted (ack id ${p.ackId} handed out again) before acknowledging it`);
   }
 
   /** Resolves once fewer than maxPending acks are outstanding. */
@@ -154,7 +199,7 @@ export class AckTracker<T> {
       if (!outcome.ok) {
         if (outcome.invalidChannel) {
           for (const [key, p] of slice) {
-            if (this.#remove(key)) this.#o.onExpired(p.item, `channel no longer known to ${endpoint.label}`);
+            if (this.#pending.get(key) === p && this.#remove(key)) this.#o.onExpired(p.item, `channel no longer known to ${endpoint.label} (restarted, or the channel expired)`);
           }
         } else {
           this.#o.log.warn({ endpoint: endpoint.label }, `ack poll refused: ${outcome.error.message}`);
@@ -162,7 +207,9 @@ export class AckTracker<T> {
         continue;
       }
       for (const [key, p] of slice) {
-        if (outcome.acks[String(p.ackId)] === true && this.#remove(key)) {
+        // Only the very entry polled: one retired by a restart meanwhile is not acknowledged.
+        if (outcome.acks[String(p.ackId)] === true && this.#pending.get(key) === p) {
+          this.#pending.delete(key);
           acked++;
           this.#o.onAcked(p.item);
         }

@@ -16,6 +16,19 @@ export class Batch {
   ackResends = 0;
   /** Why the latest attempt failed: named in the report if the batch is abandoned at close. */
   lastFailure: string | undefined;
+  /** Error code of the latest failure: undelivered events are grouped by it in the closing report. */
+  lastFailureCode: string | undefined;
+  /**
+   * Events before this one are settled (indexed, or refused and reported): after a partial
+   * reply (`invalid-event-number`) only the rest is sent again.
+   */
+  first = 0;
+  /** Events of this batch HEC refused as bad data (reported one by one, never resent). */
+  refused = 0;
+  /** End offset (exclusive) of each event in the body, for partial replies. */
+  readonly #ends: number[] = [];
+  /** The caller's tag of each event (forward: its line number), for reports by line. */
+  readonly #tags: Array<number | undefined> = [];
   /** The gzip body, made once and reused by every resend. */
   encoded: Buffer | undefined;
   readonly done: Promise<void>;
@@ -43,7 +56,7 @@ export class Batch {
   }
 
   /** Adds one serialised event of `bytes` UTF-8 bytes; false when it does not fit. */
-  tryAdd(json: string, bytes: number): boolean {
+  tryAdd(json: string, bytes: number, tag?: number): boolean {
     if (this.#sealed) return false;
     const add = this.count === 0 ? bytes : bytes + 1;
     if (this.bytes + add > this.capacity) return false;
@@ -51,13 +64,37 @@ export class Batch {
     if (this.count > 0) this.#buffer[this.bytes++] = 10; // newline between events
     this.bytes += this.#buffer.write(json, this.bytes, 'utf8');
     this.count++;
+    this.#ends.push(this.bytes);
+    this.#tags.push(tag);
     return true;
   }
 
-  /** The request body: the events' JSON objects, one per line (HEC takes them concatenated). */
+  /** Events not yet settled (sent again after a partial reply). */
+  get remaining(): number {
+    return this.count - this.first;
+  }
+
+  #start(i: number): number {
+    return i === 0 ? 0 : this.#ends[i - 1]! + 1;
+  }
+
+  /** The request body: the unsettled events' JSON objects, one per line (HEC takes them concatenated). */
   body(): Buffer {
     this.#sealed = true;
-    return (this.#buffer ?? Buffer.alloc(0)).subarray(0, this.bytes);
+    return (this.#buffer ?? Buffer.alloc(0)).subarray(this.first === 0 ? 0 : this.#start(this.first), this.bytes);
+  }
+
+  /** Event `i` (0-based in the whole batch) as sent: its JSON text, its size and its tag. */
+  event(i: number): { json: string; bytes: number; tag: number | undefined } {
+    const from = this.#start(i);
+    const to = this.#ends[i]!;
+    return { json: (this.#buffer ?? Buffer.alloc(0)).toString('utf8', from, to), bytes: to - from, tag: this.#tags[i] };
+  }
+
+  /** Marks the next `n` unsettled events settled; the body shrinks to what is left. */
+  skip(n: number): void {
+    this.first = Math.min(this.count, this.first + n);
+    this.encoded = undefined;
   }
 
   /** Hands the storage back once the batch is settled (for reuse by a later batch). */

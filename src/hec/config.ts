@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolish, durationSeconds } from '../core/schema.js';
+import { secretSchema } from '../core/secret.js';
 
 /** A list given as an array (YAML) or one comma-separated string (Splunk .conf). */
 const commaList = <T extends z.ZodType>(item: T) =>
@@ -14,7 +15,7 @@ const intish = () => z.coerce.number().int();
 export const hecDestinationSchema = z.object({
   urls: commaList(z.string().url('each HEC URL must look like https://host:8088').regex(/^https?:\/\//i, 'each HEC URL must start with https:// (or http://)')).pipe(z.array(z.string()).min(1, 'at least one HEC URL is required'))
     .describe('HEC base URL(s), comma-separated, e.g. https://hec1:8088,https://hec2:8088; several URLs are used round-robin and a failing one is set aside'),
-  token: z.string().min(1).describe('HEC token (secret: stored in storage/passwords)'),
+  token: secretSchema('the HEC token').describe('HEC token (secret: stored in storage/passwords)'),
   index: z.string().min(1).optional().describe('index for events that name none; default: the token\'s default index'),
   host: z.string().min(1).optional().describe('host field for events that name none'),
   source: z.string().min(1).optional().describe('source field for events that name none'),
@@ -36,7 +37,27 @@ export const hecDestinationSchema = z.object({
   retry_max_delay: durationSeconds.default(30).describe('longest backoff delay in seconds; a longer Retry-After is honoured up to 5 minutes'),
   health_check_interval: durationSeconds.default(5).describe('seconds between health probes (GET /services/collector/health) of a URL that was set aside'),
   connections: intish().min(1).max(256).default(8).describe('keep-alive connections per HEC URL'),
+  allow_insecure_http: boolish.default(false).describe('allow plain http:// URLs to hosts other than this machine (test systems only: the token and events cross the network unencrypted; logged as a warning at start)'),
+}).superRefine((d, ctx) => {
+  if (d.allow_insecure_http) return;
+  d.urls.forEach((url, i) => {
+    if (isPlainHttpElsewhere(url)) {
+      ctx.addIssue({ code: 'custom', path: ['urls', i], message: `${url} is plain http to another host: the HEC token and the events would cross the network unencrypted; use https://, or set allow_insecure_http = true (test systems only)` });
+    }
+  });
 });
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** An http:// URL whose host is not this machine (loopback is fine: nothing crosses a network). */
+export function isPlainHttpElsewhere(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && !LOOPBACK.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
 
 export type HecDestinationInput = z.input<typeof hecDestinationSchema>;
 export type HecDestination = z.infer<typeof hecDestinationSchema>;

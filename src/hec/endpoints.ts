@@ -3,7 +3,10 @@ import type { Logger } from '../core/logger.js';
 /**
  * The HEC URLs of one destination (indexers or load balancers): handed out round-robin; one
  * that fails is set aside and probed with `GET /services/collector/health` until it answers
- * healthy. With every endpoint set aside, `acquire` waits (back-pressure), it never drops.
+ * healthy. With every endpoint set aside, `acquire` waits (back-pressure), it never drops —
+ * but `/health` may stay 503 while HEC's queues drain and events would be accepted, so a
+ * set-aside endpoint is also handed out for one real request (a trial) every
+ * `trialIntervalMs`; a trial that succeeds brings it back.
  */
 export interface Endpoint {
   /** Origin, e.g. https://hec1:8088. */
@@ -13,12 +16,16 @@ export interface Endpoint {
   /** For messages: origin + prefix. */
   readonly label: string;
   healthy: boolean;
+  /** When a set-aside endpoint may next be handed out for one real request. */
+  nextTrialAt?: number;
 }
 
 export interface EndpointsOptions {
   /** True when the endpoint answers its health check as healthy. */
   probe: (endpoint: Endpoint) => Promise<boolean>;
   probeIntervalMs: number;
+  /** Longest wait between real requests to a set-aside endpoint (default: the probe interval). */
+  trialIntervalMs?: number;
   log: Logger;
 }
 
@@ -35,6 +42,9 @@ export class Endpoints {
   #waiters: Array<() => void> = [];
   #timers = new Map<Endpoint, NodeJS.Timeout>();
   #closed = false;
+  #trialTimer: NodeJS.Timeout | undefined;
+  /** Since when every endpoint has been set aside (undefined while one is healthy). */
+  #allAsideSince: number | undefined;
   readonly #o: EndpointsOptions;
 
   constructor(urls: readonly string[], options: EndpointsOptions) {
@@ -42,8 +52,11 @@ export class Endpoints {
     this.#o = options;
   }
 
-  /** The next healthy endpoint in turn, or undefined when all are set aside. */
-  pick(): Endpoint | undefined {
+  /**
+   * The next healthy endpoint in turn; when all are set aside, one whose trial is due (it is
+   * handed out once, then waits another interval); else undefined.
+   */
+  pick(now = Date.now()): Endpoint | undefined {
     const n = this.all.length;
     for (let i = 0; i < n; i++) {
       const e = this.all[(this.#next + i) % n]!;
@@ -52,7 +65,57 @@ export class Endpoints {
         return e;
       }
     }
+    for (const e of this.all) {
+      if (e.nextTrialAt !== undefined && e.nextTrialAt <= now) {
+        e.nextTrialAt = now + this.#trialMs;
+        return e;
+      }
+    }
     return undefined;
+  }
+
+  get #trialMs(): number {
+    return this.#o.trialIntervalMs ?? this.#o.probeIntervalMs;
+  }
+
+  /** Milliseconds every endpoint has been set aside; undefined while one is healthy. */
+  allAsideForMs(now = Date.now()): number | undefined {
+    return this.#allAsideSince === undefined ? undefined : now - this.#allAsideSince;
+  }
+
+  /** A request to `e` worked: a set-aside endpoint is back (its trial passed). */
+  succeeded(e: Endpoint): void {
+    if (e.healthy || this.#closed) return;
+    this.#o.log.info(`HEC endpoint ${e.label} accepted a request again; back in rotation`);
+    this.#restore(e);
+  }
+
+  #restore(e: Endpoint): void {
+    e.healthy = true;
+    e.nextTrialAt = undefined;
+    this.#allAsideSince = undefined;
+    const t = this.#timers.get(e);
+    if (t) clearTimeout(t);
+    this.#timers.delete(e);
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** While callers wait, wake them when the earliest trial falls due. */
+  #armTrial(): void {
+    if (this.#trialTimer || this.#closed || this.#waiters.length === 0) return;
+    let due = Infinity;
+    for (const e of this.all) if (e.nextTrialAt !== undefined) due = Math.min(due, e.nextTrialAt);
+    if (due === Infinity) return;
+    this.#trialTimer = setTimeout(() => {
+      this.#trialTimer = undefined;
+      this.#wakeAll();
+    }, Math.max(0, due - Date.now()));
   }
 
   /** Waits until an endpoint is healthy (or the signal aborts). */
@@ -72,6 +135,7 @@ export class Endpoints {
         };
         this.#waiters.push(wake);
         signal?.addEventListener('abort', onAbort, { once: true });
+        this.#armTrial();
       });
     }
   }
@@ -82,9 +146,16 @@ export class Endpoints {
 
   /** Takes an endpoint out of rotation until its health probe passes. */
   setAside(e: Endpoint, reason: string): void {
-    if (!e.healthy || this.#closed) return;
+    if (this.#closed) return;
+    if (!e.healthy) {
+      // A failed trial: the next one waits its interval (pick already moved it).
+      e.nextTrialAt ??= Date.now() + this.#trialMs;
+      return;
+    }
     e.healthy = false;
-    this.#o.log.warn(`HEC endpoint ${e.label} set aside (${reason}); probing its health every ${this.#o.probeIntervalMs} ms`);
+    e.nextTrialAt = Date.now() + this.#trialMs;
+    if (this.healthyCount === 0) this.#allAsideSince ??= Date.now();
+    this.#o.log.warn(`HEC endpoint ${e.label} set aside (${reason}); probing its health every ${this.#o.probeIntervalMs} ms and trying a real request every ${this.#trialMs} ms`);
     this.#schedule(e);
   }
 
@@ -104,17 +175,16 @@ export class Endpoints {
     } catch {
       ok = false;
     }
-    if (this.#closed) return;
+    if (this.#closed || e.healthy) return;
     if (!ok) return this.#schedule(e);
-    e.healthy = true;
     this.#o.log.info(`HEC endpoint ${e.label} is healthy again`);
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w();
+    this.#restore(e);
   }
 
   close(): void {
     this.#closed = true;
+    if (this.#trialTimer) clearTimeout(this.#trialTimer);
+    this.#trialTimer = undefined;
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
   }

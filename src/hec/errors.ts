@@ -22,9 +22,23 @@ function where(f: HecReplyFacts): string {
 /** HEC refused the batch for a reason a retry cannot fix (codes 5, 6, 10, 12, 13, 15, 16, …). */
 export class HecRejectedError extends AddonError {
   readonly reply: HecReplyFacts;
-  constructor(reply: HecReplyFacts, advice = 'the batch was not delivered; check the events and the HEC settings', code = 'HEC_REJECTED', options?: AddonErrorOptions) {
+  /**
+   * True when the events themselves are bad (codes 5, 6, 12, 13, 15): they are refused one by
+   * one and the rest goes on. False when every batch would meet the same answer (token, index,
+   * URL, ack setting): delivery stops at once.
+   */
+  readonly dataProblem: boolean;
+  constructor(reply: HecReplyFacts, advice = 'the batch was not delivered; check the events and the HEC settings', code = 'HEC_REJECTED', options?: AddonErrorOptions & { dataProblem?: boolean }) {
     super(code, `${where(reply)}: ${advice}`, options);
     this.reply = reply;
+    this.dataProblem = options?.dataProblem ?? false;
+  }
+}
+
+/** Codes 5, 6, 12, 13, 15: HEC found an event it cannot index (the events before it are indexed). */
+export class HecBadEventError extends HecRejectedError {
+  constructor(reply: HecReplyFacts) {
+    super(reply, 'HEC cannot index this event; fix it at its source', 'HEC_EVENT_REFUSED', { dataProblem: true });
   }
 }
 
@@ -37,8 +51,12 @@ export class HecTokenError extends HecRejectedError {
 
 /** Code 7: the token may not write to the event's index. */
 export class HecIndexError extends HecRejectedError {
-  constructor(reply: HecReplyFacts) {
-    super(reply, "the index is not allowed for this token; add it to the token's allowed indexes or change the index setting", 'HEC_INDEX_NOT_ALLOWED');
+  constructor(reply: HecReplyFacts, index?: string) {
+    super(
+      reply,
+      `the index${index ? ` "${index}"` : ''} is not allowed for this token; add it to the token's allowed indexes (Settings > Data inputs > HTTP Event Collector) or change the index setting`,
+      'HEC_INDEX_NOT_ALLOWED',
+    );
   }
 }
 
@@ -56,10 +74,43 @@ export class HecBatchTooLargeError extends HecRejectedError {
   }
 }
 
-/** A reply that is not HEC JSON (an HTML error page from a proxy or a broken indexer). Never success. */
+/**
+ * A reply that is not HEC JSON (an HTML page from a proxy, a captive portal, a broken
+ * indexer). Never success. On a 2xx it is retried (a load balancer may route the next try
+ * elsewhere); on a 4xx it is permanent: the URL or something in between is wrong.
+ */
 export class HecUnexpectedReplyError extends HecRejectedError {
-  constructor(reply: HecReplyFacts) {
-    super(reply, 'this is not a HEC reply (check the URL, a proxy or load balancer in between); the batch was not counted as delivered', 'HEC_UNEXPECTED_REPLY');
+  constructor(reply: HecReplyFacts, o: { retryable?: boolean } = {}) {
+    super(reply, 'this is not a HEC reply (check the URL, a proxy or load balancer in between); the batch was not counted as delivered', 'HEC_UNEXPECTED_REPLY', { retryable: o.retryable ?? false });
+  }
+}
+
+/**
+ * Ack on, but HEC answered code 0 without an ackId: the token has indexer acknowledgement
+ * off, so HEC indexed the events and will never confirm it. They count as delivered
+ * (unacknowledged) — reporting them undelivered would make a replay duplicate them.
+ */
+export class HecAckNotGivenError extends AddonError {
+  readonly endpoint: string;
+  constructor(endpoint: string, events: number) {
+    super(
+      'HEC_ACK_OFF_ON_TOKEN',
+      `${endpoint} indexed ${events} event(s) but sent no ackId: the token has indexer acknowledgement off. They count as delivered-unacknowledged; delivery stopped. Enable "Indexer acknowledgement" on the token, or set ack = false (forward: --no-ack)`,
+    );
+    this.endpoint = endpoint;
+  }
+}
+
+/** One event HEC refused (bad data, or too large for max_content_length): reported by its tag (line) and never resent. */
+export class HecEventRefusedError extends AddonError {
+  readonly id: string;
+  readonly tag: number | undefined;
+  readonly bytes: number;
+  constructor(o: { id: string; tag?: number; bytes: number; reason: string; cause?: unknown }) {
+    super('HEC_EVENT_REFUSED', `${o.tag === undefined ? '' : `line ${o.tag}: `}event ${o.id} (${o.bytes} bytes) refused by HEC: ${o.reason}`, { cause: o.cause });
+    this.id = o.id;
+    this.tag = o.tag;
+    this.bytes = o.bytes;
   }
 }
 
@@ -82,13 +133,6 @@ export class HecUnavailableError extends AddonError {
 export class HecInvalidChannelError extends AddonError {
   constructor(endpoint: string) {
     super('HEC_INVALID_CHANNEL', `${endpoint}: the data channel is unknown (code 11); resending on a new channel`, { retryable: true });
-  }
-}
-
-/** One event is larger than a whole batch may be. */
-export class HecEventTooLargeError extends AddonError {
-  constructor(id: string, bytes: number, limit: number) {
-    super('HEC_EVENT_TOO_LARGE', `event ${id} is ${bytes} bytes, more than batch_bytes (${limit}); raise batch_bytes or shorten the event`);
   }
 }
 

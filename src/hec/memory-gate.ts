@@ -7,6 +7,7 @@
 interface Waiter {
   json: string | undefined;
   bytes: number;
+  tag: number | undefined;
   resolve: (v: Promise<void> | void) => void;
   reject: (err: unknown) => void;
 }
@@ -32,17 +33,17 @@ export class MemoryGate {
   }
 
   /** Waits for room for `json` (or, without json, for any room); settles as the admitted add does. */
-  wait(json: string | undefined, bytes: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.#waiters.push({ json, bytes: json === undefined ? 1 : bytes, resolve, reject }));
+  wait(json: string | undefined, bytes: number, tag?: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.#waiters.push({ json, bytes: json === undefined ? 1 : bytes, tag, resolve, reject }));
   }
 
   /** Lets waiting callers in while there is room; `add` puts an admitted event into a batch. */
-  admit(add: (json: string, bytes: number) => Promise<void>): void {
+  admit(add: (json: string, bytes: number, tag: number | undefined) => Promise<void>): void {
     while (this.#waiters.length > 0) {
       const w = this.#waiters[0]!;
       if (this.used + w.bytes > this.cap) return;
       this.#waiters.shift();
-      w.resolve(w.json === undefined ? undefined : add(w.json, w.bytes));
+      w.resolve(w.json === undefined ? undefined : add(w.json, w.bytes, w.tag));
     }
   }
 

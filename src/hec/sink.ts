@@ -1,24 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { UndeliveredError } from '../core/errors.js';
+import { describeError, UndeliveredError } from '../core/errors.js';
 import { toHecJson, type SplunkEvent } from '../core/event.js';
 import { createDispatcher } from '../core/http.js';
 import type { ProxyConfig } from '../core/http.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { Secret } from '../core/secret.js';
 import type { CloseReport, Sink, SinkStats } from '../core/sink.js';
+import { withRetry, type RetryPolicy } from '../core/retry.js';
 import { AckTracker } from './acks.js';
 import { Batch, BatchBuffers } from './batch.js';
 import { HecClient } from './client.js';
 import { gzipBody } from './gzip-body.js';
-import { hecDestinationSchema, type HecDestination } from './config.js';
+import { hecDestinationSchema, isPlainHttpElsewhere, type HecDestination } from './config.js';
 import { Endpoints, type Endpoint } from './endpoints.js';
 import { MemoryGate } from './memory-gate.js';
-import { HecAckDisabledError, HecDeliveryError, HecEventTooLargeError, HecInvalidChannelError, HecUnavailableError } from './errors.js';
-import { isRetryable, withRetry, type RetryPolicy } from '../core/retry.js';
+import {
+  HecAckNotGivenError,
+  HecBadEventError,
+  HecBatchTooLargeError,
+  HecDeliveryError,
+  HecEventRefusedError,
+  HecIndexError,
+  HecInvalidChannelError,
+  HecRejectedError,
+  HecUnavailableError,
+} from './errors.js';
+import { classifyHecFailure } from './retry-verdict.js';
 
-/** A parsed destination whose token is a Secret (wrapped right after parsing). */
-export type HecSinkConfig = Omit<HecDestination, 'token'> & { token: Secret };
+/** A parsed destination: its token is a Secret straight from the schema (secretSchema). */
+export type HecSinkConfig = HecDestination;
 
 export interface HecSinkOptions {
   log?: Logger;
@@ -30,26 +40,40 @@ export interface HecSinkOptions {
   dispatcher?: Dispatcher;
   /** Replaces Math.random in the backoff (deterministic tests). */
   random?: () => number;
+  /** One event HEC refused (bad data, too large); default: one ERROR line each. */
+  onRefused?: (err: HecEventRefusedError) => void;
+  /** Delivery stopped for good (token, index, TLS, ack setting, URL); default: one ERROR line. */
+  onFatal?: (err: Error) => void;
+  /** How often to WARN while every endpoint is set aside and events wait (default 60 s). */
+  stallWarnMs?: number;
 }
 
-/** Parses raw settings (YAML map or .conf stanza) and wraps the token. */
+/** Parses raw settings (YAML map or .conf stanza); the token comes out a Secret. */
 export function hecSinkConfig(raw: unknown): HecSinkConfig {
-  const parsed = hecDestinationSchema.parse(raw);
-  return { ...parsed, token: new Secret(parsed.token) };
+  return hecDestinationSchema.parse(raw);
 }
 
 /** Default deadline of flush() and close() when the caller gives none. */
 export const DEFAULT_DRAIN_MS = 30_000;
 
+/** What one attempt achieved: sent (maybe awaiting an ack), or every event settled along the way. */
+type Sent = { endpoint: Endpoint; channel: string; ackId: number | undefined; handled: () => void } | 'settled';
+
 /**
  * The HEC sink, read as a pipeline: serialise (core toHecJson) → batch by bytes and time →
- * gzip → POST to the next healthy endpoint with the one retry policy → (with ack) track the
- * ack id until it is true or expires into a resend. `send()` settles when the event's batch is
- * delivered; bytes queued and in flight are capped, and callers wait at the cap.
+ * gzip → POST to the next healthy endpoint with the one retry policy (core withRetry, HEC's
+ * classifier) → (with ack) track the ack id until it is true or expires into a resend.
+ * `send()` settles when every event of its batch is delivered or refused (reported one by
+ * one). Bytes queued and in flight are capped, and callers wait at the cap.
+ *
+ * Every event accepted ends in exactly one of: delivered, refused (HEC says it is bad; never
+ * resent), undelivered (retries spent, delivery stopped, or the drain deadline passed) — so
+ * `accepted = delivered + refused + undelivered` always.
  */
 export class HecSink implements Sink {
   readonly config: HecSinkConfig;
   readonly #log: Logger;
+  readonly #o: HecSinkOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #client: HecClient;
@@ -63,17 +87,29 @@ export class HecSink implements Sink {
   #seq = 0;
   #current: Batch | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #stallTimer: NodeJS.Timeout;
   readonly #ready: Batch[] = [];
   readonly #outstanding = new Set<Batch>();
+  /** Batches HEC accepted whose ack is pending (their bytes count as in flight). */
+  readonly #awaitingAck = new Set<Batch>();
+  /** Per channel: sends on the wire whose reply is not yet handled (ack polls wait for them). */
+  readonly #sending = new Map<string, Set<Promise<void>>>();
   #idleWaiters: Array<() => void> = [];
   #inFlight = 0;
   #inFlightBytes = 0;
   #closing = false;
-  #stats = { accepted: 0, delivered: 0, failed: 0, retries: 0 };
+  #fatal: Error | undefined;
+  /** Undelivered events by cause, for a closing report that names each real cause. */
+  readonly #causes = new Map<string, { events: number; message: string }>();
+  #stats = { accepted: 0, delivered: 0, failed: 0, refused: 0, unacknowledged: 0, retries: 0 };
 
   constructor(config: HecSinkConfig, options: HecSinkOptions = {}) {
     this.config = config;
+    this.#o = options;
     this.#log = (options.log ?? createLogger({ name: 'hec' })).child({ destination: options.name ?? config.urls.join(',') });
+    for (const url of config.urls) {
+      if (config.allow_insecure_http && isPlainHttpElsewhere(url)) this.#log.warn(`HEC URL ${url} is plain http (allow_insecure_http = true): the token and events cross the network unencrypted`);
+    }
     const timeoutMs = Math.round(config.request_timeout * 1000);
     this.#ownsDispatcher = !options.dispatcher;
     this.#dispatcher =
@@ -99,30 +135,45 @@ export class HecSink implements Sink {
     this.#endpoints = new Endpoints(config.urls, {
       probe: (e) => this.#client.health(e, this.#abort.signal),
       probeIntervalMs: config.health_check_interval * 1000,
+      // /health may stay 503 while HEC would take events: a real request at least this often.
+      trialIntervalMs: Math.max(config.health_check_interval, config.retry_max_delay) * 1000,
       log: this.#log,
     });
     this.#acks = new AckTracker<Batch>({
       pollIntervalMs: config.ack_poll_interval * 1000,
       timeoutMs: config.ack_timeout * 1000,
       maxPending: config.max_pending_acks,
-      poll: (e, channel, ids) => this.#client.pollAcks(e, channel, ids, this.#abort.signal),
-      onAcked: (b) => this.#settle(b),
+      reorderWindow: config.max_in_flight,
+      poll: async (e, channel, ids) => {
+        const outcome = await this.#client.pollAcks(e, channel, ids, this.#abort.signal);
+        // A send on this channel whose reply is still unread may carry an ack id HEC reused
+        // after a restart: read those replies first, so a "true" never answers for the wrong batch.
+        await Promise.allSettled([...(this.#sending.get(channel) ?? [])]);
+        return outcome;
+      },
+      onAcked: (b) => this.#ackDone(b) && this.#settle(b),
       onExpired: (b, reason) => this.#ackExpired(b, reason),
+      onRestart: (_e, channel) => this.#newChannel(channel),
       log: this.#log,
     });
+    const stallMs = options.stallWarnMs ?? 60_000;
+    this.#stallTimer = setInterval(() => this.#warnIfStalled(), stallMs);
+    this.#stallTimer.unref();
   }
 
-  send(event: SplunkEvent): Promise<void> {
+  /** `tag` travels with the event into reports (forward: its line number). */
+  send(event: SplunkEvent, tag?: number): Promise<void> {
+    if (this.#fatal) return Promise.reject(this.#fatal);
     if (this.#closing) return Promise.reject(new UndeliveredError(1, `HEC sink is closed; event ${event.id} was not accepted`));
     const json = toHecJson(this.#withDefaults(event));
     const bytes = Buffer.byteLength(json);
-    if (bytes > this.config.batch_bytes) return Promise.reject(new HecEventTooLargeError(event.id, bytes, this.config.batch_bytes));
     this.#stats.accepted++;
+    if (bytes > this.config.batch_bytes) return this.#sendAlone(json, bytes, tag);
     if (this.#gate.mustWait(bytes)) {
       this.#sealIfOnlyOpenBatch();
-      return this.#gate.wait(json, bytes);
+      return this.#gate.wait(json, bytes, tag);
     }
-    return this.#add(json, bytes);
+    return this.#add(json, bytes, tag);
   }
 
   async sendAll(events: readonly SplunkEvent[]): Promise<void> {
@@ -147,9 +198,19 @@ export class HecSink implements Sink {
     return this.#gate.full || this.#endpoints.healthyCount === 0;
   }
 
+  /** Why delivery stopped for good (token, index, TLS, ack setting), once it has. */
+  get fatal(): Error | undefined {
+    return this.#fatal;
+  }
+
+  /** Milliseconds every endpoint has been set aside (undefined while one is in rotation). */
+  get allAsideForMs(): number | undefined {
+    return this.#endpoints.allAsideForMs();
+  }
+
   /** Resolves when there is room under the memory cap (a producer's back-pressure signal). */
   waitForCapacity(): Promise<void> {
-    if (!this.#gate.full) return Promise.resolve();
+    if (!this.#gate.full || this.#fatal) return Promise.resolve();
     this.#sealIfOnlyOpenBatch();
     return this.#gate.wait(undefined, 1);
   }
@@ -162,6 +223,7 @@ export class HecSink implements Sink {
     throw new UndeliveredError(pending, `HEC flush: ${pending} event(s) still undelivered after ${deadlineMs} ms`);
   }
 
+  /** Drains up to the deadline. Called again meanwhile (a second signal), the shorter deadline wins. */
   async close(deadlineMs = DEFAULT_DRAIN_MS): Promise<CloseReport> {
     this.#closing = true;
     this.#seal();
@@ -169,20 +231,26 @@ export class HecSink implements Sink {
     if (!drained) {
       const pending = this.#pendingEvents();
       this.#log.error(`HEC sink closing with ${pending} event(s) undelivered after the ${deadlineMs} ms deadline`);
-      this.#abandon(new UndeliveredError(pending, `HEC sink closed after ${deadlineMs} ms with ${pending} event(s) undelivered`));
+      this.#abandon((b) => this.#drainCause(b, deadlineMs));
     }
+    clearInterval(this.#stallTimer);
     this.#acks.close();
     this.#endpoints.close();
     if (this.#ownsDispatcher) await this.#dispatcher.destroy().catch(() => {});
     const s = this.#stats;
-    return { delivered: s.delivered, undelivered: s.accepted - s.delivered };
+    return { delivered: s.delivered, undelivered: s.accepted - s.delivered - s.refused, refused: s.refused };
   }
 
-  stats(): SinkStats {
+  stats(): SinkStats & { refused: number; unacknowledged: number } {
     return { ...this.#stats, queuedBytes: this.#gate.used - this.#inFlightBytes, inFlightBytes: this.#inFlightBytes };
   }
 
-  /** The channel GUID in use (changes when HEC answers code 11). */
+  /** Undelivered events grouped by their real cause (for the closing report). */
+  undeliveredCauses(): Array<{ events: number; message: string }> {
+    return [...this.#causes.values()];
+  }
+
+  /** The channel GUID in use (changes on code 11, a connection failure, or a detected restart). */
   get channel(): string {
     return this.#channel;
   }
@@ -193,19 +261,34 @@ export class HecSink implements Sink {
     return { ...e, index: e.index ?? c.index, host: e.host ?? c.host, source: e.source ?? c.source };
   }
 
-  #add(json: string, bytes: number): Promise<void> {
+  #add(json: string, bytes: number, tag: number | undefined): Promise<void> {
     let b = this.#current;
     const before = b?.bytes ?? 0;
-    if (b && b.tryAdd(json, bytes)) {
+    if (b && b.tryAdd(json, bytes, tag)) {
       this.#gate.used += b.bytes - before;
       return b.done;
     }
     if (b) this.#seal();
     b = this.#current = new Batch(++this.#seq, this.config.batch_bytes, this.#buffers.take());
-    b.tryAdd(json, bytes);
+    b.tryAdd(json, bytes, tag);
     this.#gate.used += b.bytes;
     this.#outstanding.add(b);
     this.#timer = setTimeout(() => this.#seal(), this.config.batch_interval * 1000);
+    return b.done;
+  }
+
+  /**
+   * An event larger than batch_bytes goes alone in its own request (HEC takes bodies up to its
+   * max_content_length, far above batch_bytes by default). It bypasses the memory line: it
+   * could never fit under a cap smaller than itself, and waiting would stall every caller.
+   */
+  #sendAlone(json: string, bytes: number, tag: number | undefined): Promise<void> {
+    const b = new Batch(++this.#seq, bytes);
+    b.tryAdd(json, bytes, tag);
+    this.#gate.used += b.bytes;
+    this.#outstanding.add(b);
+    this.#ready.push(b);
+    this.#pump();
     return b.done;
   }
 
@@ -235,55 +318,126 @@ export class HecSink implements Sink {
     return b.encoded;
   }
 
+  #newChannel(old: string): void {
+    if (this.#channel === old) this.#channel = randomUUID();
+  }
+
+  /** Registers a send on `channel` until its reply is handled (see the ack poll above). */
+  #track(channel: string): () => void {
+    let done!: () => void;
+    const p = new Promise<void>((resolve) => (done = resolve));
+    let set = this.#sending.get(channel);
+    if (!set) this.#sending.set(channel, (set = new Set()));
+    set.add(p);
+    return () => {
+      done();
+      set.delete(p);
+      if (set.size === 0) this.#sending.delete(channel);
+    };
+  }
+
   async #deliver(b: Batch): Promise<void> {
     const signal = this.#abort.signal;
-    let sent: { endpoint: Endpoint; channel: string; ackId: number | undefined };
+    let sent: Sent;
     try {
-      const body = await this.#encode(b);
       sent = await withRetry(
         async (attempt) => {
           if (attempt > 1) this.#stats.retries++;
-          const endpoint = await this.#endpoints.acquire(signal);
-          const channel = this.#channel;
-          try {
-            const outcome = await this.#client.sendBatch(endpoint, channel, body, this.config.gzip, signal);
-            if (!outcome.ok) throw outcome.error;
-            return { endpoint, channel, ackId: outcome.ackId };
-          } catch (err) {
-            if (err instanceof HecUnavailableError && err.setAside) this.#endpoints.setAside(endpoint, err.message);
-            if (err instanceof HecInvalidChannelError && this.#channel === channel) this.#channel = randomUUID();
-            throw err;
-          }
+          return this.#attempt(b, signal);
         },
         this.#policy,
         {
           signal,
+          classify: classifyHecFailure,
           onRetry: (err, retry, delayMs) => {
-            b.lastFailure = (err as Error).message;
-            this.#log.warn(`batch ${b.seq} (${b.count} events) not delivered: ${b.lastFailure}; retry ${retry}/${this.#policy.retries} in ${delayMs} ms`);
+            this.#noteFailure(b, err);
+            this.#log.warn(`batch ${b.seq} (${b.remaining} events) not delivered: ${b.lastFailure}; retry ${retry}/${this.#policy.retries} in ${delayMs} ms`);
           },
         },
       );
     } catch (err) {
       this.#leaveFlight(b);
-      this.#fail(b, this.#finalError(b, err));
+      this.#afterFailure(b, err);
       return;
     }
     this.#leaveFlight(b);
-    if (!this.config.ack) return this.#settle(b);
-    if (sent.ackId === undefined) {
-      return this.#fail(
-        b,
-        new HecAckDisabledError({
-          status: 200,
-          hecCode: 0,
-          text: 'Success, but no ackId',
-          endpoint: sent.endpoint.label,
-        }),
-      );
+    if (sent === 'settled') return this.#settle(b);
+    try {
+      if (!this.config.ack) return this.#settle(b);
+      if (sent.ackId === undefined) return this.#unacknowledged(b, sent.endpoint);
+      this.#inFlightBytes += b.bytes; // awaiting its ack, the batch is still in flight
+      this.#awaitingAck.add(b);
+      this.#acks.add(sent.endpoint, sent.channel, sent.ackId, b);
+    } finally {
+      sent.handled();
     }
-    this.#inFlightBytes += b.bytes; // awaiting its ack, the batch is still in flight
-    this.#acks.add(sent.endpoint, sent.channel, sent.ackId, b);
+  }
+
+  /**
+   * One attempt: POST the unsettled rest of the batch. A partial reply (`invalid-event-number`)
+   * settles the events before the bad one, refuses a bad one, and sends the rest at once. While
+   * every endpoint is set aside, a failed trial request waits for the next trial without using
+   * up the batch's retries: back-pressure, not loss.
+   */
+  async #attempt(b: Batch, signal: AbortSignal): Promise<Sent> {
+    for (;;) {
+      const body = await this.#encode(b);
+      const endpoint = await this.#endpoints.acquire(signal);
+      const trial = !endpoint.healthy;
+      const channel = this.#channel;
+      const handled = this.#track(channel);
+      let outcome;
+      try {
+        outcome = await this.#client.sendBatch(endpoint, channel, body, this.config.gzip, signal);
+      } catch (err) {
+        handled();
+        if (err instanceof HecUnavailableError) {
+          this.#endpoints.setAside(endpoint, err.message);
+          // A connection that failed may be a restarting indexer, which forgets its channels.
+          if (this.config.ack) this.#newChannel(channel);
+          if (trial && !signal.aborted) {
+            this.#noteFailure(b, err);
+            continue;
+          }
+        }
+        throw err;
+      }
+      if (outcome.ok) {
+        this.#endpoints.succeeded(endpoint);
+        return { endpoint, channel, ackId: outcome.ackId, handled };
+      }
+      handled();
+      const err = outcome.error;
+      const n = outcome.invalidEvent;
+      if (n !== undefined && n > 0 && n < b.remaining) {
+        // HEC indexed the events before the one it names.
+        this.#stats.delivered += n;
+        b.skip(n);
+      }
+      if (err instanceof HecBadEventError && (n !== undefined || b.remaining === 1)) {
+        this.#refuse(b, b.first, `HTTP ${err.reply.status} code ${err.reply.hecCode} "${err.reply.text}"`);
+        b.skip(1);
+        if (b.remaining === 0) return 'settled';
+        continue; // the events after the bad one, at once
+      }
+      if (err instanceof HecBatchTooLargeError && b.remaining === 1) {
+        this.#refuse(b, b.first, `too large for HEC (HTTP 413 "${err.reply.text}"); HEC's limit is max_content_length in limits.conf [http_input]`);
+        b.skip(1);
+        return 'settled';
+      }
+      if (err instanceof HecUnavailableError && err.setAside) this.#endpoints.setAside(endpoint, err.message);
+      if (err instanceof HecInvalidChannelError) this.#newChannel(channel);
+      if (trial && classifyHecFailure(err).retry && !signal.aborted) {
+        this.#noteFailure(b, err);
+        continue;
+      }
+      throw err;
+    }
+  }
+
+  #noteFailure(b: Batch, err: unknown): void {
+    b.lastFailure = (err as Error).message;
+    b.lastFailureCode = (err as { code?: string }).code;
   }
 
   #leaveFlight(b: Batch): void {
@@ -292,42 +446,130 @@ export class HecSink implements Sink {
     this.#pump();
   }
 
-  #finalError(b: Batch, err: unknown): unknown {
-    if (this.#abort.signal.aborted) return new UndeliveredError(b.count, `HEC sink closed before batch ${b.seq} (${b.count} events) was delivered`, { cause: err });
-    if (isRetryable(err)) {
-      return new HecDeliveryError(b.count, `${b.count} event(s) not delivered after ${this.#policy.retries + 1} attempts: ${(err as Error).message}`, { cause: err });
+  /** The batch's last attempt failed for good: retries spent, its events bad, or delivery must stop. */
+  #afterFailure(b: Batch, err: unknown): void {
+    if (this.#abort.signal.aborted) return; // abandoned: already counted with its cause
+    if (classifyHecFailure(err).retry) {
+      this.#fail(b, new HecDeliveryError(b.remaining, `${b.remaining} event(s) not delivered after ${this.#policy.retries + 1} attempts: ${(err as Error).message}`, { cause: err }));
+      return;
     }
-    return err;
+    if (err instanceof HecBadEventError) {
+      // No invalid-event-number on a batch of several: HEC did not say which; none was indexed.
+      while (b.remaining > 0) {
+        this.#refuse(b, b.first, `HTTP ${err.reply.status} code ${err.reply.hecCode} "${err.reply.text}" (for the whole batch)`);
+        b.skip(1);
+      }
+      this.#settle(b);
+      return;
+    }
+    if (err instanceof HecBatchTooLargeError) {
+      this.#stop(new HecRejectedError(err.reply, `a batch of ${b.bytes} bytes is over HEC's max_content_length; lower batch_bytes below it (limits.conf [http_input] max_content_length on the HEC side)`, 'HEC_BATCH_TOO_LARGE'));
+      return;
+    }
+    if (err instanceof HecIndexError) {
+      this.#stop(new HecIndexError(err.reply, this.#indexOf(b)));
+      return;
+    }
+    this.#stop(err as Error);
+  }
+
+  /** The index the first unsettled event of the batch goes to (for an error naming it). */
+  #indexOf(b: Batch): string | undefined {
+    try {
+      const o = JSON.parse(b.event(b.first).json) as { index?: unknown };
+      return typeof o.index === 'string' ? o.index : (this.config.index ?? "the token's default index");
+    } catch {
+      return this.config.index;
+    }
+  }
+
+  /** Reports event `i` of the batch as refused by HEC; it is never resent. */
+  #refuse(b: Batch, i: number, reason: string): void {
+    const ev = b.event(i);
+    let id = '(unknown id)';
+    try {
+      const o = JSON.parse(ev.json) as { fields?: { event_id?: unknown } };
+      if (typeof o.fields?.event_id === 'string') id = o.fields.event_id;
+    } catch {
+      // the id only names the event in the report
+    }
+    const err = new HecEventRefusedError({ id, ...(ev.tag === undefined ? {} : { tag: ev.tag }), bytes: ev.bytes, reason });
+    this.#stats.refused++;
+    b.refused++;
+    if (this.#o.onRefused) this.#o.onRefused(err);
+    else this.#log.error(describeError(err));
+  }
+
+  /** Ack on, code 0, no ackId: indexed, never to be confirmed. Counted delivered-unacknowledged; delivery stops. */
+  #unacknowledged(b: Batch, endpoint: Endpoint): void {
+    const n = b.remaining;
+    this.#stats.unacknowledged += n;
+    this.#settle(b);
+    this.#stop(new HecAckNotGivenError(endpoint.label, n));
+  }
+
+  /** Drops the batch from the ack bookkeeping; false when it had already left it. */
+  #ackDone(b: Batch): boolean {
+    if (!this.#awaitingAck.delete(b)) return false;
+    this.#inFlightBytes -= b.bytes;
+    return true;
   }
 
   #ackExpired(b: Batch, reason: string): void {
-    this.#inFlightBytes -= b.bytes;
-    if (this.#abort.signal.aborted) return;
+    if (!this.#ackDone(b) || this.#abort.signal.aborted) return;
     b.ackResends++;
     b.lastFailure = reason;
+    b.lastFailureCode = 'HEC_ACK_MISSING';
     this.#stats.retries++;
     if (b.ackResends > this.#policy.retries) {
-      this.#fail(b, new HecDeliveryError(b.count, `${b.count} event(s) never acknowledged after ${b.ackResends} sends: ${reason}`));
+      this.#fail(b, new HecDeliveryError(b.remaining, `${b.remaining} event(s) never acknowledged after ${b.ackResends} sends: ${reason}`));
       return;
     }
-    this.#log.warn(`batch ${b.seq} (${b.count} events): ${reason}; sending it again (same event ids)`);
+    this.#log.warn(`batch ${b.seq} (${b.remaining} events): ${reason}; sending it again (same event ids)`);
     this.#ready.unshift(b);
     this.#pump();
   }
 
+  /** Every unsettled event of the batch is delivered. */
   #settle(b: Batch): void {
-    if (this.config.ack) this.#inFlightBytes -= b.bytes;
-    this.#stats.delivered += b.count;
+    if (b.settled) return;
+    this.#stats.delivered += b.remaining;
+    b.skip(b.remaining);
     b.resolve();
     this.#release(b);
   }
 
-  #fail(b: Batch, err: unknown): void {
+  #fail(b: Batch, err: unknown, quiet = false): void {
     if (b.settled) return;
-    this.#stats.failed += b.count;
-    this.#log.error(`batch ${b.seq}: ${b.count} event(s) not delivered: ${(err as Error).message}`);
+    const n = b.remaining;
+    this.#stats.failed += n;
+    this.#noteCause(err, n);
+    if (!quiet) this.#log.error(`batch ${b.seq}: ${n} event(s) not delivered: ${(err as Error).message}`);
     b.reject(err);
     this.#release(b);
+  }
+
+  #noteCause(err: unknown, events: number): void {
+    if (events === 0) return;
+    const code = (err as { code?: string }).code ?? 'ERROR';
+    const c = this.#causes.get(code);
+    if (c) c.events += events;
+    else this.#causes.set(code, { events, message: describeError(err) });
+  }
+
+  /** Permanent failure: one report, every waiting event undelivered with this cause, nothing more sent. */
+  #stop(err: Error): void {
+    if (this.#fatal) return;
+    this.#fatal = err;
+    if (this.#o.onFatal) this.#o.onFatal(err);
+    else this.#log.error(`HEC delivery stopped: ${describeError(err)}`);
+    this.#abandon(() => err);
+  }
+
+  #drainCause(b: Batch, deadlineMs: number): Error {
+    const why = b.lastFailure ? ` (last attempt: ${b.lastFailure})` : this.#awaitingAck.has(b) ? ' (accepted by HEC, acknowledgement pending)' : '';
+    const e = new UndeliveredError(b.remaining, `not delivered within the ${deadlineMs} ms drain deadline${why}`);
+    return Object.assign(e, { code: b.lastFailureCode ?? e.code });
   }
 
   /** Frees a settled batch's bytes, lets waiting callers in, and wakes flush/close when idle. */
@@ -337,7 +579,7 @@ export class HecSink implements Sink {
     // An aborted request may still hold the body: only reuse storage of a finished exchange.
     if (!this.#abort.signal.aborted) this.#buffers.give(b.takeBuffer());
     b.encoded = undefined;
-    this.#gate.admit((json, bytes) => this.#add(json, bytes));
+    this.#gate.admit((json, bytes, tag) => this.#add(json, bytes, tag));
     this.#pump();
     if (this.#isIdle()) {
       const w = this.#idleWaiters;
@@ -360,8 +602,20 @@ export class HecSink implements Sink {
 
   #pendingEvents(): number {
     let n = 0;
-    for (const b of this.#outstanding) n += b.count;
+    for (const b of this.#outstanding) n += b.remaining;
     return n + this.#gate.waitingEvents;
+  }
+
+  /** Every endpoint set aside and events waiting: say so at least once per stallWarnMs. */
+  #warnIfStalled(): void {
+    const aside = this.#endpoints.allAsideForMs();
+    const waiting = this.#pendingEvents();
+    if (aside === undefined || waiting === 0 || this.#fatal) return;
+    let last: string | undefined;
+    for (const b of this.#outstanding) last ??= b.lastFailure;
+    this.#log.warn(
+      `every HEC endpoint has been set aside for ${Math.round(aside / 1000)} s; ${waiting} event(s) wait (nothing is dropped; a real request is tried every ${Math.max(this.config.health_check_interval, this.config.retry_max_delay)} s)${last ? `; last failure: ${last}` : ''}`,
+    );
   }
 
   /** Waits until idle or the deadline; true when idle. */
@@ -380,15 +634,17 @@ export class HecSink implements Sink {
     });
   }
 
-  /** Deadline passed: stop every attempt and reject what is left, counted, never silently. */
-  #abandon(err: UndeliveredError): void {
-    this.#abort.abort(err);
-    for (const b of this.#acks.close()) this.#inFlightBytes -= b.bytes;
+  /** Stop every attempt and reject what is left, counted with its cause, never silently. */
+  #abandon(cause: (b: Batch) => Error): void {
+    this.#abort.abort(new UndeliveredError(this.#pendingEvents(), 'HEC sink stopped'));
+    for (const b of this.#acks.close()) this.#ackDone(b);
+    for (const b of this.#awaitingAck) this.#ackDone(b);
     this.#ready.length = 0;
-    for (const b of [...this.#outstanding]) {
-      const why = b.lastFailure ? `; last attempt: ${b.lastFailure}` : '';
-      this.#fail(b, new UndeliveredError(b.count, `HEC sink closed before batch ${b.seq} (${b.count} events) was delivered${why}`));
-    }
-    this.#stats.failed += this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink closed before this event could be queued'));
+    if (this.#current) this.#seal();
+    this.#ready.length = 0;
+    for (const b of [...this.#outstanding]) this.#fail(b, cause(b), true);
+    const waiting = this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink stopped before this event could be queued'));
+    this.#stats.failed += waiting;
+    this.#noteCause(this.#fatal ?? new UndeliveredError(waiting, 'waiting for room when the sink stopped'), waiting);
   }
 }

@@ -1,5 +1,6 @@
 import {
   HecAckDisabledError,
+  HecBadEventError,
   HecBatchTooLargeError,
   HecIndexError,
   HecInvalidChannelError,
@@ -16,15 +17,24 @@ import { parseRetryAfter } from '../core/retry.js';
  * else is either a retryable error (with the server's Retry-After) or a typed error naming
  * code and text. The sink never guesses beyond this file.
  */
-export type SendOutcome = { ok: true; ackId?: number } | { ok: false; error: Error };
+export type SendOutcome =
+  | { ok: true; ackId?: number }
+  /**
+   * `invalidEvent`: HEC's `invalid-event-number` — the events of the body before it were
+   * indexed; the error is about that event (bad data, index) or the rest (retryable).
+   */
+  | { ok: false; error: Error; invalidEvent?: number };
 
 const RETRY_CODES = new Set([8, 9, 18, 19, 20]);
 const TOKEN_CODES = new Set([1, 2, 3, 4]);
+/** The event is bad: refuse it, keep the rest. */
+const DATA_CODES = new Set([5, 6, 12, 13, 15]);
 
 interface HecJson {
   text?: unknown;
   code?: unknown;
   ackId?: unknown;
+  'invalid-event-number'?: unknown;
 }
 
 function parseJson(body: string): HecJson | undefined {
@@ -47,33 +57,34 @@ export function classifySendReply(endpoint: string, status: number, headers: Rec
   const json = parseJson(body);
   const code = typeof json?.code === 'number' ? json.code : undefined;
   const text = typeof json?.text === 'string' ? json.text : json ? JSON.stringify(json).slice(0, 120) : snippet(body);
+  const n = json?.['invalid-event-number'];
+  const invalidEvent = typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
   const facts: HecReplyFacts = { status, text, endpoint, ...(code === undefined ? {} : { hecCode: code }) };
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  const fail = (error: Error): SendOutcome => ({ ok: false, error, ...(invalidEvent === undefined ? {} : { invalidEvent }) });
+  const unavailable = (setAside: boolean, what: string) => fail(new HecUnavailableError(endpoint, what, { retryAfterMs, setAside }));
 
   if (status >= 200 && status < 300 && code === 0) {
     return { ok: true, ...(typeof json?.ackId === 'number' ? { ackId: json.ackId } : {}) };
   }
-  if (status === 429) {
-    // Throttled (backpressureState warn): slow down, but the endpoint itself is fine.
-    return { ok: false, error: new HecUnavailableError(endpoint, `throttled (HTTP 429 "${text}")`, { retryAfterMs, setAside: false }) };
-  }
-  if (status === 413) return { ok: false, error: new HecBatchTooLargeError(facts) };
+  // Throttled (backpressureState warn): slow down, but the endpoint itself is fine. Any body.
+  if (status === 429) return unavailable(false, `throttled (HTTP 429 "${text}")`);
+  // A load balancer or proxy answers 5xx with an HTML page: retryable like HEC's own, and the
+  // endpoint is set aside (the next try goes to another URL).
+  if (status >= 500 && code === undefined) return unavailable(true, `HTTP ${status} "${text}" (not a HEC reply: a proxy or load balancer in front of HEC?)`);
+  if (status === 413) return fail(new HecBatchTooLargeError(facts));
   if (!json || code === undefined) {
-    // Only HEC's own JSON may say anything about the batch: an HTML page is never success.
-    return { ok: false, error: new HecUnexpectedReplyError(facts) };
+    // Only HEC's own JSON may say anything about the batch: a page is never success.
+    return fail(new HecUnexpectedReplyError(facts, { retryable: status >= 200 && status < 300 }));
   }
-  if (code === 11) return { ok: false, error: new HecInvalidChannelError(endpoint) };
-  if (RETRY_CODES.has(code) || (status === 503 && code !== 0)) {
-    return { ok: false, error: new HecUnavailableError(endpoint, `HTTP ${status} code ${code} "${text}"`, { retryAfterMs, setAside: true }) };
-  }
-  if (TOKEN_CODES.has(code)) return { ok: false, error: new HecTokenError(facts) };
-  if (code === 7) return { ok: false, error: new HecIndexError(facts) };
-  if (code === 14) return { ok: false, error: new HecAckDisabledError(facts) };
-  if (status >= 500) {
-    return { ok: false, error: new HecUnavailableError(endpoint, `HTTP ${status} code ${code} "${text}"`, { retryAfterMs, setAside: true }) };
-  }
-  // Codes 0 on a non-2xx, 5, 6, 10, 12, 13, 15, 16 and anything unknown: the batch is refused.
-  return { ok: false, error: new HecRejectedError(facts) };
+  if (code === 11) return fail(new HecInvalidChannelError(endpoint));
+  if (RETRY_CODES.has(code) || status >= 500) return unavailable(true, `HTTP ${status} code ${code} "${text}"`);
+  if (TOKEN_CODES.has(code)) return fail(new HecTokenError(facts));
+  if (code === 7) return fail(new HecIndexError(facts));
+  if (code === 14) return fail(new HecAckDisabledError(facts));
+  if (DATA_CODES.has(code)) return fail(new HecBadEventError(facts));
+  // Code 0 on a non-2xx, 10, 16 and anything unknown: every batch would meet it.
+  return fail(new HecRejectedError(facts));
 }
 
 export type AckOutcome = { ok: true; acks: Record<string, boolean> } | { ok: false; invalidChannel: boolean; error: Error };

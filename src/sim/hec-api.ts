@@ -8,6 +8,18 @@ export type HecFault =
   | { kind: 'throttle'; count?: number; retryAfterSeconds?: number }
   /** 500 with an HTML page, as a proxy or a broken indexer would answer. */
   | { kind: 'html500'; count?: number }
+  /** A load balancer's or proxy's HTML error page (default 502), with Retry-After when given; health too. */
+  | { kind: 'html'; status?: 500 | 502 | 503 | 504; retryAfterSeconds?: number; count?: number }
+  /** 200 with a page that is not HEC JSON (a captive portal, a misrouted URL); nothing indexed. */
+  | { kind: 'non-json-ok'; count?: number }
+  /**
+   * HEC indexes the events before `at` (default: the middle) and answers `invalid-event-number`
+   * = at with `code`/`status` (default 400 code 6 "Invalid data format", i.e. that event is bad;
+   * 503 code 9 plays a server that ran out of room half-way).
+   */
+  | { kind: 'partial'; at?: number; code?: number; status?: number; text?: string; count?: number }
+  /** /health answers 503 code 18 (queues full) for the next `count` probes; event posts are unaffected. */
+  | { kind: 'unhealthy'; count?: number }
   /** Reads the request and never answers. */
   | { kind: 'hang'; count?: number }
   /** Destroys the connection without an answer (health probes too). */
@@ -48,6 +60,16 @@ export interface HecSimulatorOptions {
   fault?: HecFault;
 }
 
+/**
+ * Faults at random (seeded, so a run can be replayed): each event post, and each health probe
+ * for `unhealthy`, plays one of `faults` with probability `probability`.
+ */
+export interface HecChaos {
+  seed: number;
+  probability: number;
+  faults: HecFault[];
+}
+
 export interface HecRequestRecord {
   method: string;
   path: string;
@@ -86,6 +108,16 @@ export interface HecSimulator {
   reset(): void;
   /** Forgets every channel and its pending acks, as an indexer restart does (ack polls get code 11). */
   forgetChannels(): void;
+  /**
+   * Restarts HEC: connections drop, the port refuses connections for `downMs`, channels are
+   * forgotten (ack ids start again at 0), and events whose ack had not yet turned true are
+   * lost (not indexed) — what indexer acknowledgement exists to catch. Returns how many were lost.
+   */
+  restart(o?: { downMs?: number }): Promise<number>;
+  /** A /health spell: while 'unhealthy', health probes answer 503 code 18 (event posts are unaffected). */
+  setHealth(state: 'healthy' | 'unhealthy'): void;
+  /** Random faults on (or off with null), besides the scripted one. */
+  setChaos(chaos: HecChaos | null): void;
   /** Changes the ack delay, also for batches already accepted (tests hold acks back, then release them). */
   setAckDelay(ms: number): void;
   close(): Promise<void>;

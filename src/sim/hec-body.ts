@@ -1,17 +1,17 @@
 /**
  * How the HEC simulator reads a `/services/collector/event` body: JSON objects concatenated
- * (no array, any whitespace between), each checked the way Splunk checks it. A batch with one
- * bad event is refused whole (Splunk indexes the events before the bad one; refusing all keeps
- * the simulator's record exact and the sink must treat the answer as "not delivered" anyway).
+ * (no array, any whitespace between), each checked the way Splunk checks it. Like Splunk, a
+ * body with one bad event has the events before it indexed (`indexed`) and the reply names the
+ * bad one by `invalid-event-number`; the events after it are not indexed.
  */
 export interface HecReply {
   status: number;
   body: { text: string; code: number; [k: string]: unknown };
 }
 
-export type ParsedBody = { ok: true; events: Array<Record<string, unknown>> } | { ok: false; reply: HecReply };
+export type ParsedBody = { ok: true; events: Array<Record<string, unknown>> } | { ok: false; reply: HecReply; indexed?: Array<Record<string, unknown>> };
 
-const bad = (status: number, code: number, text: string, extra: Record<string, unknown> = {}): ParsedBody => ({
+const bad = (status: number, code: number, text: string, extra: Record<string, unknown> = {}): { ok: false; reply: HecReply } => ({
   ok: false,
   reply: { status, body: { text, code, ...extra } },
 });
@@ -73,13 +73,13 @@ export function parseEventBody(text: string, allowedIndexes: ReadonlySet<string>
     try {
       o = JSON.parse(parts[n]!) as Record<string, unknown>;
     } catch {
-      return bad(400, 6, 'Invalid data format', { 'invalid-event-number': n });
+      return { ...bad(400, 6, 'Invalid data format', { 'invalid-event-number': n }), indexed: events };
     }
-    if (!('event' in o)) return bad(400, 12, 'Event field is required', { 'invalid-event-number': n });
-    if (o.event === '' || o.event === null) return bad(400, 13, 'Event field cannot be blank', { 'invalid-event-number': n });
-    if (!isFlatFields(o.fields)) return bad(400, 15, 'Error in handling indexed fields', { 'invalid-event-number': n });
+    if (!('event' in o)) return { ...bad(400, 12, 'Event field is required', { 'invalid-event-number': n }), indexed: events };
+    if (o.event === '' || o.event === null) return { ...bad(400, 13, 'Event field cannot be blank', { 'invalid-event-number': n }), indexed: events };
+    if (!isFlatFields(o.fields)) return { ...bad(400, 15, 'Error in handling indexed fields', { 'invalid-event-number': n }), indexed: events };
     const index = typeof o.index === 'string' ? o.index : defaultIndex;
-    if (!allowedIndexes.has(index)) return bad(400, 7, 'Incorrect index', { 'invalid-event-number': n });
+    if (!allowedIndexes.has(index)) return { ...bad(400, 7, 'Incorrect index', { 'invalid-event-number': n }), indexed: events };
     events.push(o);
   }
   return { ok: true, events };

@@ -7,10 +7,11 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
 import type { HecFault, HecRequestRecord, HecSimulator, HecSimulatorOptions, HecSimulatorStats } from './hec-api.js';
 import { parseEventBody, skimEventBody, type HecReply } from './hec-body.js';
+import { HecFaultPlan, HTML_PAGES } from './hec-faults.js';
 
 const gunzip = promisify(gunzipCb);
 
-export type { HecFault, HecRequestRecord, HecSimulator, HecSimulatorOptions, HecSimulatorStats } from './hec-api.js';
+export type { HecChaos, HecFault, HecRequestRecord, HecSimulator, HecSimulatorOptions, HecSimulatorStats } from './hec-api.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_PATHS = new Set(['/services/collector', '/services/collector/event', '/services/collector/event/1.0']);
@@ -19,7 +20,8 @@ const MAX_REQUEST_LOG = 100_000;
 
 interface Channel {
   nextAckId: number;
-  acks: Map<number, { acceptedAt: number; lost: boolean }>;
+  /** `ids`: the batch's event ids, lost if HEC restarts before the ack turns true. */
+  acks: Map<number, { acceptedAt: number; lost: boolean; ids: string[] }>;
 }
 
 /**
@@ -35,11 +37,12 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
   const defaultIndex = options.defaultIndex ?? [...indexes][0] ?? 'main';
   const maxContentLength = options.maxContentLength ?? 800 * 1024 * 1024;
   const keep = options.keep ?? 'all';
+  const keepAll = keep === 'all';
   let ackDelayMs = options.ackDelayMs ?? 0;
   const channels = new Map<string, Channel>();
   const sockets = new Set<Socket>();
-  let fault: HecFault | null = options.fault ?? null;
-  let faultLeft = fault?.count ?? Infinity;
+  const plan = new HecFaultPlan(options.fault ?? null);
+  let unhealthy = false;
   let accepted: Array<Record<string, unknown>> = [];
   let ids: string[] = [];
   let distinct = new Set<string>();
@@ -47,13 +50,13 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
   const stats: HecSimulatorStats = { requests: 0, batches: 0, accepted: 0, distinctIds: 0, bytes: 0 };
   const record: WriteStream | undefined = options.recordFile ? createWriteStream(options.recordFile, { flags: 'a' }) : undefined;
 
-  /** Takes one use of the current fault if it applies to this kind of request. */
-  function takeFault(kinds: ReadonlyArray<HecFault['kind']>): HecFault | null {
-    if (!fault || !kinds.includes(fault.kind)) return null;
-    const f = fault;
-    faultLeft--;
-    if (faultLeft <= 0) fault = null;
-    return f;
+  /** Takes one use of the current fault (or a chaos draw) if it applies to this kind of request. */
+  const takeFault = (kinds: ReadonlyArray<HecFault['kind']>): HecFault | null => plan.take(kinds);
+
+  function sendHtml(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+    const page = HTML_PAGES[status] ?? HTML_PAGES[500]!;
+    res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page), ...headers });
+    res.end(page);
   }
 
   function logRequest(r: HecRequestRecord): void {
@@ -107,7 +110,7 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
       logRequest(rec);
       send(res, r, headers);
     };
-    const f = takeFault(['busy', 'throttle', 'html500', 'hang', 'reset', 'invalid-channel', 'lose-acks']);
+    const f = takeFault(['busy', 'throttle', 'html500', 'html', 'non-json-ok', 'partial', 'hang', 'reset', 'invalid-channel', 'lose-acks']);
     if (f?.kind === 'reset') {
       rec.status = -1;
       logRequest(rec);
@@ -121,11 +124,18 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     }
     if (f?.kind === 'busy') return reply({ status: 503, body: { text: 'Server is busy', code: 9 } });
     if (f?.kind === 'throttle') return reply({ status: 429, body: { text: 'Server is busy', code: 9 } }, { 'retry-after': String(f.retryAfterSeconds ?? 1) });
-    if (f?.kind === 'html500') {
-      rec.status = 500;
+    if (f?.kind === 'html500' || f?.kind === 'html') {
+      const status = f.kind === 'html' ? (f.status ?? 502) : 500;
+      rec.status = status;
       logRequest(rec);
-      res.writeHead(500, { 'content-type': 'text/html' });
-      res.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
+      return sendHtml(res, status, f.kind === 'html' && f.retryAfterSeconds !== undefined ? { 'retry-after': String(f.retryAfterSeconds) } : {});
+    }
+    if (f?.kind === 'non-json-ok') {
+      rec.status = 200;
+      logRequest(rec);
+      const page = '<html><body>Welcome. Please sign in to continue.</body></html>';
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+      res.end(page);
       return;
     }
     const denied = authorize(req);
@@ -154,25 +164,36 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
       return reply({ status: 400, body: { text: 'Invalid data format', code: 6 } });
     }
     const parsed = options.skimEvents && keep !== 'all' ? skimEventBody(text) : parseEventBody(text, indexes, defaultIndex);
-    if (!parsed.ok) return reply(parsed.reply);
-    rec.events = parsed.events.length;
+    let events = parsed.ok ? parsed.events : (parsed.indexed ?? []);
+    let partial: HecReply | undefined = parsed.ok ? undefined : parsed.reply;
+    if (!parsed.ok && events.length === 0) return reply(parsed.reply);
+    if (parsed.ok && f?.kind === 'partial') {
+      // Splunk indexes the events before the one it names, then answers for that one.
+      const at = Math.min(f.at ?? Math.floor(events.length / 2), events.length - 1);
+      events = events.slice(0, at);
+      partial = { status: f.status ?? 400, body: { text: f.text ?? (f.code === 9 ? 'Server is busy' : 'Invalid data format'), code: f.code ?? 6, 'invalid-event-number': at } };
+    }
+    rec.events = events.length;
     stats.batches++;
-    for (const e of parsed.events) {
+    const batchIds: string[] = [];
+    for (const e of events) {
       stats.accepted++;
       const id = (e.fields as Record<string, unknown> | undefined)?.event_id;
       if (keep !== 'count' && typeof id === 'string') {
         ids.push(id);
         distinct.add(id);
+        if (options.ack) batchIds.push(id);
       }
       if (keep === 'all') accepted.push(e);
       if (record) record.write(`${JSON.stringify(e)}\n`);
     }
     stats.distinctIds = distinct.size;
+    if (partial) return reply(partial);
     if (!options.ack) return reply({ status: 200, body: { text: 'Success', code: 0 } });
     let ch = channels.get(channel!);
     if (!ch) channels.set(channel!, (ch = { nextAckId: 0, acks: new Map() }));
     const ackId = ch.nextAckId++;
-    ch.acks.set(ackId, { acceptedAt: Date.now(), lost: f?.kind === 'lose-acks' });
+    ch.acks.set(ackId, { acceptedAt: Date.now(), lost: f?.kind === 'lose-acks', ids: batchIds });
     return reply({ status: 200, body: { text: 'Success', code: 0, ackId } });
   }
 
@@ -218,7 +239,7 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     logRequest(rec);
     // A probe is a request too: it uses up one of the fault's count, so a burst ends even
     // while the sink only probes.
-    const f = takeFault(['busy', 'reset', 'hang', 'html500']);
+    const f = takeFault(['busy', 'reset', 'hang', 'html500', 'html', 'unhealthy']);
     if (f?.kind === 'reset') {
       rec.status = -1;
       req.socket.destroy();
@@ -228,15 +249,13 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
       rec.status = -2;
       return;
     }
-    if (f?.kind === 'busy') {
+    if (f?.kind === 'busy' || f?.kind === 'unhealthy' || unhealthy) {
       rec.status = 503;
       return send(res, { status: 503, body: { text: 'HEC is unhealthy, queues are full', code: 18 } });
     }
-    if (f?.kind === 'html500') {
-      rec.status = 500;
-      res.writeHead(500, { 'content-type': 'text/html' });
-      res.end('<html><body>Internal Server Error</body></html>');
-      return;
+    if (f?.kind === 'html500' || f?.kind === 'html') {
+      rec.status = f.kind === 'html' ? (f.status ?? 502) : 500;
+      return sendHtml(res, rec.status);
     }
     send(res, { status: 200, body: { text: 'HEC is healthy', code: 17 } });
   }
@@ -285,11 +304,58 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
+  const stopListening = () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    server.closeAllConnections?.();
+    return closed;
+  };
+
+  /** Drops the events of acks not yet true (the newest copy of each id), as a restart loses them. */
+  function loseUnacknowledged(): number {
+    const now = Date.now();
+    const lost = new Map<string, number>();
+    let n = 0;
+    for (const ch of channels.values()) {
+      for (const a of ch.acks.values()) {
+        if (!a.lost && now >= a.acceptedAt + ackDelayMs) continue;
+        for (const id of a.ids) lost.set(id, (lost.get(id) ?? 0) + 1);
+        n += a.ids.length;
+      }
+    }
+    if (n === 0) return 0;
+    const dropIds = new Map(lost);
+    const keptIds: string[] = [];
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i]!;
+      const k = dropIds.get(id) ?? 0;
+      if (k > 0) dropIds.set(id, k - 1);
+      else keptIds.push(id);
+    }
+    ids = keptIds.reverse();
+    const keptEvents: Array<Record<string, unknown>> = [];
+    for (let i = accepted.length - 1; i >= 0; i--) {
+      const id = String((accepted[i]!.fields as Record<string, unknown> | undefined)?.event_id);
+      const k = lost.get(id) ?? 0;
+      if (k > 0) lost.set(id, k - 1);
+      else keptEvents.push(accepted[i]!);
+    }
+    accepted = keepAll ? keptEvents.reverse() : accepted;
+    distinct = new Set(ids);
+    stats.accepted -= n;
+    stats.distinctIds = distinct.size;
+    return n;
+  }
 
   const sim: HecSimulator = {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -299,8 +365,21 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
     requests: () => log.slice(),
     stats: () => ({ ...stats }),
     setFault(f) {
-      fault = f;
-      faultLeft = f?.count ?? Infinity;
+      plan.set(f);
+    },
+    setHealth(state) {
+      unhealthy = state === 'unhealthy';
+    },
+    setChaos(c) {
+      plan.setChaos(c);
+    },
+    async restart(o = {}) {
+      const lost = loseUnacknowledged();
+      channels.clear();
+      await stopListening();
+      if (o.downMs) await new Promise((r) => setTimeout(r, o.downMs));
+      await listen(port);
+      return lost;
     },
     setAckDelay(ms) {
       ackDelayMs = ms;
@@ -316,10 +395,7 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
       Object.assign(stats, { requests: 0, batches: 0, accepted: 0, distinctIds: 0, bytes: 0 });
     },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      server.closeAllConnections?.();
-      await closed;
+      await stopListening();
       if (record) await new Promise<void>((resolve) => record.end(() => resolve()));
     },
   };

@@ -57,6 +57,74 @@ describe('AckTracker', () => {
     t.close();
   });
 
+  it('a reused ack id (HEC restarted) never overwrites the pending batch: the old one is resent, the new one kept', async () => {
+    const acked: string[] = [];
+    const expired: Array<[string, string]> = [];
+    const restarts: string[] = [];
+    let answer: Record<string, boolean> = {};
+    const t = new AckTracker<string>({
+      pollIntervalMs: 5,
+      timeoutMs: 60_000,
+      maxPending: 10,
+      reorderWindow: 4,
+      poll: async (_e, _ch, ids) => ({ ok: true, acks: Object.fromEntries(ids.map((id) => [String(id), answer[String(id)] === true])) }),
+      onAcked: (x) => acked.push(x),
+      onExpired: (x, why) => expired.push([x, why]),
+      onRestart: (_e, ch) => restarts.push(ch),
+      log: silentLogger,
+    });
+    t.add(ep, 'ch', 0, 'old-0');
+    t.add(ep, 'ch', 1, 'old-1');
+    t.add(ep, 'ch', 0, 'new-0'); // HEC's new life hands out 0 again
+    expect(expired.map(([x]) => x).sort()).toEqual(['old-0', 'old-1']);
+    expect(expired[0]![1]).toMatch(/restarted \(ack id \d handed out again\)/);
+    expect(restarts).toEqual(['ch']);
+    expect(t.size).toBe(1);
+    answer = { '0': true };
+    await until(() => acked.length === 1);
+    expect(acked).toEqual(['new-0']); // the true answers for the newcomer, never for the old batch
+    t.close();
+  });
+
+  it('an ack id far below the highest seen (beyond reordering) also means a restart', () => {
+    const expired: string[] = [];
+    const t = new AckTracker<string>({
+      pollIntervalMs: 60_000,
+      timeoutMs: 60_000,
+      maxPending: 100,
+      reorderWindow: 4,
+      poll: async () => ({ ok: true, acks: {} }),
+      onAcked: () => undefined,
+      onExpired: (x) => expired.push(x),
+      log: silentLogger,
+    });
+    t.add(ep, 'ch', 40, 'a');
+    t.add(ep, 'ch', 38, 'b'); // out of order within the window: fine
+    expect(expired).toEqual([]);
+    t.add(ep, 'ch', 2, 'c'); // 2 + 4 <= 40: HEC started again
+    expect(expired.sort()).toEqual(['a', 'b']);
+    expect(t.size).toBe(1);
+    t.close();
+  });
+
+  it('ack_timeout fires for every pending batch, each exactly once', async () => {
+    const expired: string[] = [];
+    const t = new AckTracker<string>({
+      pollIntervalMs: 5,
+      timeoutMs: 40,
+      maxPending: 100,
+      poll: async () => ({ ok: true, acks: {} }),
+      onAcked: () => undefined,
+      onExpired: (x) => expired.push(x),
+      log: silentLogger,
+    });
+    for (let i = 0; i < 30; i++) t.add(ep, `ch-${i % 3}`, i, `b${i}`);
+    await until(() => expired.length >= 30);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(expired.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `b${i}`).sort());
+    t.close();
+  });
+
   it('is full at maxPending and makes waiters wait for room', async () => {
     let answer = false;
     const t = new AckTracker<number>({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hecDestinationSchema } from '../../src/hec/config.js';
 import { hecSinkConfig } from '../../src/hec/sink.js';
+import { Secret } from '../../src/core/secret.js';
 
 describe('hecDestinationSchema', () => {
   it('takes Splunk .conf strings and YAML values alike', () => {
@@ -31,8 +32,9 @@ describe('hecDestinationSchema', () => {
     [{ urls: '', token: 't' }, 'urls', /at least one HEC URL/],
     [{ urls: 'hec1:8088x', token: 't' }, 'urls.0', /must start with https:\/\//],
     [{ urls: 'not a url', token: 't' }, 'urls.0', /https:\/\/host:8088/],
-    [{ urls: 'https://h:8088' }, 'token', /expected string/],
-    [{ urls: 'https://h:8088', token: '' }, 'token', /too small|at least/i],
+    [{ urls: 'https://h:8088' }, 'token', /invalid input/i],
+    [{ urls: 'https://h:8088', token: '' }, 'token', /the HEC token is required/],
+    [{ urls: 'http://hec.example.com:8088', token: 't' }, 'urls.0', /plain http to another host.*allow_insecure_http = true/],
     [{ urls: 'https://h:8088', token: 't', ack: 'perhaps' }, 'ack', /expected a boolean/],
     [{ urls: 'https://h:8088', token: 't', batch_bytes: 10 }, 'batch_bytes', /too small|>=/i],
     [{ urls: 'https://h:8088', token: 't', batch_interval: 'soon' }, 'batch_interval', /duration/],
@@ -43,6 +45,18 @@ describe('hecDestinationSchema', () => {
     const issue = r.error!.issues.find((i) => i.path.join('.') === path);
     expect(issue, JSON.stringify(r.error!.issues)).toBeDefined();
     expect(issue!.message).toMatch(message);
+  });
+
+  it('plain http is fine to this machine, and elsewhere only with allow_insecure_http', () => {
+    expect(hecDestinationSchema.safeParse({ urls: 'http://127.0.0.1:8088,http://localhost:8088,http://[::1]:8088', token: 't' }).success).toBe(true);
+    expect(hecDestinationSchema.safeParse({ urls: 'http://hec1:8088', token: 't', allow_insecure_http: '1' }).success).toBe(true);
+    expect(hecDestinationSchema.safeParse({ urls: 'https://hec1:8088', token: 't' }).success).toBe(true);
+  });
+
+  it('takes a Secret as it is: loaders never reveal and re-wrap it', () => {
+    const token = new Secret('tok-secret-2');
+    const cfg = hecDestinationSchema.parse({ urls: 'https://h:8088', token });
+    expect(cfg.token).toBe(token);
   });
 
   it('hecSinkConfig wraps the token in a Secret that never prints', () => {

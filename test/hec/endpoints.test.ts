@@ -12,7 +12,7 @@ describe('parseEndpoint', () => {
 });
 
 describe('Endpoints', () => {
-  function make(urls: string[], healthy: (e: Endpoint) => boolean) {
+  function make(urls: string[], healthy: (e: Endpoint) => boolean, trialIntervalMs = 60_000) {
     const probes: string[] = [];
     const eps = new Endpoints(urls, {
       probe: async (e) => {
@@ -20,6 +20,7 @@ describe('Endpoints', () => {
         return healthy(e);
       },
       probeIntervalMs: 5,
+      trialIntervalMs,
       log: silentLogger,
     });
     return { eps, probes };
@@ -59,6 +60,35 @@ describe('Endpoints', () => {
     up = true;
     await p;
     expect(got!.origin).toBe('http://a:1');
+    eps.close();
+  });
+
+  it('hands a set-aside endpoint out for one real request per trial interval even while /health says 503', async () => {
+    const { eps, probes } = make(['http://a:1'], () => false, 40);
+    const a = eps.all[0]!;
+    eps.setAside(a, 'HTTP 503');
+    expect(eps.pick()).toBeUndefined(); // the first trial is one interval away
+    const t0 = Date.now();
+    const first = await eps.acquire();
+    expect(first).toBe(a);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(30);
+    expect(a.healthy).toBe(false); // a trial, not a recovery
+    expect(eps.pick()).toBeUndefined(); // one request per interval
+    eps.setAside(a, 'HTTP 503 again'); // the trial failed
+    expect(await eps.acquire()).toBe(a); // the next trial comes after another interval
+    eps.succeeded(a); // this one worked
+    expect(a.healthy).toBe(true);
+    expect(eps.allAsideForMs()).toBeUndefined();
+    expect(probes.length).toBeGreaterThan(0); // health kept being probed meanwhile, all 503
+    eps.close();
+  });
+
+  it('says how long every endpoint has been set aside', () => {
+    const { eps } = make(['http://a:1', 'http://b:1'], () => false);
+    eps.setAside(eps.all[0]!, 'down');
+    expect(eps.allAsideForMs()).toBeUndefined();
+    eps.setAside(eps.all[1]!, 'down');
+    expect(eps.allAsideForMs(Date.now() + 1000)).toBeGreaterThanOrEqual(1000);
     eps.close();
   });
 

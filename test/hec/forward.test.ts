@@ -1,14 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forwardSinkConfig } from '../../src/commands/forward.js';
-import { eventFromLine } from '../../src/hec/ndjson-event.js';
+import { defaultDrainMs, forwardSinkConfig } from '../../src/commands/forward.js';
 import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
+import { cli, expectedIds, lines, tmpFile } from './forward-cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const sims: HecSimulator[] = [];
 afterEach(async () => {
   for (const s of sims.splice(0)) await s.close();
@@ -19,36 +13,6 @@ async function sim(o: HecSimulatorOptions = {}) {
   return s;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI (source through tsx) in a child process. */
-function cli(args: string[], env: Record<string, string>, stdin?: string, during?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (during) during(child);
-    else child.stdin.end(stdin ?? '');
-  });
-}
-
-const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => JSON.stringify({ time: 1_795_000_000 + i / 1000, sourcetype: 'mail:message', event: { n: i, tag } }));
-const expectedIds = (ls: string[]) => new Set(ls.map((l, i) => eventFromLine(l, i + 1)!.id));
-
-function tmpFile(name: string, text: string): string {
-  const f = join(mkdtempSync(join(tmpdir(), 'forward-')), name);
-  writeFileSync(f, text);
-  return f;
-}
-
 describe('forward (CLI)', () => {
   it('delivers every line of a file and exits 0', async () => {
     const hec = await sim({ ack: true });
@@ -56,7 +20,7 @@ describe('forward (CLI)', () => {
     const file = tmpFile('events.ndjson', `${ls.join('\n')}\n\n`);
     const r = await cli(['forward', '--file', file, '--url', hec.url, '--ack'], { HEC_TOKEN: hec.token });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ read: 300, delivered: 300, undelivered: 0 });
+    expect(r.summary).toEqual({ read: 300, delivered: 300, undelivered: 0, refused: 0 });
     expect(new Set(hec.eventIds())).toEqual(expectedIds(ls));
     expect(hec.eventIds()).toHaveLength(300);
   });
@@ -69,6 +33,7 @@ describe('forward (CLI)', () => {
     expect(r.stderr).toMatch(/^ERROR line 3: field "event"/m);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('ERROR'))).toHaveLength(1);
     expect(new Set(hec.eventIds())).toEqual(expectedIds(ls));
+    expect(r.summary).toEqual({ read: 3, delivered: 2, undelivered: 0, refused: 1 }); // the bad line is read and refused
   });
 
   it('a refused token: clear error, non-zero exit, token not printed, nothing accepted', async () => {
@@ -77,7 +42,9 @@ describe('forward (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HEC_TOKEN_INVALID/);
     expect(r.stderr + r.stdout).not.toContain('definitely-wrong-token');
-    expect(JSON.parse(r.stdout.trim())).toMatchObject({ read: 5, delivered: 0, undelivered: 5 });
+    expect(r.summary).toMatchObject({ delivered: 0, refused: 0 });
+    expect(r.summary!.undelivered).toBe(r.summary!.read);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('ERROR'))).toHaveLength(1); // one ERROR, not one per batch
     expect(hec.eventIds()).toEqual([]);
   });
 
@@ -131,7 +98,7 @@ describe('forward (CLI)', () => {
         child.kill('SIGTERM');
       })();
     });
-    expect(JSON.parse(r.stdout.trim())).toEqual({ read: 40, delivered: 40, undelivered: 0, interrupted: 'SIGTERM' });
+    expect(r.summary).toEqual({ read: 40, delivered: 40, undelivered: 0, refused: 0, interrupted: 'SIGTERM' });
     expect(r.code).toBe(1); // the input was not finished
     expect(r.stderr).toMatch(/interrupted by SIGTERM/);
     expect(new Set(hec.eventIds())).toEqual(expectedIds(ls));
@@ -150,6 +117,18 @@ describe('forward settings', () => {
   it('a bad setting from the file is named as the setting', () => {
     const yaml = tmpFile('hec.yaml', 'urls: https://hec:8088\nbatch_bytes: lots\n');
     expect(() => forwardSinkConfig({ drainTimeout: '30', config: yaml }, env)).toThrow(/^HEC setting batch_bytes: /);
+  });
+
+  it('drain default fits ack_timeout: a lost ack at the end can still be resent once', () => {
+    const { config } = forwardSinkConfig({ ...base, ack: true }, env);
+    expect(defaultDrainMs(config)).toBeGreaterThan(config.ack_timeout * 1000);
+    expect(defaultDrainMs(config)).toBe((300 + 30 + 30) * 1000);
+    expect(defaultDrainMs({ ...config, ack: false })).toBe(30_000);
+  });
+
+  it('--allow-insecure-http lets a plain http URL to another host through; without it the error names the setting', () => {
+    expect(() => forwardSinkConfig({ ...base, url: 'http://hec.example.com:8088' }, env)).toThrow(/^--url "http:\/\/hec.example.com:8088" \(HEC setting urls(\.0)?\): .*set allow_insecure_http = true/);
+    expect(forwardSinkConfig({ ...base, url: 'http://hec.example.com:8088', allowInsecureHttp: true }, env).config.allow_insecure_http).toBe(true);
   });
 
   it('flags win over the file', () => {

@@ -60,7 +60,7 @@ describe('HEC simulator: strict like Splunk', () => {
     expect((await post(s, '/services/collector', gzipSync(ev('c')), { 'content-encoding': 'gzip' })).status).toBe(200);
     const bad = await post(s, '/services/collector/event', ev('d') + ev('e', { index: 'other' }));
     expect(bad).toMatchObject({ status: 400, json: { code: 7, 'invalid-event-number': 1 } });
-    expect(s.eventIds()).toEqual(['a', 'b', 'c']); // the refused batch is refused whole
+    expect(s.eventIds()).toEqual(['a', 'b', 'c', 'd']); // like Splunk: the events before the bad one are indexed
   });
 
   it('answers the body errors with their HEC codes', async () => {

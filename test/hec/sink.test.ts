@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AddonError, UndeliveredError } from '../../src/core/errors.js';
 import { toHecJson } from '../../src/core/event.js';
 import { HecDeliveryError, HecIndexError, HecTokenError, HecUnexpectedReplyError } from '../../src/hec/errors.js';
-import type { HecSink } from '../../src/hec/sink.js';
+import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
 import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
-import { capturingLogger, idsOf, makeEvents, sinkFor } from './helpers.js';
+import { capturingLogger, FAST, idsOf, makeEvents, sinkFor } from './helpers.js';
 
 const sims: HecSimulator[] = [];
 const sinks: HecSink[] = [];
@@ -165,7 +165,7 @@ describe('HecSink against the simulator', () => {
     expect((err as Error).message).not.toContain('not-the-token');
     expect(hec.eventIds()).toEqual([]);
     expect(sink.stats()).toMatchObject({ delivered: 0, failed: 5 });
-    expect(await sink.close(100)).toEqual({ delivered: 0, undelivered: 5 });
+    expect(await sink.close(100)).toEqual({ delivered: 0, undelivered: 5, refused: 0 });
   });
 
   it('a disabled token is refused as such', async () => {
@@ -188,14 +188,28 @@ describe('HecSink against the simulator', () => {
     expect(sink.stats().delivered).toBe(0);
   });
 
-  it('an HTML 500 page is never success', async () => {
+  it('an HTML 500 page is never success: retried, then delivered', async () => {
     const hec = await sim({ fault: { kind: 'html500', count: 1 } });
-    const sink = track(sinkFor(hec));
-    const err = await sink.sendAll(makeEvents(5, 'html')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HecUnexpectedReplyError);
-    expect((err as Error).message).toMatch(/HTTP 500 .*Internal Server Error/);
+    const { log, lines } = capturingLogger();
+    const sink = track(sinkFor(hec, {}, log));
+    const events = makeEvents(5, 'html');
+    await sink.sendAll(events);
+    expect(lines.some((l) => /HTTP 500 "500 Internal Server Error Internal Server Error"/.test(l))).toBe(true);
+    expect(hec.requests().filter((r) => r.path === '/services/collector/event').map((r) => r.status)).toEqual([500, 200]);
+    expect(new Set(hec.eventIds())).toEqual(idsOf(events));
+    expect(sink.stats()).toMatchObject({ delivered: 5, failed: 0 });
+  });
+
+  it('a 2xx that is not HEC JSON is retried, then HEC_UNEXPECTED_REPLY', async () => {
+    const hec = await sim({ fault: { kind: 'non-json-ok' } });
+    const sink = track(sinkFor(hec, { retries: 2 }));
+    const err = await sink.sendAll(makeEvents(3, 'portal')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HecDeliveryError);
+    expect((err as Error).cause).toBeInstanceOf(HecUnexpectedReplyError);
+    expect((err as Error).message).toMatch(/not delivered after 3 attempts: .*HTTP 200 .*not a HEC reply/);
+    expect(hec.requests().filter((r) => r.path === '/services/collector/event')).toHaveLength(3);
     expect(hec.eventIds()).toEqual([]);
-    expect(sink.stats()).toMatchObject({ delivered: 0, failed: 5 });
+    expect(await sink.close(100)).toEqual({ delivered: 0, undelivered: 3, refused: 0 });
   });
 
   it('honours Retry-After on 429 and then delivers', async () => {
@@ -275,12 +289,13 @@ describe('HecSink against the simulator', () => {
     // Until the first answer (503) was handled: a second request means the sink is retrying.
     for (let i = 0; i < 500 && hec.requests().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     const report = await sink.close(200);
-    expect(report).toEqual({ delivered: 0, undelivered: 40 });
+    expect(report).toEqual({ delivered: 0, undelivered: 40, refused: 0 });
     const errs = await rejections(ps);
     expect(errs).toHaveLength(40);
     expect(errs.every((e) => e instanceof UndeliveredError)).toBe(true);
     // The admin reads why: the last attempt's answer travels with the count.
-    expect((errs[0] as Error).message).toMatch(/HEC sink closed before batch 1 \(40 events\) was delivered; last attempt: .*503 code 9/);
+    expect((errs[0] as Error).message).toMatch(/40 event\(s\)|not delivered within the 200 ms drain deadline \(last attempt: .*503 code 9/);
+    expect(sink.undeliveredCauses()).toEqual([{ events: 40, message: expect.stringMatching(/^HEC_UNAVAILABLE: not delivered within the 200 ms drain deadline \(last attempt: .*503 code 9/) }]);
     expect(hec.eventIds()).toEqual([]);
     await expect(sink.send(events[0]!)).rejects.toBeInstanceOf(UndeliveredError);
   });
@@ -291,28 +306,32 @@ describe('HecSink against the simulator', () => {
     const events = makeEvents(100, 'drain');
     const ps = events.map((e) => sink.send(e));
     const report = await sink.close(5000);
-    expect(report).toEqual({ delivered: 100, undelivered: 0 });
+    expect(report).toEqual({ delivered: 100, undelivered: 0, refused: 0 });
     expect(await rejections(ps)).toEqual([]);
     expect(new Set(hec.eventIds())).toEqual(idsOf(events));
   });
 
-  it('a batch over max_content_length is refused with advice, not retried', async () => {
+  it('a batch over max_content_length stops delivery with advice, not retried', async () => {
     const hec = await sim({ maxContentLength: 2000 });
-    const sink = track(sinkFor(hec, { gzip: false, batch_bytes: 8192 }));
+    let fatal: Error | undefined;
+    const sink = track(new HecSink(hecSinkConfig({ urls: hec.url, token: hec.token, ...FAST, gzip: false, batch_bytes: 8192 }), { log: capturingLogger().log, onFatal: (e) => (fatal = e) }));
     const err = await sink.sendAll(makeEvents(40, 'too-big')).catch((e: unknown) => e);
     expect((err as AddonError).code).toBe('HEC_BATCH_TOO_LARGE');
     expect((err as Error).message).toMatch(/lower batch_bytes/);
+    expect(fatal).toBe(err);
+    expect(hec.requests().filter((r) => r.status === 413)).toHaveLength(1);
     expect(hec.eventIds()).toEqual([]);
   });
 
-  it('refuses one event larger than a batch, naming its id', async () => {
+  it('sends one event larger than batch_bytes alone in its own request', async () => {
     const hec = await sim();
     const sink = track(sinkFor(hec, { batch_bytes: 1024 }));
-    const [big] = makeEvents(1, 'huge', { event: 'x'.repeat(2000) });
-    const err = await sink.send(big!).catch((e: unknown) => e);
-    expect((err as AddonError).code).toBe('HEC_EVENT_TOO_LARGE');
-    expect((err as Error).message).toContain(big!.id);
-    expect(hec.eventIds()).toEqual([]);
+    const events = makeEvents(3, 'huge', { event: 'x'.repeat(2000) });
+    await sink.sendAll([...events, ...makeEvents(5, 'small')]);
+    expect(hec.eventIds()).toEqual(expect.arrayContaining(events.map((e) => e.id)));
+    expect(hec.eventIds()).toHaveLength(8);
+    expect(hec.requests().filter((r) => r.events === 1 && r.bytes > 0).length).toBeGreaterThanOrEqual(3);
+    expect(await sink.close(100)).toEqual({ delivered: 8, undelivered: 0, refused: 0 });
   });
 
   it('fills in the destination index, host and source for events without them', async () => {
@@ -375,15 +394,16 @@ describe('HecSink flush', () => {
 });
 
 describe('HecSink with ack on against a token without ack', () => {
-  it('does not count code 0 without an ackId as delivered, and says what to change', async () => {
+  it('code 0 without an ackId: delivered-unacknowledged, delivery stops, and says what to change', async () => {
     const hec = await sim({ ack: false });
-    const sink = track(sinkFor(hec, { ack: true }));
+    const { log, lines } = capturingLogger();
+    const sink = track(sinkFor(hec, { ack: true, gzip: false }, log));
     const events = makeEvents(5, 'no-ack-token');
-    const err = await sink.sendAll(events).catch((e: unknown) => e);
-    expect((err as AddonError).code).toBe('HEC_ACK_DISABLED');
-    expect((err as Error).message).toMatch(/enable it on the token or set ack = false/);
-    expect(sink.stats().delivered).toBe(0);
-    // HEC took them (at-least-once: a retry by the caller will duplicate them, with the same ids).
+    await sink.sendAll(events); // indexed: counted delivered, not "undelivered" (a replay would duplicate them)
+    expect(sink.stats()).toMatchObject({ delivered: 5, unacknowledged: 5, failed: 0 });
+    expect(sink.fatal).toMatchObject({ code: 'HEC_ACK_OFF_ON_TOKEN' });
+    expect(lines.filter((l) => l.startsWith('ERROR'))).toEqual([expect.stringMatching(/indexed 5 event\(s\) but sent no ackId.*delivered-unacknowledged.*Enable "Indexer acknowledgement" on the token, or set ack = false/)]);
+    await expect(sink.send(makeEvents(1, 'after')[0]!)).rejects.toMatchObject({ code: 'HEC_ACK_OFF_ON_TOKEN' });
     expect(new Set(hec.eventIds())).toEqual(idsOf(events));
   });
 });

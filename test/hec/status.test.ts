@@ -16,27 +16,32 @@ const ROWS: Array<[number, string, Record<string, string>, string, boolean, bool
   [401, json(2, 'Token is required'), {}, 'HEC_TOKEN_INVALID', false, false],
   [401, json(3, 'Invalid authorization'), {}, 'HEC_TOKEN_INVALID', false, false],
   [403, json(4, 'Invalid token'), {}, 'HEC_TOKEN_INVALID', false, false],
-  [400, json(5, 'No data'), {}, 'HEC_REJECTED', false, false],
-  [400, json(6, 'Invalid data format'), {}, 'HEC_REJECTED', false, false],
+  [400, json(5, 'No data'), {}, 'HEC_EVENT_REFUSED', false, false],
+  [400, json(6, 'Invalid data format'), {}, 'HEC_EVENT_REFUSED', false, false],
   [400, json(7, 'Incorrect index'), {}, 'HEC_INDEX_NOT_ALLOWED', false, false],
   [500, json(8, 'Internal server error'), {}, 'HEC_UNAVAILABLE', true, true],
   [503, json(9, 'Server is busy'), {}, 'HEC_UNAVAILABLE', true, true],
   [400, json(10, 'Data channel is missing'), {}, 'HEC_REJECTED', false, false],
   [400, json(11, 'Invalid data channel'), {}, 'HEC_INVALID_CHANNEL', true, false],
-  [400, json(12, 'Event field is required'), {}, 'HEC_REJECTED', false, false],
-  [400, json(13, 'Event field cannot be blank'), {}, 'HEC_REJECTED', false, false],
+  [400, json(12, 'Event field is required'), {}, 'HEC_EVENT_REFUSED', false, false],
+  [400, json(13, 'Event field cannot be blank'), {}, 'HEC_EVENT_REFUSED', false, false],
   [400, json(14, 'ACK is disabled'), {}, 'HEC_ACK_DISABLED', false, false],
-  [400, json(15, 'Error in handling indexed fields'), {}, 'HEC_REJECTED', false, false],
+  [400, json(15, 'Error in handling indexed fields'), {}, 'HEC_EVENT_REFUSED', false, false],
   [400, json(16, 'Query string authorization is not enabled'), {}, 'HEC_REJECTED', false, false],
   [503, json(18, 'HEC is unhealthy, queues are full'), {}, 'HEC_UNAVAILABLE', true, true],
   [503, json(19, 'HEC is unhealthy, ack service unavailable'), {}, 'HEC_UNAVAILABLE', true, true],
   [503, json(20, 'HEC is unhealthy, queues are full'), {}, 'HEC_UNAVAILABLE', true, true],
   [429, json(9, 'Server is busy'), { 'retry-after': '3' }, 'HEC_UNAVAILABLE', true, false],
   [413, '{"text":"Content too large"}', {}, 'HEC_BATCH_TOO_LARGE', false, false],
-  [500, '<html><body><h1>Internal Server Error</h1></body></html>', {}, 'HEC_UNEXPECTED_REPLY', false, false],
-  [502, 'Bad Gateway', {}, 'HEC_UNEXPECTED_REPLY', false, false],
-  [200, '<html>login page</html>', {}, 'HEC_UNEXPECTED_REPLY', false, false],
-  [200, '{"text":"Success"}', {}, 'HEC_UNEXPECTED_REPLY', false, false],
+  [500, '<html><body><h1>Internal Server Error</h1></body></html>', {}, 'HEC_UNAVAILABLE', true, true],
+  [502, 'Bad Gateway', {}, 'HEC_UNAVAILABLE', true, true],
+  [503, '<html><body>Service Unavailable</body></html>', { 'retry-after': '2' }, 'HEC_UNAVAILABLE', true, true],
+  [504, '', {}, 'HEC_UNAVAILABLE', true, true],
+  [429, '<html>Too Many Requests</html>', {}, 'HEC_UNAVAILABLE', true, false],
+  [200, '<html>login page</html>', {}, 'HEC_UNEXPECTED_REPLY', true, false],
+  [200, '{"text":"Success"}', {}, 'HEC_UNEXPECTED_REPLY', true, false],
+  [404, '<html>Not Found</html>', {}, 'HEC_UNEXPECTED_REPLY', false, false],
+  [403, 'Forbidden', {}, 'HEC_UNEXPECTED_REPLY', false, false],
   [400, json(0, 'Success'), {}, 'HEC_REJECTED', false, false],
   [504, json(99, 'Gateway says no'), {}, 'HEC_UNAVAILABLE', true, true],
   [400, json(99, 'Something new'), {}, 'HEC_REJECTED', false, false],
@@ -72,6 +77,14 @@ describe('classifySendReply: HEC reply → outcome', () => {
       expect(o.error.message).not.toMatch(/[<>\n]/);
       expect(o.error.message).toContain('Oops Proxy failure');
     }
+  });
+
+  it('carries invalid-event-number (the events before it were indexed)', () => {
+    const o = classifySendReply(EP, 400, {}, json(6, 'Invalid data format', { 'invalid-event-number': 4 }));
+    expect(o).toMatchObject({ ok: false, invalidEvent: 4, error: { code: 'HEC_EVENT_REFUSED', dataProblem: true } });
+    const busy = classifySendReply(EP, 503, {}, json(9, 'Server is busy', { 'invalid-event-number': 2 }));
+    expect(busy).toMatchObject({ ok: false, invalidEvent: 2, error: { code: 'HEC_UNAVAILABLE' } });
+    expect(classifySendReply(EP, 400, {}, json(6, 'Invalid data format', { 'invalid-event-number': -1 }))).not.toHaveProperty('invalidEvent');
   });
 
   it('returns the ackId on success', () => {
