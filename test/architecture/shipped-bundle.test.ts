@@ -16,8 +16,8 @@ const DEV_ONLY = /^(src\/sim\/|src\/demo\/|src\/commands\/(demo|sim|dev)\.ts$|sr
 
 async function modulesOf(options: typeof APP_BUNDLE): Promise<{ inputs: string[]; text: string }> {
   const r = await build({ ...options, absWorkingDir: ROOT, write: false, metafile: true, logLevel: 'error' });
-  const meta: Metafile = r.metafile;
-  const js = r.outputFiles.find((f) => f.path.endsWith('.cjs'));
+  const meta: Metafile = r.metafile!;
+  const js = r.outputFiles!.find((f) => f.path.endsWith('.cjs'));
   return { inputs: Object.keys(meta.inputs), text: js?.text ?? '' };
 }
 
