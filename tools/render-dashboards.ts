@@ -2,7 +2,7 @@
  * `npm run dashboards:render`: regenerates the shipped Dashboard Studio view files from
  * src/dashboards/definitions, then renders each one with Splunk's own dashboard framework in
  * headless Chromium (chosen by tools/chromium.ts; UTC, fixed size), replaying the fixture rows
- * in test/fixtures/dashboards, to docs/dashboards/<view>.png. It also writes docs/fields.md
+ * worked out by hand in tools/dashboards/scenarios, to docs/dashboards/<view>.png. It also writes docs/fields.md
  * whole from the event schemas.
  *   --views-only   write the view files and docs/fields.md, and stop
  * Exits non-zero, naming the dashboard, if one does not render cleanly.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, THEME } from '../src/dashboards/catalog.js';
 import { parseConf } from '../src/splunk/conf-file.js';
 import { FIELDS_DOC_PATH, fieldsReferenceMarkdown } from '../src/dashboards/field-tables.js';
-import type { FixtureFile } from './dashboards/fixtures/fixture-set.js';
+import { scenarioFixture } from './dashboards/scenarios/fixtures.js';
 import { bundleRenderPage } from './dashboards/render/bundle.js';
 import { DashboardRenderer } from './dashboards/render/chromium.js';
 import { renderSize } from './dashboards/render/size.js';
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     for (const d of DASHBOARDS) {
       // Render what ships: the view file, not the TypeScript source.
       const view = parseViewXml(readFileSync(path.join(appDir, viewPath(d.view)), 'utf8'), viewPath(d.view));
-      const fixtures = JSON.parse(readFileSync(path.join(root, 'test/fixtures/dashboards', `${d.view}.json`), 'utf8')) as FixtureFile;
+      const fixtures = scenarioFixture(d.view);
       const size = renderSize(view.definition);
       const png = path.join(outDir, `${d.view}.png`);
       const out = await renderer.render({ definition: view.definition, fixtures: fixtures.dataSources, theme: THEME, ...size, screenshot: png });

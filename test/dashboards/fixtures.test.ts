@@ -1,16 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DashboardDefinition } from '../../src/dashboards/definition.js';
 import type { FixtureFile } from '../../tools/dashboards/fixtures/fixture-set.js';
-import { defaultSerNow, generateFixtures } from '../../tools/dashboards/fixtures/generate.js';
+import { SCENARIOS } from '../../tools/dashboards/scenarios/catalog.js';
+import { scenarioFixture } from '../../tools/dashboards/scenarios/fixtures.js';
 import { readShippedViews } from './app-files.js';
 
-const fixturesDir = fileURLToPath(new URL('../fixtures/dashboards/', import.meta.url));
-const read = (dir: string, view: string) => JSON.parse(readFileSync(path.join(dir, `${view}.json`), 'utf8')) as FixtureFile;
 const fieldsOf = (f: FixtureFile, ds: string) => (f.dataSources[ds]?.fields ?? []).map((x) => x.name);
+const rows = (f: FixtureFile, ds: string): Array<Record<string, unknown>> => {
+  const set = f.dataSources[ds]!;
+  return (set.columns[0] ?? []).map((_v, i) => Object.fromEntries(set.fields.map((fl, c) => [fl.name, set.columns[c]![i]])));
+};
 
 /** Column names a visualization asks for by name: single values' field, charts' series colours. */
 function namedColumns(def: DashboardDefinition): Array<{ viz: string; ds: string; column: string }> {
@@ -29,22 +28,20 @@ function namedColumns(def: DashboardDefinition): Array<{ viz: string; ds: string
   return out;
 }
 
-describe('dashboard fixtures', () => {
+describe('dashboard fixtures are the scenarios\' hand-worked rows', () => {
   for (const { view, parsed } of readShippedViews()) {
-    it(`${view}: labelled as derived from simulator runs, one row set per data source`, () => {
-      const f = read(fixturesDir, view);
-      expect(f.provenance).toMatch(/^Derived rows, not typed in/);
-      expect(f.provenance).toMatch(/src\/sim/);
+    it(`${view}: one row set per data source, from its scenario`, () => {
+      const f = scenarioFixture(view);
+      expect(f.provenance).toMatch(/worked out by hand/);
       expect(Object.keys(f.dataSources).sort()).toEqual(Object.keys(parsed.definition.dataSources).sort());
       for (const [ds, cols] of Object.entries(f.dataSources)) {
         expect(cols.columns, ds).toHaveLength(cols.fields.length);
-        const lengths = new Set(cols.columns.map((c) => c.length));
-        expect(lengths.size, `${ds}: columns of unequal length`).toBeLessThanOrEqual(1);
+        expect(cols.columns[0]?.length ?? 0, `${ds} has no rows`).toBeGreaterThan(0);
       }
     });
 
     it(`${view}: every column a panel names is in its data source's rows`, () => {
-      const f = read(fixturesDir, view);
+      const f = scenarioFixture(view);
       expect(namedColumns(parsed.definition).filter((n) => !fieldsOf(f, n.ds).includes(n.column))).toEqual([]);
       for (const viz of Object.values(parsed.definition.visualizations).filter((v) => v.type === 'splunk.pie')) {
         const labels = f.dataSources[viz.dataSources!.primary]?.columns[0] ?? [];
@@ -53,61 +50,66 @@ describe('dashboard fixtures', () => {
     });
   }
 
-  it('regenerate from a fresh simulator run: same data sources and columns as the committed fixtures', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'ta-ser-mail-fixtures-test-'));
-    try {
-      // The alert action and the service run on the real clock: the SER side follows it.
-      await generateFixtures(out, defaultSerNow());
-      for (const { view } of readShippedViews()) {
-        const fresh = read(out, view);
-        const committed = read(fixturesDir, view);
-        for (const ds of Object.keys(committed.dataSources)) {
-          expect(fieldsOf(fresh, ds), `${view} ${ds}`).toEqual(fieldsOf(committed, ds));
-        }
-      }
-      // The simulated week has traffic, failures, a coverage gap and a restated window.
-      expect(read(out, 'ta_ser_mail_coverage').dataSources.ds_gap_count?.columns[0]?.[0]).toBeGreaterThan(0);
-      expect(read(out, 'ta_ser_mail_send_audit').dataSources.ds_kpis?.columns[1]?.[0]).toBeGreaterThan(0);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 180_000);
+  it('a view without a scenario is an error naming it', () => {
+    expect(() => scenarioFixture('ta_ser_mail_nope')).toThrow(/no scenario for view ta_ser_mail_nope/);
+  });
 });
 
-describe('what the rendered pictures show', () => {
-  const rows = (f: FixtureFile, ds: string): Array<Record<string, unknown>> => {
-    const set = f.dataSources[ds]!;
-    return (set.columns[0] ?? []).map((_v, i) => Object.fromEntries(set.fields.map((fl, c) => [fl.name, set.columns[c]![i]])));
-  };
-  const utc = (s: unknown) => Date.parse(`${String(s).replace(' UTC', '').replace(' ', 'T')}:00Z`);
+/**
+ * Cross-checks of hand-worked numbers against the scenario's own events (counting by hand
+ * can slip too): each compares a figure to the events it came from.
+ */
+describe('hand-worked rows agree with their scenario events', () => {
+  const scenario = (target: string) => SCENARIOS.find((s) => s.target === target)!;
+
+  it('mail: messages = distinct message_uid, copies = events; the internal message is one row seen in three mailboxes', () => {
+    const sc = scenario('ta_ser_mail_mail_metadata');
+    const events = sc.events['mail:message']!;
+    const kpi = rows(scenarioFixture(sc.target), 'ds_kpis')[0]!;
+    expect(kpi.messages).toBe(new Set(events.map((e) => e.message_uid)).size);
+    expect(kpi.copies).toBe(events.length);
+    const internal = rows(scenarioFixture(sc.target), 'ds_messages').filter((r) => r.direction === 'internal');
+    expect(internal).toHaveLength(1);
+    expect(internal[0]!.mailboxes).toBe(3);
+    expect(kpi.inbound).toBe(new Set(events.filter((e) => e.direction === 'inbound').map((e) => e.message_uid)).size);
+  });
+
+  it('licence: each account\'s use is the sum of its summary days inside its own current period (newest run per day)', () => {
+    const sc = scenario('ta_ser_mail_licence');
+    const ent = sc.events['proofpoint:ser:entitlement']!;
+    const days = sc.events['ta_ser_mail:ser_daily_coverage']!;
+    const status = rows(scenarioFixture(sc.target), 'ds_status');
+    for (const account of ['lab', 'prod']) {
+      const newest = ent.filter((e) => e.account === account).sort((a, b) => String(b._time).localeCompare(String(a._time)))[0]!;
+      const start = Date.parse(String(newest.license_start));
+      const end = Date.parse(String(newest.license_end));
+      const latestRun = new Map<string, Record<string, unknown>>();
+      for (const d of days.filter((x) => x.account === account)) {
+        const prev = latestRun.get(String(d._time));
+        if (!prev || Number(d.summary_run) > Number(prev.summary_run)) latestRun.set(String(d._time), d);
+      }
+      const inPeriod = [...latestRun.values()].filter((d) => Date.parse(`${String(d._time)}T00:00:00Z`) + 86_400_000 > start && Date.parse(`${String(d._time)}T00:00:00Z`) < end);
+      const summed = inPeriod.reduce((a, d) => a + Number(d.bytes), 0);
+      const used = newest.license_used_bytes !== undefined ? Number(newest.license_used_bytes) : summed;
+      expect(status.find((r) => r.account === account)?.used_gb, account).toBe(used / 1e9);
+    }
+  });
+
+  it('licence: the day marked as a coverage gap is the day with hours not covered', () => {
+    const f = scenarioFixture('ta_ser_mail_licence');
+    const marked = rows(f, 'ds_daily').filter((r) => r['coverage gap (day incomplete)'] !== null).map((r) => r._time);
+    const gapDays = rows(f, 'ds_days').filter((r) => r.kind === 'day' && Number(r.gap_seconds) > 0).map((r) => r._time);
+    expect(marked).toEqual(gapDays);
+    expect(marked).toHaveLength(1);
+  });
 
   it('coverage: the red hours are exactly the hours of the listed gaps', () => {
-    const f = read(fixturesDir, 'ta_ser_mail_coverage');
+    const f = scenarioFixture('ta_ser_mail_coverage');
+    const utc = (s: unknown) => Date.parse(`${String(s).replace(' UTC', '').replace(' ', 'T')}:00Z`);
     const gaps = rows(f, 'ds_gaps').map((g) => ({ from: utc(g['Gap from']), to: utc(g['Gap to']) }));
-    expect(gaps.length).toBeGreaterThan(0);
-    const strip = rows(f, 'ds_windows_time');
-    const red = strip.filter((r) => r.gap === 1).map((r) => Date.parse(String(r._time)));
-    const inGap = (t: number) => gaps.some((g) => t + 3_600_000 > g.from && t < g.to);
+    const red = rows(f, 'ds_windows_time').filter((r) => r.gap === 1).map((r) => Date.parse(String(r._time)));
     expect(red.length).toBeGreaterThan(0);
-    expect(red.filter((t) => !inGap(t))).toEqual([]);
-    const hoursMissing = rows(f, 'ds_gaps').reduce((a, g) => a + Number(g['Hours missing']), 0);
-    expect(red.length).toBe(Math.ceil(hoursMissing));
-    // every hour is exactly one of covered, gap, not read yet, or before the first window
-    for (const r of strip) expect(Number(r.covered) + Number(r.gap) + Number(r['not read yet'])).toBeLessThanOrEqual(1);
-  });
-
-  it('coverage: the telemetry table and the checkpoint table agree on the SER input\'s checkpoint', () => {
-    const f = read(fixturesDir, 'ta_ser_mail_coverage');
-    const cp = rows(f, 'ds_checkpoint_table').map((r) => [r.Input, r['Last checkpoint (window end)']]);
-    const tele = rows(f, 'ds_telemetry').filter((r) => String(r.Input).startsWith('ser_report://')).map((r) => [r.Input, r['Checkpoint (SER)']]);
-    expect(tele.length).toBeGreaterThan(0);
-    expect(tele).toEqual(cp);
-  });
-
-  it('send audit: the sends are spread over the week, not one bar', () => {
-    const f = read(fixturesDir, 'ta_ser_mail_send_audit');
-    const busy = rows(f, 'ds_time').filter((r) => Number(r.success ?? 0) + Number(r.failure ?? 0) > 0);
-    expect(busy.length).toBeGreaterThanOrEqual(3);
-    expect(f.provenance).toMatch(/spread over the past week/);
+    expect(red.filter((t) => !gaps.some((g) => t + 3_600_000 > g.from && t < g.to))).toEqual([]);
+    for (const r of rows(f, 'ds_windows_time')) expect(Number(r.covered) + Number(r.gap) + Number(r['not read yet'])).toBeLessThanOrEqual(1);
   });
 });

@@ -1,9 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THEME } from '../../src/dashboards/catalog.js';
-import type { FixtureFile } from '../../tools/dashboards/fixtures/fixture-set.js';
+import { scenarioFixture } from '../../tools/dashboards/scenarios/fixtures.js';
 import { bundleRenderPage, type PageBundle } from '../../tools/dashboards/render/bundle.js';
 import { DashboardRenderer } from '../../tools/dashboards/render/chromium.js';
 import { renderSize } from '../../tools/dashboards/render/size.js';
@@ -11,10 +10,9 @@ import { readShippedViews } from './app-files.js';
 
 /**
  * Renders the shipped view files with Splunk's DashboardCore in headless Chromium, replaying
- * the committed fixture rows, and checks what a person would: it finished rendering, nothing
+ * the rows of its hand-worked scenario (tools/dashboards/scenarios), and checks what a person would: it finished rendering, nothing
  * went wrong in the console, every panel is there and every data source had rows.
  */
-const fixturesDir = fileURLToPath(new URL('../fixtures/dashboards/', import.meta.url));
 const pageEntry = fileURLToPath(new URL('../../tools/dashboards/render/page.tsx', import.meta.url));
 
 let bundle: PageBundle;
@@ -31,7 +29,7 @@ afterAll(async () => {
 describe('dashboards render in Chromium with Splunk DashboardCore', () => {
   for (const { file, view, parsed } of readShippedViews()) {
     it(`${file} renders every panel from its fixture rows, without console errors`, async () => {
-      const fixtures = JSON.parse(readFileSync(path.join(fixturesDir, `${view}.json`), 'utf8')) as FixtureFile;
+      const fixtures = scenarioFixture(view);
       const out = await renderer.render({ definition: parsed.definition, fixtures: fixtures.dataSources, theme: THEME, ...renderSize(parsed.definition) });
       expect(out.rendered).toBe(true);
       expect(out.consoleErrors).toEqual([]);
@@ -44,7 +42,7 @@ describe('dashboards render in Chromium with Splunk DashboardCore', () => {
 
   it('reports a data source that has no rows (the check can fail)', async () => {
     const { view, parsed } = readShippedViews()[0]!;
-    const fixtures = JSON.parse(readFileSync(path.join(fixturesDir, `${view}.json`), 'utf8')) as FixtureFile;
+    const fixtures = scenarioFixture(view);
     // The data source of the first panel: without rows that panel must show as empty.
     const dropped = Object.values(parsed.definition.visualizations)[0]!.dataSources!.primary;
     const partial = { ...fixtures.dataSources };
