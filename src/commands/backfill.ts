@@ -97,14 +97,16 @@ export const registerBackfill: RegisterCommand = (program: Command) => {
       const fixedNow = date(opts.now, '--now');
       const now = fixedNow === undefined ? Date.now : () => fixedNow;
       const sink = new HecSink(cfg.hec[input.hec]!, { log, proxy: cfg.proxy, name: input.hec });
-      const checkpoints = new FileCheckpointStore(opts.checkpointDir ?? cfg.service.checkpoint_dir);
+      const checkpointDir = opts.checkpointDir ?? cfg.service.checkpoint_dir;
+      const checkpoints = new FileCheckpointStore(checkpointDir);
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const progress = progressReporter(opts.progress, log);
-      // The one [proxy] setting of the configuration, as the service and the modular input use it.
-      const session = serSessionFor(account, { log, proxy: cfg.proxy, connections: input.concurrency });
+      // The one [proxy] setting of the configuration, as the service and the modular input use it;
+      // the account's rate budget is shared with the running service (same checkpoint directory).
+      const session = serSessionFor(account, { log, proxy: cfg.proxy, connections: input.concurrency, budgetDir: checkpointDir });
       const common = { name, input, account, session, sink, checkpoints, log, now, signal: abort.signal, onWindowDone: (d: number, t: number) => progress.update(d, t) };
       let summary: SerCycleSummary;
       try {

@@ -32,6 +32,11 @@ export interface SerSessionOptions {
   now?: () => number;
   /** Connections in the pool; at least the input's concurrency. */
   connections?: number;
+  /**
+   * Directory of the rate budget shared with the other processes of this host that use the
+   * account (the checkpoint directory); without it the budget is this process's alone.
+   */
+  budgetDir?: string;
 }
 
 const sessions = new Map<string, SerSession>();
@@ -41,7 +46,7 @@ const sessions = new Map<string, SerSession>();
  * same account share its token and its rate budget, two accounts share nothing.
  */
 export function serSessionFor(account: SerAccountSettings, o: SerSessionOptions = {}): SerSession {
-  const key = [account.auth_url, account.api_url, account.client_id].join('\u001f');
+  const key = [account.auth_url, account.api_url, account.client_id, o.budgetDir ?? ''].join('\u001f');
   const found = sessions.get(key);
   if (found && !o.limiter && !o.dispatcher) return found;
   const session = createSerSession(account, o);
@@ -67,7 +72,7 @@ export function createSerSession(account: SerAccountSettings, o: SerSessionOptio
       timeoutMs,
       log: o.log,
     });
-  const limiter = o.limiter ?? limiterForAccount(account.api_url, account.client_id, { perMinute: account.rate_limit_per_minute });
+  const limiter = o.limiter ?? limiterForAccount(account.api_url, account.client_id, { perMinute: account.rate_limit_per_minute, budgetDir: o.budgetDir });
   const tokens = new TokenSource({
     account: account.name,
     authUrl: account.auth_url,

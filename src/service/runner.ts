@@ -87,7 +87,8 @@ export class ServiceRunner {
     if (!s) {
       const account = this.#cfg.accounts[name]!;
       // One session per account, shared by its inputs: one token, one rate budget.
-      s = createSerSession({ ...account, name }, { log: this.#log, proxy: this.#cfg.proxy, connections });
+      // The budget file in the checkpoint directory also shares it with a `backfill` beside the service.
+      s = createSerSession({ ...account, name }, { log: this.#log, proxy: this.#cfg.proxy, connections, budgetDir: resolve(this.#cfg.service.checkpoint_dir) });
       this.#sessions.set(name, s);
     }
     return s;

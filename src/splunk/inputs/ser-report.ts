@@ -1,5 +1,5 @@
 import { serInputSchema } from '../../ser/config.js';
-import { defineModularInput } from '../define-input.js';
+import { defineModularInput, isLongLived } from '../define-input.js';
 import { checkDestination } from './check-destination.js';
 
 /**
@@ -24,7 +24,8 @@ export default defineModularInput({
     const loaded = await ctx.settings.account(ctx.config.account);
     const account = toSerAccountSettings(ctx.config.account, loaded);
     const [sink, checkpoints, proxy] = await Promise.all([ctx.openSink(), ctx.checkpoints(), ctx.settings.proxy()]);
-    const session = serSessionFor(account, { log: ctx.log, proxy, connections: ctx.config.concurrency });
+    // The account's rate budget is shared with the app's other inputs and processes on this host.
+    const session = serSessionFor(account, { log: ctx.log, proxy, connections: ctx.config.concurrency, budgetDir: ctx.checkpointDir || undefined });
     // index = default / host = $decideOnStartup never get here (effectiveParams): splunkd's own choice applies.
     const events = { index: ctx.params.index, host: ctx.params.host };
     const cycle = async (signal: AbortSignal) => {
@@ -41,7 +42,3 @@ export default defineModularInput({
   },
 });
 
-/** splunkd's `interval`: `0` restarts the script as soon as it exits; seconds or a cron schedule start one run each time. */
-export function isLongLived(interval: string | undefined): boolean {
-  return interval !== undefined && /^\s*0+(\.0*)?\s*$/.test(interval);
-}
