@@ -105,6 +105,11 @@ export interface CheckContext {
   name: string;
   settings: InputSettings;
   log: Logger;
+  /**
+   * Whether the input's own secret param `field` will be there at run time: typed into the
+   * form now (moved to storage/passwords at the first run), or stored already.
+   */
+  hasSecret(field: string): Promise<boolean>;
 }
 
 export interface ModularInput {
@@ -118,6 +123,11 @@ export interface ModularInput {
   validate?(config: unknown): string | undefined | void;
   check?(config: unknown, ctx: CheckContext): Promise<void>;
   run(ctx: InputContext<never>): Promise<void>;
+}
+
+/** splunkd's `interval`: `0` restarts the script as soon as it exits; seconds or a cron schedule start one run each time. */
+export function isLongLived(interval: string | undefined): boolean {
+  return interval !== undefined && /^\s*0+(\.0*)?\s*$/.test(interval);
 }
 
 const KIND_RE = /^[0-9a-zA-Z][0-9a-zA-Z_-]*$/;

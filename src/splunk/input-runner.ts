@@ -1,18 +1,18 @@
 import type { CheckpointStore } from '../core/checkpoint.js';
-import { ConfigError, describeError } from '../core/errors.js';
+import { AddonError, ConfigError, describeError } from '../core/errors.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import type { Sink } from '../core/sink.js';
 import { APP_NAME, splunkdTls } from './app-settings.js';
 import { updateStanza } from './conf-rest.js';
-import type { CommonInputConfig, InputContext, InputSettings, ModularInput } from './define-input.js';
+import { isLongLived, type CommonInputConfig, type InputContext, type InputSettings, type ModularInput } from './define-input.js';
 import { loadAccount, loadHecDestination, loadLogging, loadProxy, loadSendService } from './named-settings.js';
 import { MissingSecretError, readPassword, writePassword } from './passwords.js';
 import type { InputDocument, InputStanza } from './protocol-xml.js';
-import { flatParams, parseParams, secretParams } from './scheme.js';
+import { effectiveParams, flatParams, parseParams, secretParams, type ValidationItem } from './scheme.js';
 import { settingsOf } from './schema-args.js';
 import { hasTypedSecret, MASK } from './settings.js';
-import { SplunkdClient } from './splunkd-client.js';
+import { SplunkdClient, SplunkdError, type SplunkdClientOptions } from './splunkd-client.js';
 import { XmlStreamSink, type Writable } from './xml-stream-sink.js';
 
 /**
@@ -29,6 +29,10 @@ export interface RunOptions {
   logLevel?: LogLevel;
   /** Milliseconds a sink gets to deliver what it holds when the input ends; default 30 s. */
   closeDeadlineMs?: number;
+  /** How long a failed long-lived stanza (interval = 0) waits before the process exits; default 30 s. */
+  restartPauseMs?: number;
+  /** Overrides of the splunkd client's retry settings (tests). */
+  splunkd?: Pick<SplunkdClientOptions, 'attempts' | 'retryDelayMs' | 'unreachableBudgetMs'>;
 }
 
 export async function runDocument(input: ModularInput, doc: InputDocument, o: RunOptions): Promise<number> {
@@ -39,24 +43,31 @@ export async function runDocument(input: ModularInput, doc: InputDocument, o: Ru
     return 0;
   }
   const results = await Promise.all(doc.stanzas.map((s) => runStanza(input, doc, s, o, base)));
-  return results.every(Boolean) ? 0 : 1;
+  if (results.every(Boolean)) return 0;
+  // interval = 0: splunkd restarts a process as soon as it exits. A run that failed (bad
+  // setting, splunkd unreachable) would fail again at once, filling splunkd.log; pause first.
+  if (doc.stanzas.some((s, i) => !results[i] && isLongLived(flatParams(s.params).interval))) {
+    await abortableSleep(o.restartPauseMs ?? 30_000, o.signal);
+  }
+  return 1;
 }
 
-/** Moves typed secret params into storage/passwords (masking inputs.conf), then reads every secret. */
-async function inputSecrets(input: ModularInput, client: SplunkdClient, name: string, stanza: InputStanza, log: Logger): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+/** Moves typed secret params into storage/passwords (masking inputs.conf), then reads every secret, as `Secret`s. */
+async function inputSecrets(input: ModularInput, client: SplunkdClient, name: string, stanza: InputStanza, log: Logger): Promise<Record<string, Secret>> {
+  const out: Record<string, Secret> = {};
   const masked: Record<string, string> = {};
   const required = new Set(settingsOf(input.schema).filter((s) => s.required).map((s) => s.name));
   for (const [field, realm] of Object.entries(secretParams(input))) {
     const typed = stanza.params[field];
     if (typeof typed === 'string' && hasTypedSecret(typed)) {
-      await writePassword(client, realm, name, new Secret(typed));
+      const secret = new Secret(typed);
+      await writePassword(client, realm, name, secret);
       masked[field] = MASK;
-      out[field] = typed;
+      out[field] = secret;
       log.info(`moved the ${field} typed into inputs.conf to storage/passwords (realm ${realm}, username ${name}) and masked it`);
     } else {
       const s = await readPassword(client, realm, name);
-      if (s) out[field] = s.reveal();
+      if (s) out[field] = s;
       else if (required.has(field)) throw new MissingSecretError(realm, name, `the ${field} of ${input.kind}://${name}`);
     }
   }
@@ -64,26 +75,53 @@ async function inputSecrets(input: ModularInput, client: SplunkdClient, name: st
   return out;
 }
 
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** splunkd could not be reached or not be trusted: nothing later in the run can work. */
+function isSplunkdUnusable(err: unknown): boolean {
+  return (err instanceof SplunkdError && (err.status === 0 || err.status === 401)) || (AddonError.isInstance(err) && err.code === 'TLS_VERIFY_FAILED');
+}
+
 async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputStanza, o: RunOptions, base: Logger): Promise<boolean> {
   const name = stanza.name.includes('://') ? stanza.name.slice(stanza.name.indexOf('://') + 3) : stanza.name;
   const log = base.child({}, { msgPrefix: `[${input.kind}://${name}] ` });
+  const params = effectiveParams(stanza.params);
+  // The stanza's own values first: a local mistake is one line at once, before any splunkd call.
+  const local = parseParams(input, name, params);
+  if (!local.ok) {
+    log.error(local.message);
+    return false;
+  }
   // Settings and secrets live in this app whichever app's inputs.conf holds the stanza (as at
   // --validate-arguments); only masking a typed secret writes to the stanza's own app.
-  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log });
+  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log, ...o.splunkd });
   const sinks: Sink[] = [];
   try {
     try {
       const logging = await loadLogging(client);
       if (!o.logLevel) log.level = logging.level;
     } catch (err) {
+      if (isSplunkdUnusable(err)) throw err;
       log.warn(`[logging] settings not read, level stays ${log.level}: ${describeError(err)}`);
     }
-    const secretValues = await inputSecrets(input, client, name, stanza, log);
-    const parsed = parseParams(input, name, stanza.params, secretValues);
-    if (!parsed.ok) throw new ConfigError(parsed.message);
-    const config = { ...parsed.config } as Record<string, unknown> & CommonInputConfig;
+    const secrets = await inputSecrets(input, client, name, stanza, log);
+    // The schema checked every value above (a stand-in for a secret that is stored); the
+    // secrets join as Secrets, never revealed to be parsed.
+    const config = { ...local.config } as Record<string, unknown> & CommonInputConfig;
     for (const field of Object.keys(secretParams(input))) {
-      if (typeof config[field] === 'string') config[field] = new Secret(config[field] as string);
+      if (secrets[field]) config[field] = secrets[field];
+      else delete config[field];
     }
     const settings = settingsFor(client);
     let checkpointStore: CheckpointStore | undefined;
@@ -93,7 +131,7 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
       stanza: `${input.kind}://${name}`,
       app: stanza.app,
       config,
-      params: flatParams(stanza.params),
+      params: flatParams(params),
       serverHost: doc.serverHost,
       serverUri: doc.serverUri,
       checkpointDir: doc.checkpointDir,
@@ -145,20 +183,22 @@ function settingsFor(client: SplunkdClient): InputSettings {
  * (e.g. the named account exists and its secret is stored). The first refusal's message, or
  * undefined.
  */
-export async function checkItems(
-  input: ModularInput,
-  doc: InputDocument,
-  items: Array<{ name: string; config: Record<string, unknown> }>,
-  stderr?: { write(line: string): unknown },
-): Promise<string | undefined> {
+export async function checkItems(input: ModularInput, doc: InputDocument, items: ValidationItem[], stderr?: { write(line: string): unknown }): Promise<string | undefined> {
   if (!input.check) return undefined;
   const log = createLogger({ level: 'info', ...(stderr ? { write: (l: string) => void stderr.write(l) } : {}) });
-  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log, attempts: 2 });
+  // Splunk Web waits on this answer: a short budget, so an unreachable splunkd is a quick refusal.
+  const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log, attempts: 2, unreachableBudgetMs: 3_000 });
   try {
     const settings = settingsFor(client);
+    const realms = secretParams(input);
     for (const item of items) {
+      const hasSecret = async (field: string) => {
+        if (item.typedSecrets.includes(field)) return true;
+        const realm = realms[field];
+        return realm !== undefined && (await readPassword(client, realm, item.name)) !== undefined;
+      };
       try {
-        await input.check(item.config, { name: item.name, settings, log });
+        await input.check(item.config, { name: item.name, settings, log, hasSecret });
       } catch (err) {
         return `${input.kind}://${item.name}: ${err instanceof Error ? err.message : String(err)}`;
       }

@@ -69,6 +69,18 @@ export function flatParams(params: Record<string, ParamValue>): Record<string, s
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
 }
 
+/**
+ * splunkd's implied params as the events take them: `index = default` and
+ * `host = $decideOnStartup` mean "not set" (splunkd's own choice applies), so both inputs leave
+ * <index>/<host> out of XML events and HEC events fall back to the destination's defaults.
+ */
+export function effectiveParams(params: Record<string, ParamValue>): Record<string, ParamValue> {
+  const out = { ...params };
+  if (typeof out.index === 'string' && (out.index.trim() === '' || out.index.trim() === 'default')) delete out.index;
+  if (typeof out.host === 'string' && (out.host.trim() === '' || out.host.trim() === '$decideOnStartup')) delete out.host;
+  return out;
+}
+
 const STORED_ELSEWHERE = 'stored-in-storage-passwords';
 
 export type ParseResult = { ok: true; config: Record<string, unknown> } | { ok: false; message: string };
@@ -106,14 +118,21 @@ export function validateDocument(input: ModularInput, doc: InputDocument): strin
   return typeof r === 'string' ? r : undefined;
 }
 
-export function parseItems(input: ModularInput, doc: InputDocument): string | Array<{ name: string; config: Record<string, unknown> }> {
+export interface ValidationItem {
+  name: string;
+  config: Record<string, unknown>;
+  /** Secret params typed into the form (the others must be in storage/passwords already). */
+  typedSecrets: string[];
+}
+
+export function parseItems(input: ModularInput, doc: InputDocument): string | ValidationItem[] {
   if (doc.stanzas.length === 0) return 'splunkd sent no <item> to validate';
-  const out: Array<{ name: string; config: Record<string, unknown> }> = [];
+  const out: ValidationItem[] = [];
   for (const item of doc.stanzas) {
     const name = item.name.replace(/^[^:]+:\/\//, '');
-    const r = parseParams(input, name, item.params);
+    const r = parseParams(input, name, effectiveParams(item.params));
     if (!r.ok) return r.message;
-    out.push({ name, config: r.config });
+    out.push({ name, config: r.config, typedSecrets: Object.keys(secretParams(input)).filter((f) => hasTypedSecret(flatParams(item.params)[f])) });
   }
   return out;
 }

@@ -54,7 +54,6 @@ export async function loadNamed<S extends z.ZodType, K extends string>(
   const raw: Record<string, unknown> = { ...stanza };
   const infos = new Map(settingsOf(kind.schema).map((s) => [s.name, s]));
   const typed: Stanza = {};
-  const secrets: Partial<Record<K, Secret>> = {};
   for (const [field, realm] of Object.entries(kind.secrets) as Array<[K, string]>) {
     const inConf = stanza[field];
     let secret: Secret | undefined;
@@ -66,20 +65,14 @@ export async function loadNamed<S extends z.ZodType, K extends string>(
       secret = await readPassword(client, realm, username);
     }
     if (!secret && infos.get(field)?.required) throw new MissingSecretError(realm, username, `the ${field} of ${kind.what} "${name}"`);
-    if (secret) {
-      secrets[field] = secret;
-      raw[field] = secret.reveal();
-    } else delete raw[field];
+    // The component schemas take a Secret as it is (secretSchema): nothing is revealed to parse.
+    if (secret) raw[field] = secret;
+    else delete raw[field];
   }
   if (Object.keys(typed).length > 0) await updateStanza(client, kind.file, name, typed);
   const parsed = kind.schema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(zodMessage(parsed.error, where));
-  const out = { ...(parsed.data as Record<string, unknown>) };
-  for (const field of Object.keys(kind.secrets) as K[]) {
-    if (secrets[field]) out[field] = secrets[field];
-    else delete out[field];
-  }
-  return out as WithSecrets<z.output<S>, K>;
+  return parsed.data as WithSecrets<z.output<S>, K>;
 }
 
 /** Reads an optional stanza without secrets (e.g. [logging]); the schema's defaults when absent. */

@@ -49,7 +49,7 @@ export interface SplunkdClientOptions {
   retryDelayMs?: number;
   /**
    * How long (ms) the client keeps trying a splunkd it cannot reach, across all its calls;
-   * default 10 s. splunkd started this process, so an unreachable splunkd is stopping or
+   * default 8 s. splunkd started this process, so an unreachable splunkd is stopping or
    * misconfigured: fail with one clear error instead of minutes of retries.
    */
   unreachableBudgetMs?: number;
@@ -107,7 +107,7 @@ export class SplunkdClient {
     this.app = o.app;
     this.#sessionKey = o.sessionKey;
     this.#policy = { retries: Math.max(0, (o.attempts ?? 8) - 1), minDelayMs: o.retryDelayMs ?? 500, maxDelayMs: 4_000, random: o.random };
-    this.#unreachableBudgetMs = o.unreachableBudgetMs ?? 10_000;
+    this.#unreachableBudgetMs = o.unreachableBudgetMs ?? 8_000;
     this.#log = o.log;
     const insecure = Boolean(o.tls?.insecure_localhost) && isLoopback(url.hostname);
     if (o.tls?.insecure_localhost && !insecure) {

@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors.js';
 import { mailInputSchema, MAIL_SECRET_REALM } from '../../mail/config.js';
 import { checkMailFiles, checkMailInput, startMailInput } from '../../mail/input.js';
 import { defineModularInput } from '../define-input.js';
+import { checkDestination } from './check-destination.js';
 
 /**
  * `[mail_metadata://<name>]`: the connector receiver and/or DataPath importer inside Splunk.
@@ -24,6 +25,12 @@ export default defineModularInput({
       throw err;
     }
     return undefined;
+  },
+  // Splunk Web refuses, as for ser_report, an input whose HEC destination is missing or lacks
+  // its token, and one whose receiver needs auth_secret that is neither typed nor stored.
+  async check(config, ctx) {
+    await checkDestination(config, ctx);
+    checkMailInput(config, await ctx.hasSecret('auth_secret'));
   },
   async run(ctx) {
     const sink = await ctx.openSink();
