@@ -10,7 +10,7 @@ import { explainTooLarge } from './event-size.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import { parseJsonBytes } from './parse.js';
 import type { PayloadKind } from './payload.js';
-import { checkContentType, readBody, RequestRefused, tooLargeDeclared } from './request-body.js';
+import { atCapacity, checkContentType, readBody, RequestRefused, tooLargeDeclared } from './request-body.js';
 
 export interface ReceiverOptions {
   host: string;
@@ -61,9 +61,10 @@ class DeliveryUnavailable extends Error {
  * Memory bound: a byte budget (`maxInFlightBytes`). A request's bytes are charged as they
  * arrive and stay charged until the sink settles its events (even after a 503 was answered at
  * the delivery deadline); a request that does not fit is answered 503 at once. A client that
- * sends headers and stalls holds no bytes, and its body must arrive within `bodyTimeoutMs`
- * (408). Requests waiting for HEC hold only their own bytes, so they do not block unrelated
- * requests; `maxConcurrentRequests` is a backstop on the count.
+ * sends headers and stalls holds no bytes and no slot, and a body must arrive within
+ * `bodyTimeoutMs` (408). Requests waiting for HEC hold only their own bytes, so they do not
+ * block unrelated requests; `maxConcurrentRequests` is a backstop on the count of requests
+ * whose body is arriving, being parsed or awaiting delivery.
  */
 export class MailReceiver {
   readonly #o: ReceiverOptions;
@@ -154,16 +155,28 @@ export class MailReceiver {
     // HEC is unreachable or its queue is full: say so now rather than after delivery_timeout.
     if (this.#o.sink.saturated) return this.#unavailable(res, 'MAIL_DELIVERY_UNAVAILABLE', 'delivery to Splunk is backed up or unreachable; the data was not accepted, retry later');
 
-    this.#slots++;
+    // A slot is taken with the first body byte, not with the headers: a client that sends
+    // headers and stalls holds nothing, and one that stalls mid-body is cut at body_timeout.
+    let holding = false;
+    const hold = (): string | undefined => {
+      if (holding) return undefined;
+      if (this.#slots >= this.#o.maxConcurrentRequests) return 'the receiver is at capacity (max_concurrent_requests requests held)';
+      holding = true;
+      this.#slots++;
+      return undefined;
+    };
     let charged = 0;
-    const charge = (n: number): boolean => {
-      if (this.#bytes + n > this.#o.maxInFlightBytes) return false;
+    const charge = (n: number): string | undefined => {
+      const full = hold();
+      if (full) return full;
+      if (this.#bytes + n > this.#o.maxInFlightBytes) return 'the receiver is at capacity (max_in_flight_mb of request bytes held)';
       this.#bytes += n;
       charged += n;
-      return true;
+      return undefined;
     };
     const releaseAll = () => {
-      this.#slots--;
+      if (holding) this.#slots--;
+      holding = false;
       this.#bytes -= charged;
       charged = 0;
     };
@@ -176,6 +189,8 @@ export class MailReceiver {
         res.writeContinue();
       }
       let body: Buffer | undefined = await readBody(req, { limitBytes: this.#o.maxRequestBytes, timeoutMs: this.#o.bodyTimeoutMs, charge });
+      const full = hold(); // an empty body charged nothing
+      if (full) throw atCapacity(full);
       const value = parseJsonBytes(body);
       body = undefined;
       const result = ingest(route, value, this.#o.ingest, Date.now());

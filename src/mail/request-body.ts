@@ -35,15 +35,15 @@ export interface BodyReadOptions {
   timeoutMs: number;
   /**
    * Asked for room for each decompressed chunk before it is kept (the receiver's in-flight
-   * byte budget); false refuses the request with 503 at once. Bytes charged are the caller's
-   * to release, also when the read fails.
+   * byte budget); a reason refuses the request with 503 at once. Bytes charged are the
+   * caller's to release, also when the read fails.
    */
-  charge?: (bytes: number) => boolean;
+  charge?: (bytes: number) => string | undefined;
 }
 
 /** 503 + Retry-After: the receiver's in-flight byte budget is spent; the connector keeps its batch. */
 export function atCapacity(what: string): RequestRefused {
-  return new RequestRefused(503, 'MAIL_AT_CAPACITY', `${what}; the data was not accepted, retry later (max_in_flight_mb)`);
+  return new RequestRefused(503, 'MAIL_AT_CAPACITY', `${what}; the data was not accepted, retry later`);
 }
 
 /**
@@ -86,7 +86,8 @@ export function readBody(req: IncomingMessage, o: BodyReadOptions): Promise<Buff
       if (done) return;
       plain += c.length;
       if (plain > limitBytes) return fail(tooLarge());
-      if (o.charge && !o.charge(c.length)) return fail(atCapacity('the receiver holds as many request bytes as it may'));
+      const full = o.charge?.(c.length);
+      if (full) return fail(atCapacity(full));
       chunks.push(c);
     };
     req.on('data', (c: Buffer) => {

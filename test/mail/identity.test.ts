@@ -25,7 +25,7 @@ function copy(isSent: boolean, overrides: Record<string, unknown> = {}): Record<
 function events(owner: string, messages: Array<Record<string, unknown>>, settings: Record<string, unknown> = {}) {
   const config = mailInputSchema.parse({ auth_mode: 'static', ...settings });
   const out = ingest('mails', { ownerIdentity: { type: 'email', value: owner }, mailMessages: messages }, ingestOptions(config, 'identity'), 0);
-  return out.events.map((e) => ({ id: e.id, ...(e.event as Record<string, unknown>) }));
+  return out.events.map((e) => ({ id: e.id, ...(e.event as Record<string, unknown>) }) as Record<string, unknown>);
 }
 
 describe('a message, not a mailbox copy', () => {
