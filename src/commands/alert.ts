@@ -1,13 +1,14 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { describeError } from '../core/errors.js';
+import { AddonError, ConfigError, describeError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import type { Sink } from '../core/sink.js';
 import type { ProxyConfig } from '../core/proxy-config.js';
 import { HecSink } from '../hec/sink.js';
 import { runAlert, summaryLine } from '../send/action.js';
-import { ACTION_NAME } from '../send/audit.js';
+import { ACTION_NAME, resultIdentity, runFailureEvent, type AlertContext } from '../send/audit.js';
+import { AcceptedLedger } from '../send/ledger.js';
 import { AuditTrail } from '../send/audit-trail.js';
 import { alertParamsSchema } from '../send/config.js';
 import { openSendService, type SendService } from '../send/service.js';
@@ -75,22 +76,44 @@ async function perRowTemplates(splunkd: SplunkdClient, p: AlertPayload, params: 
   }
 }
 
+/** The accepted-messageId ledger (src/send/ledger.ts): state, beside the audit fallback file but never monitored. */
+export function acceptedLedgerFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TA_SER_MAIL_SEND_LEDGER_FILE ?? join(dirname(auditFallbackFile(env)), 'ser_secure_send_accepted.jsonl');
+}
+
+function asAddonError(err: unknown): AddonError {
+  return AddonError.isInstance(err) ? err : new AddonError('SEND_RUN_FAILED', describeError(err), { cause: err });
+}
+
 export async function executeAlert(payloadText: string, log: Logger): Promise<number> {
+  // Without a parsable payload there is no sid, splunkd or destination to audit to: one line, exit 1.
   const payload = parseAlertPayload(payloadText);
-  const parsed = alertParamsSchema.safeParse(payload.configuration);
-  if (!parsed.success) throw new Error(zodMessage(parsed.error, `${ACTION_NAME} parameter`));
+  const conf = payload.configuration;
+  const ctx: AlertContext = { sid: payload.sid, searchName: payload.search_name, app: payload.app, owner: payload.owner, serverHost: payload.server_host, mode: conf.mode?.trim() === 'per_row' ? 'per_row' : 'per_alert' };
   const splunkd = splunkdClient(payload, log);
   let service: SendService | undefined;
+  let ledger: AcceptedLedger | undefined;
+  let audit: AuditTrail | undefined;
+  let sending = false;
   try {
+    // Every outbound client of the product honours the one [proxy] setting. The audit trail
+    // comes first, so that a run failing at its settings is audited too (to HEC when it can).
+    const proxy = await loadProxy(splunkd).catch((err: unknown) => {
+      log.warn(`[proxy] cannot be read (${describeError(err)}); audit goes to the local audit file`);
+      return undefined;
+    });
+    const hecName = conf.hec?.trim();
+    const sink = hecName && proxy ? await hecSink(splunkd, hecName, proxy, log) : undefined;
+    audit = new AuditTrail({ sink, fallbackFile: auditFallbackFile(), deadlineMs: Number(process.env.TA_SER_MAIL_AUDIT_DEADLINE_MS ?? 30_000), log });
+    if (!proxy) throw new ConfigError('ta_ser_mail_settings.conf [proxy] cannot be read; see the warning before this line');
+    const parsed = alertParamsSchema.safeParse(conf);
+    if (!parsed.success) throw new ConfigError(zodMessage(parsed.error, `${ACTION_NAME} parameter`));
     const params = await perRowTemplates(splunkd, payload, parsed.data, log);
-    // Every outbound client of the product honours the one [proxy] setting.
-    const proxy = await loadProxy(splunkd);
     const cfg = await loadSendService(splunkd, params.service);
     service = openSendService(cfg, log, proxy);
-    const sink = params.hec ? await hecSink(splunkd, params.hec, proxy, log) : undefined;
-    const audit = new AuditTrail({ sink, fallbackFile: auditFallbackFile(), deadlineMs: Number(process.env.TA_SER_MAIL_AUDIT_DEADLINE_MS ?? 30_000), log });
-    const ctx = { sid: payload.sid, searchName: payload.search_name, app: payload.app, owner: payload.owner, serverHost: payload.server_host, mode: params.mode };
-    const summary = await runAlert({ ctx, params, resultsFile: payload.results_file, service, audit, log });
+    ledger = new AcceptedLedger(acceptedLedgerFile());
+    sending = true;
+    const summary = await runAlert({ ctx, params, resultsFile: payload.results_file, firstResult: payload.result, service, audit, ledger, log });
     // Audit that reached neither HEC nor the file must not hide what was sent: one line says both.
     const audited = await audit.finish().then(
       (r) => ({ ok: true, text: `audit: ${r.delivered} to HEC, ${r.toFile} to ${auditFallbackFile()}` }),
@@ -103,7 +126,16 @@ export async function executeAlert(payloadText: string, log: Logger): Promise<nu
     }
     log.info(line);
     return 0;
+  } catch (err) {
+    // Failed before sending (unknown service, wrong key passphrase, invalid from, bad parameter):
+    // the run is still audited, then the error is the one line splunkd.log shows (exit 1).
+    if (audit && !sending) {
+      audit.record(runFailureEvent(ctx, asAddonError(err), { stage: 'config', result: resultIdentity(payload.result, 0) }));
+      await audit.finish().catch((e: unknown) => log.error(`audit: ${describeError(e)}`));
+    }
+    throw err;
   } finally {
+    await ledger?.close();
     await service?.close();
     await splunkd.close();
   }

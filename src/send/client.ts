@@ -31,13 +31,16 @@ export interface SendClientOptions {
 
 /** What happened to one message: the audit event is made from this. */
 export interface SendOutcome {
-  status: 'sent' | 'refused' | 'failed';
+  /** duplicate: the service refused a repeated request for a messageId it had already accepted. */
+  status: 'sent' | 'duplicate' | 'refused' | 'failed';
   messageId: string;
   httpStatus?: number;
   code?: number;
   message?: string;
   explanation?: string;
   transactionId?: string;
+  /** For a duplicate: the transactionId of the earlier accepted send, when known. */
+  duplicateOf?: string;
   attempts: number;
   durationMs: number;
   bytes: number;
@@ -58,6 +61,17 @@ const CLIENT_CERT_REFUSED = /ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_REQUI
  */
 export const classifySendFailure: RetryClassifier = (err) =>
   err instanceof SendUnavailableError ? { retry: true, retryAfterMs: err.retryAfterMs } : { retry: false };
+
+/**
+ * The service answers a messageId it has already accepted with code -1 (a repeated request).
+ * Its wording is not in the specification's reply table, so several spellings are recognised;
+ * the alert action also knows its own earlier accepted messageIds (src/send/ledger.ts).
+ */
+const REPEATED = /повторн|repeated|duplicate|already (accepted|sent|processed)|уже (принят|обработан|отправлен)/i;
+
+export function isRepeatedRequest(reply: { message?: string; explanation?: string }): boolean {
+  return REPEATED.test(`${reply.message ?? ''} ${reply.explanation ?? ''}`);
+}
 
 /** Longest back-off between two tries of one message, whatever retry_delay and max_attempts say. */
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -149,7 +163,8 @@ export class SendClient {
       throw new SendUnavailableError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode}: the service is unavailable`, { retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
     }
     if (!reply) throw new SendFailedError(res.statusCode, `${this.#url} answered HTTP ${res.statusCode} without the documented JSON reply; the outcome is unknown`);
-    return { httpStatus: res.statusCode, code: reply.code, message: reply.message, transactionId: reply.data?.transactionId };
+    const explanation = reply.data?.explanation ?? reply.data?.description;
+    return { httpStatus: res.statusCode, code: reply.code, message: reply.message, ...(explanation ? { explanation } : {}), transactionId: reply.data?.transactionId };
   }
 
   /** A connection closed before any reply byte: check whether our client certificate is refused. */
@@ -191,7 +206,7 @@ export class SendClient {
       const e = AddonError.isInstance(err) ? err : classifyTransportError(err, this.#url);
       const durationMs = performance.now() - started;
       if (e instanceof SendRefusedError) {
-        return { ...base, status: 'refused', httpStatus: e.reply.status, code: -1, message: e.reply.message, explanation: e.reply.explanation, transactionId: e.reply.transactionId, attempts, durationMs, error: e };
+        return { ...base, status: isRepeatedRequest(e.reply) ? 'duplicate' : 'refused', httpStatus: e.reply.status, code: -1, message: e.reply.message, explanation: e.reply.explanation, transactionId: e.reply.transactionId, attempts, durationMs, error: e };
       }
       const httpStatus = e instanceof SendUnavailableError || e instanceof SendFailedError ? e.status : undefined;
       return { ...base, status: 'failed', httpStatus, message: e.message, attempts, durationMs, error: e };

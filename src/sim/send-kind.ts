@@ -13,7 +13,7 @@ const optionsSchema = z.object({
   secret: z.string().min(1).optional().describe('the mailbox token (default: generated)'),
   encrypt: boolish.default(false).describe('the mailbox requires encrypted subject and body'),
   wrap_mode: z.enum(WRAP_MODES).default(WRAP_MODES[0]).describe('Java transformation the service unwraps messageKey with'),
-  on_repeat: z.enum(['accept', 'refuse']).default('accept').describe('answer to a repeated messageId'),
+  on_repeat: z.enum(['accept', 'refuse']).default('refuse').describe('answer to a repeated messageId: refuse = -1 repeated request (the service), accept = 0 with the first transactionId'),
 });
 
 /** `ta-ser-mail sim send`: the secure send service with a throw-away PKI (files printed). */

@@ -18,14 +18,18 @@ export interface SendSimOptions {
   key: string;
   clientCa: string;
   mailbox: { address: string; secret: string; encrypt?: boolean; wrapMode?: WrapMode; privateKey?: string };
-  /** A repeated messageId: answer 0 with the first transactionId (default) or -1. */
+  /**
+   * A messageId the service already accepted: -1 "repeated request" (default; the specification
+   * calls messageId the caller's unique message id, and the issue reports the service refusing
+   * a repeat), or 0 with the first transactionId (a lenient service).
+   */
   onRepeat?: 'accept' | 'refuse';
   port?: number;
 }
 
 export type SendFault =
-  /** An HTML error page with this status; with `accepted`, the message is taken and the documented code-0 reply comes with this status. */
-  | { kind: 'status'; status: 502 | 503 | 504 | 500; times: number; accepted?: boolean }
+  /** An HTML error page with this status (and Retry-After, if given); with `accepted`, the message is taken and the documented code-0 reply comes with this status. */
+  | { kind: 'status'; status: 502 | 503 | 504 | 500; times: number; accepted?: boolean; retryAfter?: string }
   /** A documented -1 reply, with HTTP 400 unless `status` says otherwise. */
   | { kind: 'refuse'; times: number; message?: string; explanation?: string; status?: 400 | 500 | 502 | 503 | 504 }
   | { kind: 'reset'; times: number }
@@ -45,6 +49,8 @@ export interface DeliveredMessage {
 }
 
 export interface RecordedRequest {
+  /** Epoch milliseconds when the request arrived. */
+  at: number;
   messageId?: string;
   outcome: 'accepted' | 'repeat' | 'refused' | 'fault';
   status: number;
@@ -69,6 +75,22 @@ export interface SendSimulator {
 
 const MAX_BODY = 10 * 1024 * 1024;
 
+/**
+ * The reply texts. The specification gives one example (code -1, "Ошибка обработки запроса",
+ * explanation "Ошибка парсинга запроса; Неверный ID почтового ящика"); the others follow its
+ * shape: message = short text, data.description = short text, data.explanation = the detail.
+ */
+export const REPLY_TEXT = {
+  error: 'Ошибка обработки запроса',
+  errorDescription: 'Ошибка',
+  parse: 'Ошибка парсинга запроса',
+  badMailbox: 'Неверный ID почтового ящика',
+  decrypt: 'Ошибка расшифровки',
+  repeated: 'Повторный запрос: сообщение с таким messageId уже принято',
+  ok: 'Запрос успешно обработан',
+  okExplanation: 'Сообщение принято к отправке',
+} as const;
+
 function timestamp(): string {
   return new Date().toISOString().replace('Z', '');
 }
@@ -78,7 +100,7 @@ function reply(res: ServerResponse, status: number, code: 0 | -1, messageId: str
     code,
     message,
     timestamp: timestamp(),
-    data: { description: code === 0 ? 'OK' : 'Ошибка', explanation: explanation ?? message, transactionId, messageId: messageId ?? null },
+    data: { description: code === 0 ? 'OK' : REPLY_TEXT.errorDescription, explanation: explanation ?? message, transactionId, messageId: messageId ?? null },
   });
   res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(body);
 }
@@ -112,7 +134,7 @@ function validate(o: SendSimOptions, req: IncomingMessage, json: Record<string, 
     if (typeof json[f] !== 'string') return { ok: false, field: f, why: 'required string' };
   }
   if (!(json.messageId as string)) return { ok: false, field: 'messageId', why: 'must not be empty' };
-  if (json.secret !== mb.secret) return { ok: false, field: 'secret', why: 'Неверный ID почтового ящика' };
+  if (json.secret !== mb.secret) return { ok: false, field: 'secret', why: REPLY_TEXT.badMailbox };
   if (!strings(json.to) || json.to.length === 0 || !json.to.every((a) => isServiceAddress(a))) return { ok: false, field: 'to', why: 'required, each address matching the pattern' };
   if (!strings(json.cc) || !json.cc.every((a) => CC_PATTERN.test(a))) return { ok: false, field: 'cc', why: 'required array of xxxx@xxxxx.xx addresses' };
   if (json.bodyType !== 'text/plain' && json.bodyType !== 'text/html') return { ok: false, field: 'bodyType', why: 'text/plain or text/html' };
@@ -127,7 +149,7 @@ function validate(o: SendSimOptions, req: IncomingMessage, json: Record<string, 
       subject = plain.subject;
       body = plain.body;
     } catch (err) {
-      return { ok: false, field: 'messageKey', why: `Ошибка расшифровки: ${(err as Error).message}` };
+      return { ok: false, field: 'messageKey', why: `${REPLY_TEXT.decrypt}: ${(err as Error).message}` };
     }
   }
   return {
@@ -154,46 +176,46 @@ export async function startSendSimulator(o: SendSimOptions): Promise<SendSimulat
   const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
     const tx = randomBytes(16).toString('hex').toUpperCase();
     if (req.method !== 'POST' || req.url !== '/send') {
-      requests.push({ outcome: 'refused', status: 404, explanation: `${req.method} ${req.url}` });
-      return reply(res, 404, -1, undefined, tx, 'Ошибка обработки запроса', `no such endpoint ${req.method} ${req.url}`);
+      requests.push({ at: Date.now(), outcome: 'refused', status: 404, explanation: `${req.method} ${req.url}` });
+      return reply(res, 404, -1, undefined, tx, REPLY_TEXT.error, `no such endpoint ${req.method} ${req.url}`);
     }
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
       if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not an object');
     } catch {
-      requests.push({ outcome: 'refused', status: 400, explanation: 'Ошибка парсинга запроса' });
-      return reply(res, 400, -1, undefined, tx, 'Ошибка обработки запроса', 'Ошибка парсинга запроса');
+      requests.push({ at: Date.now(), outcome: 'refused', status: 400, explanation: REPLY_TEXT.parse });
+      return reply(res, 400, -1, undefined, tx, REPLY_TEXT.error, REPLY_TEXT.parse);
     }
     const messageId = typeof json.messageId === 'string' ? json.messageId : undefined;
     const f = takeFault();
     let okStatus = 200;
     if (f?.kind === 'status' && f.accepted) okStatus = f.status;
     else if (f) {
-      requests.push({ messageId, outcome: 'fault', status: f.kind === 'status' ? f.status : f.kind === 'refuse' ? (f.status ?? 400) : 500 });
+      requests.push({ at: Date.now(), messageId, outcome: 'fault', status: f.kind === 'status' ? f.status : f.kind === 'refuse' ? (f.status ?? 400) : 500 });
       if (f.kind === 'reset') return void req.socket.destroy();
       if (f.kind === 'html') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal Server Error</body></html>');
-      if (f.kind === 'refuse') return reply(res, f.status ?? 400, -1, messageId, tx, f.message ?? 'Ошибка обработки запроса', f.explanation ?? 'scripted refusal');
-      return void res.writeHead(f.status, { 'content-type': 'text/html' }).end(`<html><body>${f.status}</body></html>`);
+      if (f.kind === 'refuse') return reply(res, f.status ?? 400, -1, messageId, tx, f.message ?? REPLY_TEXT.error, f.explanation ?? 'scripted refusal');
+      return void res.writeHead(f.status, { 'content-type': 'text/html', ...(f.retryAfter ? { 'retry-after': f.retryAfter } : {}) }).end(`<html><body>${f.status}</body></html>`);
     }
     const check = validate(o, req, json);
     if (!check.ok) {
-      requests.push({ messageId, outcome: 'refused', status: 400, explanation: `${check.field}: ${check.why}` });
-      return reply(res, 400, -1, messageId, tx, 'Ошибка обработки запроса', `${check.field}: ${check.why}`);
+      requests.push({ at: Date.now(), messageId, outcome: 'refused', status: 400, explanation: `${check.field}: ${check.why}` });
+      return reply(res, 400, -1, messageId, tx, REPLY_TEXT.error, `${check.field}: ${check.why}`);
     }
     const first = byId.get(check.value.messageId);
     if (first) {
       repeats.add(first.messageId);
-      const refuse = o.onRepeat === 'refuse';
-      requests.push({ messageId, outcome: 'repeat', status: refuse ? 400 : okStatus });
-      if (refuse) return reply(res, 400, -1, messageId, tx, 'Ошибка обработки запроса', 'repeated messageId');
-      return reply(res, okStatus, 0, messageId, first.transactionId, 'OK');
+      const refuse = o.onRepeat !== 'accept';
+      requests.push({ at: Date.now(), messageId, outcome: 'repeat', status: refuse ? 400 : okStatus });
+      if (refuse) return reply(res, 400, -1, messageId, tx, REPLY_TEXT.error, REPLY_TEXT.repeated);
+      return reply(res, okStatus, 0, messageId, first.transactionId, REPLY_TEXT.ok, REPLY_TEXT.okExplanation);
     }
     const msg = { ...check.value, transactionId: tx };
     byId.set(msg.messageId, msg);
     delivered.push(msg);
-    requests.push({ messageId, outcome: 'accepted', status: okStatus });
-    reply(res, okStatus, 0, messageId, tx, 'OK');
+    requests.push({ at: Date.now(), messageId, outcome: 'accepted', status: okStatus });
+    reply(res, okStatus, 0, messageId, tx, REPLY_TEXT.ok, REPLY_TEXT.okExplanation);
   };
 
   let active = 0;

@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { alertParamsSchema } from '../../src/send/config.js';
 import { sendAuditSchema } from '../../src/send/event-schema.js';
 import { readResults } from '../../src/send/results.js';
+import { AcceptedLedger } from '../../src/send/ledger.js';
+import { REPLY_TEXT } from '../../src/sim/send.js';
 import type { SendSimulator } from '../../src/sim/send.js';
 import { MAILBOX_SECRET, openService, startSim } from './fixtures.js';
 import { writeResultsFile } from './results-file.js';
@@ -97,29 +99,69 @@ describe('alert run', () => {
     expect(s2).toMatchObject({ messages: 5, sent: 5, skippedRows: 995 });
   });
 
-  it('a retried alert (same sid) does not send twice: same messageIds, the service sees repeats', async () => {
+  it('a retried alert (same sid) does not send twice: same messageIds; the service\'s repeated-request refusal is audited as a duplicate of the earlier send', async () => {
     const file = join(dir, 'retry.csv.gz');
     writeResultsFile(file, [{ user: 'first.user@example.com' }, { user: 'second.user@example.com' }]);
     const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 's', body: 'b', body_type: 'text/plain' });
-    const run = async (sid = 'sid-retried') => {
+    const ledgerFile = join(dir, 'ledger', 'accepted.jsonl');
+    const run = async (sid = 'sid-retried', ledger: AcceptedLedger | null = new AcceptedLedger(ledgerFile)) => {
       const svc = openService(sim.port);
-      const audit = new AuditTrail({ sink: new MemorySink(), fallbackFile: join(dir, 'a4.log'), deadlineMs: 5000 });
-      const s = await runAlert({ ctx: ctx(sid, 'per_row'), params, resultsFile: file, service: svc, audit, log: silentLogger });
+      const sink = new MemorySink();
+      const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a4.log'), deadlineMs: 5000 });
+      const s = await runAlert({ ctx: ctx(sid, 'per_row'), params, resultsFile: file, service: svc, audit, ledger: ledger ?? undefined, log: silentLogger });
       await svc.close();
       await audit.finish();
-      return s;
+      await ledger?.close();
+      return { s, events: sink.events.map((e) => sendAuditSchema.parse(e.event)) };
     };
     const before = sim.delivered().length;
-    expect((await run()).sent).toBe(2);
-    expect((await run()).sent).toBe(2); // the service answers the repeat with the first transactionId
+    const first = await run();
+    expect(first.s).toMatchObject({ sent: 2, duplicate: 0, failed: 0, refused: 0 });
     const mine = sim.delivered().slice(before);
     expect(mine).toHaveLength(2);
+    // the re-run: the service answers -1 "repeated request"; nothing is delivered twice
+    const again = await run();
+    expect(again.s).toMatchObject({ sent: 0, duplicate: 2, failed: 0, refused: 0 });
+    expect(sim.delivered().slice(before)).toHaveLength(2);
     expect(sim.repeats()).toEqual(expect.arrayContaining(mine.map((m) => m.messageId)));
+    for (const e of again.events) {
+      const earlier = mine.find((m) => m.messageId === e.message_id)!;
+      expect(e).toMatchObject({ action_status: 'success', send_status: 'duplicate', duplicate_of: earlier.transactionId, code: -1, explanation: REPLY_TEXT.repeated });
+      expect(e.error_code).toBeUndefined();
+      expect(e.signature).toContain(earlier.transactionId);
+    }
+    // without the ledger (another search head, a lost file) the service's reply alone still marks it
+    const bare = await run('sid-retried', null);
+    expect(bare.s).toMatchObject({ sent: 0, duplicate: 2, failed: 0 });
+    expect(bare.events.every((e) => e.send_status === 'duplicate' && e.duplicate_of === undefined)).toBe(true);
     // the next run of the saved search (a new sid) is new mail: new ids, delivered again
-    expect((await run('sid-next-run')).sent).toBe(2);
+    expect((await run('sid-next-run')).s.sent).toBe(2);
     const next = sim.delivered().slice(before + 2);
     expect(next.map((m) => m.to[0]).sort()).toEqual(['first.user@example.com', 'second.user@example.com']);
     expect(next.some((m) => mine.some((x) => x.messageId === m.messageId))).toBe(false);
+  });
+
+  it('a -1 for a messageId this search head saw accepted is a duplicate even when the reply does not say "repeated"', async () => {
+    const file = join(dir, 'ledger-only.csv.gz');
+    writeResultsFile(file, [{ user: 'ledger.user@example.com' }]);
+    const params = alertParamsSchema.parse({ service: 's', mode: 'per_row', to: '$result.user$', subject: 'ledger', body: 'b', body_type: 'text/plain' });
+    const ledger = new AcceptedLedger(join(dir, 'ledger2', 'accepted.jsonl'));
+    const once = async () => {
+      const svc = openService(sim.port);
+      const sink = new MemorySink();
+      const audit = new AuditTrail({ sink, fallbackFile: join(dir, 'a4b.log'), deadlineMs: 5000 });
+      const s = await runAlert({ ctx: ctx('sid-ledger', 'per_row'), params, resultsFile: file, service: svc, audit, ledger, log: silentLogger });
+      await svc.close();
+      await audit.finish();
+      return { s, e: sendAuditSchema.parse(sink.events[0]!.event) };
+    };
+    const first = await once();
+    sim.setFault({ kind: 'refuse', times: 1, explanation: 'Неверный запрос' });
+    const second = await once();
+    sim.setFault(undefined);
+    await ledger.close();
+    expect(second.s).toMatchObject({ duplicate: 1, refused: 0 });
+    expect(second.e).toMatchObject({ send_status: 'duplicate', duplicate_of: first.e.transaction_id, action_status: 'success' });
   });
 
   it('an invalid address is audited as a failure and never sent; the others still go', async () => {
@@ -161,8 +203,11 @@ describe('alert run', () => {
     expect(s.messages).toBeGreaterThan(0);
     expect(s.rows).toBeLessThan(400);
     expect(mine() - before).toBe(s.sent);
-    expect(auditedAtReturn).toBe(s.messages);
-    expect(sink.events.filter((e) => (e.event as Record<string, unknown>).sid === 'sid-truncated')).toHaveLength(s.messages);
+    // one event per message, and one for the run that stopped at its results file
+    expect(auditedAtReturn).toBe(s.messages + 1);
+    const events = sink.events.filter((e) => (e.event as Record<string, unknown>).sid === 'sid-truncated').map((e) => sendAuditSchema.parse(e.event));
+    expect(events).toHaveLength(s.messages + 1);
+    expect(events.filter((e) => e.stage === 'results')).toEqual([expect.objectContaining({ action_status: 'failure', error_code: 'SEND_RESULTS_UNREADABLE', signature: expect.stringMatching(/truncated\.csv\.gz/) })]);
     expect(summaryLine(s)).toMatch(/stopped after \d+ row\(s\): .*results_file .* unexpected end of file/);
   });
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
-import type { SendSimulator } from '../../src/sim/send.js';
+import { REPLY_TEXT, type SendSimulator } from '../../src/sim/send.js';
+import { sendAuditSchema } from '../../src/send/event-schema.js';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
 import { MAILBOX_SECRET, serviceSettings, startSim, testPki } from './fixtures.js';
 import { writeResultsFile } from './results-file.js';
@@ -178,6 +179,82 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     expect(r2.stderr).toMatch(/^ERROR .*mode/m);
     expect(r2.stderr).not.toContain(splunkd.sessionKey);
   }, 90_000);
+
+  it('every run leaves an audit event, also one that fails before sending: unknown service, wrong key passphrase, invalid from, unreadable results file', async () => {
+    const { passphrase, secret, ...conf } = serviceSettings(send.port);
+    splunkd.setStanza('ta_ser_mail_send', 'badpass', conf);
+    splunkd.setPassword('ta_ser_mail_send_secret', 'badpass', secret!);
+    splunkd.setPassword('ta_ser_mail_send_passphrase', 'badpass', 'not-the-passphrase');
+    splunkd.setStanza('ta_ser_mail_send', 'badfrom', { ...conf, from: 'alerts@x' });
+    splunkd.setPassword('ta_ser_mail_send_secret', 'badfrom', secret!);
+    splunkd.setPassword('ta_ser_mail_send_passphrase', 'badfrom', passphrase!);
+    const file = join(dir, 'early.csv.gz');
+    writeResultsFile(file, [{ host: 'db1' }]);
+    const cases = [
+      { sid: 'sid-early-unknown', service: 'nosuch', results: file, exit: 1, stage: 'config', line: /send service "nosuch" does not exist/ },
+      { sid: 'sid-early-pass', service: 'badpass', results: file, exit: 1, stage: 'config', line: /cannot be opened with the passphrase/ },
+      { sid: 'sid-early-from', service: 'badfrom', results: file, exit: 1, stage: 'config', line: /from "alerts@x" does not match/ },
+      { sid: 'sid-early-results', service: 'mailbox', results: join(dir, 'no-such-results.csv.gz'), exit: 2, stage: 'results', line: /no-such-results\.csv\.gz/ },
+    ];
+    const delivered = send.delivered().length;
+    for (const c of cases) {
+      const r = await runAction(payload(c.sid, { service: c.service, hec: 'main', to: 'soc.team@example.com', subject: 'early', body: 'b' }, c.results), { TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'early-audit.log') });
+      expect(r.code, c.sid).toBe(c.exit);
+      expect(r.stderr.trim().split('\n').at(-1), c.sid).toMatch(c.line);
+      const events = hec.events().filter((e) => (e.event as Record<string, unknown>).sid === c.sid).map((e) => sendAuditSchema.parse(e.event));
+      expect(events, c.sid).toEqual([expect.objectContaining({ action_name: 'ser_secure_send', action_status: 'failure', send_status: 'failed', stage: c.stage, search_name: 'Disk alerts', rid: '0', signature: expect.stringMatching(c.line) })]);
+      expect(JSON.stringify(events) + r.stderr).not.toContain('not-the-passphrase');
+    }
+    expect(send.delivered().length).toBe(delivered);
+  }, 180_000);
+
+  it('a success records the service\'s explanation; a re-run of the same sid is a duplicate of the earlier accepted send (exit 0)', async () => {
+    const file = join(dir, 'rerun.csv.gz');
+    writeResultsFile(file, [{ host: 'db3' }]);
+    const env = { TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'rerun-audit.log'), TA_SER_MAIL_SEND_LEDGER_FILE: join(dir, 'state', 'accepted.jsonl') };
+    const p = payload('sid-rerun', { service: 'mailbox', hec: 'main', to: 'soc.team@example.com', subject: 'Rerun', body: 'b', body_type: 'text/plain' }, file);
+    const first = await runAction(p, env);
+    expect(first.code).toBe(0);
+    const again = await runAction(p, env);
+    expect(again.stderr).not.toMatch(/^ERROR/m);
+    expect(again.code).toBe(0);
+    expect(send.delivered().filter((d) => d.subject === 'Rerun')).toHaveLength(1);
+    const [a, b] = hec.events().filter((e) => (e.event as Record<string, unknown>).sid === 'sid-rerun').map((e) => sendAuditSchema.parse(e.event));
+    expect(a).toMatchObject({ action_status: 'success', send_status: 'sent', code: 0, explanation: REPLY_TEXT.okExplanation });
+    expect(a!.signature).toContain(REPLY_TEXT.okExplanation);
+    expect(b).toMatchObject({ action_status: 'success', send_status: 'duplicate', duplicate_of: a!.transaction_id, code: -1, explanation: REPLY_TEXT.repeated, message_id: a!.message_id });
+  }, 120_000);
+
+  it('Splunk Cloud: client certificate, key, CA and encryption certificate pasted as PEM (storage/passwords), no file path in the .conf', async () => {
+    const enc = await startSim({ encrypt: true });
+    try {
+      const pki = testPki();
+      const pem = (f: string) => readFileSync(f, 'utf8');
+      splunkd.setStanza('ta_ser_mail_send', 'cloud', { host: '127.0.0.1', port: String(enc.port), from: 'alerts@example.com', encrypt: '1', retry_delay: '10ms' });
+      const stored: Record<string, string> = {
+        ta_ser_mail_send_secret: MAILBOX_SECRET,
+        ta_ser_mail_send_passphrase: pki.clientKeyPassphrase,
+        ta_ser_mail_send_client_cert: pem(pki.clientCertFile),
+        ta_ser_mail_send_client_key: pem(pki.clientKeyFile),
+        ta_ser_mail_send_ca: pem(pki.caFile),
+        ta_ser_mail_send_public_key: pem(pki.wrapCertFile),
+      };
+      for (const [realm, value] of Object.entries(stored)) splunkd.setPassword(realm, 'cloud', value);
+      const file = join(dir, 'cloud.csv.gz');
+      writeResultsFile(file, [{ host: 'cloud1' }]);
+      const r = await runAction(payload('sid-cloud', { service: 'cloud', hec: 'main', to: 'soc.team@example.com', subject: 'Pasted PEM', body: 'b', body_type: 'text/plain' }, file), { TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'cloud-audit.log') });
+      expect(r.stderr).not.toMatch(/^ERROR/m);
+      expect(r.code).toBe(0);
+      expect(enc.delivered()).toEqual([expect.objectContaining({ subject: 'Pasted PEM', encrypted: true })]);
+      const [e] = hec.events().filter((x) => (x.event as Record<string, unknown>).sid === 'sid-cloud').map((x) => sendAuditSchema.parse(x.event));
+      expect(e).toMatchObject({ action_status: 'success', encrypted: true });
+      const seen = r.stderr + r.stdout + JSON.stringify(hec.events());
+      expect(seen).not.toContain('PRIVATE KEY');
+      expect(seen).not.toContain(pki.clientKeyPassphrase);
+    } finally {
+      await enc.close();
+    }
+  }, 120_000);
 
   it('through the app wrapper bin/ser_secure_send.sh and the bundled program, as splunkd runs it', async () => {
     // a throw-away app folder: the wrapper from the app, the CLI bundled as `npm run build` does

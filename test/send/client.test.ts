@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { Secret } from '../../src/core/secret.js';
-import { SendClient } from '../../src/send/client.js';
+import { classifySendFailure, SendClient } from '../../src/send/client.js';
+import { SendFailedError, SendRefusedError, SendTlsError, SendUnavailableError } from '../../src/send/errors.js';
 import { buildRequest, messageIdFor, type OutgoingMessage } from '../../src/send/message.js';
 import type { SendSimulator } from '../../src/sim/send.js';
 import { openService, startSim, testPki } from './fixtures.js';
@@ -106,6 +107,25 @@ describe('send client over mutual TLS', () => {
       expect(sim.delivered().filter((d) => d.messageId === m.messageId)).toHaveLength(1);
     }
     sim.setFault(undefined);
+  });
+
+  it('a 503 with Retry-After (a proxy in front of the service) waits that long before the retry, same messageId', async () => {
+    sim.setFault({ kind: 'status', status: 503, times: 1, retryAfter: '1' });
+    const svc = openService(sim.port, { max_attempts: '3', retry_delay: '1ms' });
+    const m = message({ subject: 'retry-after' });
+    const o = await svc.client.send(m.messageId, buildRequest(m, svc.wire));
+    await svc.close();
+    sim.setFault(undefined);
+    expect(o).toMatchObject({ status: 'sent', attempts: 2 });
+    const mine = sim.requests().filter((r) => r.messageId === m.messageId);
+    expect(mine.map((r) => r.outcome)).toEqual(['fault', 'accepted']);
+    expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('the classifier handed to core retry: only "cannot have been delivered" is retried', () => {
+    expect(classifySendFailure(new SendUnavailableError(503, 'x', { retryAfterMs: 2000 }))).toEqual({ retry: true, retryAfterMs: 2000 });
+    expect(classifySendFailure(new SendUnavailableError(undefined, 'ECONNREFUSED'))).toMatchObject({ retry: true });
+    for (const e of [new SendRefusedError({ status: 503, message: 'x' }), new SendFailedError(undefined, 'reset'), new SendTlsError('x'), new Error('plain')]) expect(classifySendFailure(e).retry).toBe(false);
   });
 
   it('gives up after max_attempts of 503 and reports failure', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import type { SendSimulator } from '../../src/sim/send.js';
+import { REPLY_TEXT, type SendSimulator } from '../../src/sim/send.js';
 import { MAILBOX_SECRET, startSim, testPki } from './fixtures.js';
 
 /** The simulator is what the other tests trust: it must refuse what the specification refuses. */
@@ -79,7 +79,7 @@ describe('send-service simulator validates like the specification', () => {
   it('detects a repeated messageId (here: configured to refuse it) and never delivers twice', async () => {
     const body = good();
     expect((await post(sim, body)).reply.code).toBe(0);
-    expect((await post(sim, body)).reply).toMatchObject({ code: -1, data: { explanation: 'repeated messageId' } });
+    expect((await post(sim, body)).reply).toMatchObject({ code: -1, message: REPLY_TEXT.error, data: { explanation: REPLY_TEXT.repeated } });
     expect(sim.repeats()).toContain(body.messageId);
     expect(sim.delivered().filter((d) => d.messageId === body.messageId)).toHaveLength(1);
   });
