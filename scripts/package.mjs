@@ -28,6 +28,11 @@ const appConf = readFileSync(join(SOURCE, 'default', 'app.conf'), 'utf8');
 for (const m of appConf.matchAll(/^\s*version\s*=\s*(.+?)\s*$/gm)) {
   if (m[1] !== version) fail(`default/app.conf says version ${m[1]}, package.json says ${version}: make them equal`);
 }
+// [install] build is tied to the release, so browsers reload the app's pages after an upgrade.
+const [major = 0, minor = 0, patch = 0] = version.split(/[.+-]/).map(Number);
+const build = major * 1_000_000 + minor * 1_000 + patch;
+const buildLine = /^\s*build\s*=\s*(.+?)\s*$/m.exec(appConf.slice(appConf.indexOf('[install]')))?.[1];
+if (buildLine !== String(build)) fail(`default/app.conf [install] build is ${buildLine ?? 'missing'}; for version ${version} it is ${build} (major * 1000000 + minor * 1000 + patch)`);
 if (!existsSync(BUNDLE)) fail('dist/ta-ser-mail.cjs is missing: run npm run build first (npm run package does)');
 
 /** Splunk must never receive an admin's local settings or editor/OS droppings. */

@@ -5,8 +5,8 @@ import { alertParamsSchema } from '../send/config.js';
 /**
  * The alert action's files in the Splunk app, generated from `alertParamsSchema` so the form,
  * the spec files and the defaults cannot drift from what the code parses.
- * test/splunk/alert-files.test.ts compares them with the committed files (UPDATE_ALERT_FILES=1
- * rewrites them).
+ * test/splunk/alert-files.test.ts compares them with the committed files; `npm run generate`
+ * rewrites them.
  */
 const HEADER = '# Generated from alertParamsSchema (src/send/config.ts) by src/splunk/alert-files.ts. Do not edit.';
 
@@ -48,11 +48,12 @@ export function alertActionsConf(): string {
     'label = Secure send (SER mail)',
     'description = Mail the results through the secure send service (mutual TLS, optional AES-GCM encryption); one audit event per message',
     'payload_format = json',
-    // splunkd does not add --execute when alert.execute.cmd is set, and whether the argument
-    // list starts at 0 or 1 is not documented: both carry it; the program accepts it twice.
+    // AppInspect (check_alert_icon_exists_for_custom_alerts): a file under appserver/static.
+    `icon_path = ${ACTION_NAME}.png`,
+    // splunkd does not add --execute when alert.execute.cmd is set; the arguments count from 0
+    // (Splunk's own example: arg.0 = -jar, arg.1 = <jar>, arg.2 = --execute). Passed once.
     `alert.execute.cmd = ${ACTION_NAME}.sh`,
     'alert.execute.cmd.arg.0 = --execute',
-    'alert.execute.cmd.arg.1 = --execute',
     'maxtime = 10m',
   ];
   for (const s of params()) if (s.defaultValue !== undefined) out.push(`param.${s.name} =${confValue(s.defaultValue) ? ` ${confValue(s.defaultValue)}` : ''}`);

@@ -36,7 +36,7 @@ export function packageProblems(tgz: string, want: PackageExpectation): string[]
   execFileSync('tar', ['-xzf', tgz, '-C', dir]);
   const app = join(dir, want.app);
   if (!existsSync(app)) return [...problems, `no ${want.app}/ folder in the package`];
-  return [...problems, ...appConfProblems(app, want), ...metaProblems(app), ...specProblems(app)];
+  return [...problems, ...appConfProblems(app, want), ...metaProblems(app), ...specProblems(app), ...precertProblems(app, want)];
 }
 
 function entryProblems(e: TarEntry, app: string): string[] {
@@ -105,4 +105,63 @@ function specProblems(app: string): string[] {
       const spec = join(app, 'README', `${f}.spec`);
       return undeclared(f.slice(0, -'.conf'.length), readFileSync(join(dir, f), 'utf8'), existsSync(spec) ? readFileSync(spec, 'utf8') : undefined);
     });
+}
+
+/** app.conf [install] build for a version: major * 1000000 + minor * 1000 + patch (scripts/package.mjs). */
+export function buildNumber(version: string): number {
+  const [major = 0, minor = 0, patch = 0] = version.split(/[.+-]/).map(Number);
+  return major * 1_000_000 + minor * 1_000 + patch;
+}
+
+const readConf = (app: string, rel: string) => (existsSync(join(app, rel)) ? parseConf(readFileSync(join(app, rel), 'utf8')) : new Map<string, Map<string, string>>());
+const truthy = (v: string | undefined) => /^(1|true|t|yes|y|on)$/i.test(v?.trim() ?? '');
+
+/**
+ * AppInspect precert checks and what an admin meets on a real deployment (issue 15 item 2-3):
+ * custom alert icons, `--execute` once, the ES lookup exported and not overwritten on upgrade,
+ * fields.conf for the indexed event_id, the build number tied to the release, and every
+ * ta_ser_mail_* .conf replicated in a search head cluster.
+ */
+function precertProblems(app: string, want: PackageExpectation): string[] {
+  const out: string[] = [];
+  const alerts = readConf(app, 'default/alert_actions.conf');
+  for (const [stanza, keys] of alerts) {
+    if (!truthy(keys.get('is_custom'))) continue;
+    const icon = keys.get('icon_path');
+    if (!icon) out.push(`alert_actions.conf [${stanza}] has no icon_path (check_alert_icon_exists_for_custom_alerts)`);
+    else if (!existsSync(join(app, 'appserver', 'static', icon))) out.push(`alert_actions.conf [${stanza}] icon_path ${icon} is not under appserver/static/`);
+    const args = [...keys].filter(([k]) => /^alert\.execute\.cmd\.arg\.\d+$/.test(k)).map(([, v]) => v.trim());
+    const executes = args.filter((a) => a === '--execute').length;
+    if (keys.has('alert.execute.cmd') && executes !== 1) out.push(`alert_actions.conf [${stanza}] passes --execute ${executes} times in alert.execute.cmd.arg.* (once)`);
+  }
+  const meta = readConf(app, 'metadata/default.meta');
+  const transforms = readConf(app, 'default/transforms.conf');
+  const lookupFiles = [...transforms.values()].map((k) => k.get('filename')).filter((f): f is string => Boolean(f));
+  if (lookupFiles.length > 0 && meta.get('lookups')?.get('export') !== 'system') out.push('default.meta [lookups] is not export = system (the ES identity lookup is read outside the app)');
+  const searches = readConf(app, 'default/savedsearches.conf');
+  for (const [name, keys] of searches) {
+    for (const m of (keys.get('search') ?? '').matchAll(/\|\s*outputlookup\s+(?:\w+=\S+\s+)*([\w.-]+)/g)) {
+      const target = m[1]!;
+      const file = transforms.get(target)?.get('filename') ?? target;
+      if (existsSync(join(app, 'lookups', file))) out.push(`lookups/${file} ships, but savedsearches.conf [${name}] writes it: an upgrade would overwrite what the search wrote`);
+    }
+  }
+  const indexedFields = new Set(['event_id']);
+  const fields = readConf(app, 'default/fields.conf');
+  for (const f of indexedFields) if (!truthy(fields.get(f)?.get('INDEXED'))) out.push(`fields.conf [${f}] INDEXED = true is missing (an indexed field of every HEC event)`);
+  const build = readConf(app, 'default/app.conf').get('install')?.get('build');
+  if (build !== undefined && build !== String(buildNumber(want.version))) out.push(`app.conf [install] build ${build} is not tied to the release ${want.version} (${buildNumber(want.version)})`);
+  const own = new Set<string>();
+  for (const dir of ['default', 'README']) {
+    if (!existsSync(join(app, dir))) continue;
+    for (const f of readdirSync(join(app, dir))) {
+      const m = /^(ta_ser_mail_[\w-]+)\.conf(\.spec)?$/.exec(f);
+      if (m) own.add(m[1]!);
+    }
+  }
+  const shc = readConf(app, 'default/server.conf').get('shclustering');
+  for (const f of [...own].sort()) {
+    if (!truthy(shc?.get(`conf_replication_include.${f}`))) out.push(`server.conf [shclustering] conf_replication_include.${f} = true is missing (search head clusters would not replicate ${f}.conf)`);
+  }
+  return out;
 }

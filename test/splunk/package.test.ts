@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VERSION as CODE_VERSION } from '../../src/core/version.js';
 import { parseConf } from '../../src/splunk/conf-file.js';
 import { undeclared } from './conf-spec.js';
-import { packageProblems } from './package-rules.js';
+import { buildNumber, packageProblems } from './package-rules.js';
 import { ensurePackage, listTgz, unpack, VERSION, type TarEntry } from './packaged.js';
 
 let tgz: string;
@@ -65,6 +65,19 @@ describe('the package (SPLUNK.md packaging rules)', () => {
     }
   });
 
+  it('passes the AppInspect precert checks and ships what clusters and ES need', () => {
+    const alert = conf('default/alert_actions.conf').get('ser_secure_send');
+    expect(alert?.get('icon_path')).toBe('ser_secure_send.png');
+    expect(entries.some((e) => e.path === 'TA-ser-mail/appserver/static/ser_secure_send.png')).toBe(true);
+    expect([...alert!].filter(([k, v]) => k.startsWith('alert.execute.cmd.arg.') && v === '--execute')).toEqual([['alert.execute.cmd.arg.0', '--execute']]);
+    expect(conf('metadata/default.meta').get('lookups')?.get('export')).toBe('system');
+    expect(entries.some((e) => e.path.startsWith('TA-ser-mail/lookups/ta_ser_mail_identities'))).toBe(false);
+    expect(conf('default/fields.conf').get('event_id')?.get('INDEXED')).toBe('true');
+    expect(conf('default/app.conf').get('install')?.get('build')).toBe(String(buildNumber(VERSION)));
+    const shc = conf('default/server.conf').get('shclustering');
+    for (const f of ['ta_ser_mail_accounts', 'ta_ser_mail_hec', 'ta_ser_mail_send', 'ta_ser_mail_settings']) expect(shc?.get(`conf_replication_include.${f}`), f).toBe('true');
+  });
+
   it('has the app.conf the brief fixes: not configured yet, the setup view', () => {
     const a = conf('default/app.conf');
     expect(a.get('install')?.get('is_configured')).toMatch(/^(false|0)$/);
@@ -100,6 +113,10 @@ describe('the packaging rules themselves', () => {
       'bin/ok.sh': '#!/bin/sh\n',
       'lookups/open.csv': 'a\n',
       'app.manifest': JSON.stringify({ info: { id: { version: '1.0.1' } } }),
+      'default/alert_actions.conf': '[noicon]\nis_custom = 1\nalert.execute.cmd = a.sh\nalert.execute.cmd.arg.0 = --execute\nalert.execute.cmd.arg.1 = --execute\n[badicon]\nis_custom = 1\nicon_path = missing.png\n',
+      'default/transforms.conf': '[ids]\nfilename = ids.csv\n',
+      'default/savedsearches.conf': '[writer]\nsearch = index=x | outputlookup ids\n',
+      'lookups/ids.csv': 'identity\n',
     };
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(join(app, rel, '..'), { recursive: true });
@@ -138,7 +155,14 @@ describe('the packaging rules themselves', () => {
       /\[\] access does not let everyone read/,
       /\[\] lets \* write/,
       /\[views\] lets power write/,
-      /ta_ser_mail_extra\.conf has no README\/ta_ser_mail_extra\.conf\.spec/,
+      /alert_actions\.conf \[noicon\] has no icon_path/,
+      /alert_actions\.conf \[badicon\] icon_path missing\.png is not under appserver\/static/,
+      /alert_actions\.conf \[noicon\] passes --execute 2 times/,
+      /default\.meta \[lookups\] is not export = system/,
+      /lookups\/ids\.csv ships, but savedsearches\.conf \[writer\] writes it/,
+      /fields\.conf \[event_id\] INDEXED = true is missing/,
+      /app\.conf \[install\] build 0 is not tied to the release 1\.0\.0 \(1000000\)/,
+      /server\.conf \[shclustering\] conf_replication_include\.ta_ser_mail_extra = true is missing/,
     ];
     for (const re of expected) expect(problems, re.source).toMatch(re);
     // An executable in bin/ breaks nothing but the ./ every path here has.
