@@ -27,8 +27,28 @@ function specLines(s: SettingInfo): string[] {
   return lines;
 }
 
+/**
+ * The Common Action Model entry Enterprise Security reads to list the action as an adaptive
+ * response (Splunk_SA_CIM README/alert_actions.conf.spec, Appendix A; recommended values from
+ * its cam_categories.csv, cam_tasks.csv and cam_subjects.csv lookups). The drilldown opens the
+ * action's own audit events for the notable it ran on ($sid$/$rid$ = the notable's orig_sid/orig_rid).
+ */
+export const CAM = {
+  category: ['Information Conveyance'],
+  task: ['create'],
+  subject: ['process.email-service'],
+  technology: [{ vendor: 'TA-ser-mail', product: 'Secure send' }],
+  drilldown_uri: `../TA-ser-mail/search?q=${encodeURIComponent('search `ta_ser_mail_index` sourcetype="proofpoint:ser:send:audit" orig_sid="$sid$" orig_rid="$rid$"').replace(/%24/g, '$')}`,
+  required_params: ['param.service', 'param.to'],
+  supports_adhoc: true,
+  // The action needs only the send service's HTTPS endpoint (through [proxy] if need be) and
+  // PEM texts from storage/passwords: nothing on the search head's local network or disk.
+  supports_cloud: true,
+} as const;
+
 export function alertActionsSpec(): string {
   const out = [HEADER, '', `[${ACTION_NAME}]`, '* Secure send: mails search results through the secure send service (mutual TLS, optional AES-GCM encryption).', ''];
+  out.push('param._cam = <json>', '* Common Action Model: how Enterprise Security lists this action as an adaptive response (category, task, subject, technology, drilldown_uri, required_params, supports_adhoc, supports_cloud).', '');
   for (const s of params()) out.push(`param.${s.name} = ${s.enumValues ? `<${s.enumValues.join('|')}>` : typeWord(s)}`, ...specLines(s), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -55,6 +75,7 @@ export function alertActionsConf(): string {
     `alert.execute.cmd = ${ACTION_NAME}.sh`,
     'alert.execute.cmd.arg.0 = --execute',
     'maxtime = 10m',
+    `param._cam = ${JSON.stringify(CAM)}`,
   ];
   for (const s of params()) if (s.defaultValue !== undefined) out.push(`param.${s.name} =${confValue(s.defaultValue) ? ` ${confValue(s.defaultValue)}` : ''}`);
   return `${out.join('\n')}\n`;
@@ -92,10 +113,44 @@ export function alertFormHtml(): string {
   return `<!-- ${HEADER.slice(2)} -->\n<form class="form-horizontal form-complex">\n${groups.join('\n')}\n</form>\n`;
 }
 
+const quoted = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** One eval condition (Splunk's validate()) per parameter that has a rule the schema states. */
+function validationRule(s: SettingInfo): string | undefined {
+  const f = `'action.${ACTION_NAME}.param.${s.name}'`;
+  const enabled = `'action.${ACTION_NAME}'`;
+  // Every saved search is validated on save, including those without this action: a parameter
+  // that is absent passes, and "required" applies only when the action is turned on.
+  const absent = `isnull(${f}) OR ${f}=""`;
+  let cond: string | undefined;
+  let why: string | undefined;
+  if (s.enumValues) {
+    cond = `${absent} OR ${s.enumValues.map((v) => `${f}=${quoted(v)}`).join(' OR ')}`;
+    why = `${s.name} must be one of ${s.enumValues.join(', ')}`;
+  } else if (s.dataType === 'number' && s.integer) {
+    cond = `${absent} OR (match(${f}, "^[0-9]+$") AND tonumber(${f})>=${s.min} AND tonumber(${f})<=${s.max})`;
+    why = `${s.name} must be a whole number from ${s.min} to ${s.max}`;
+  } else if (s.name === 'service') {
+    cond = `isnull(${enabled}) OR ${enabled}="0" OR match(${f}, "^[A-Za-z0-9][A-Za-z0-9_.-]*$")`;
+    why = 'service must name a send service stanza of ta_ser_mail_send.conf (letters, digits, _ . -)';
+  } else if (s.required) {
+    cond = `isnull(${enabled}) OR ${enabled}="0" OR len(trim(${f}))>0`;
+    why = `${s.name} is required`;
+  }
+  return cond ? `action.${ACTION_NAME}.param.${s.name} = validate(${cond}, ${quoted(why!)})` : undefined;
+}
+
+/** restmap.conf: splunkd checks the parameters when a saved search is saved (Splunk Web, REST). */
+export function restmapConf(): string {
+  const rules = params().map(validationRule).filter((r): r is string => r !== undefined);
+  return `${[HEADER, '', '[validation:savedsearch]', ...rules].join('\n')}\n`;
+}
+
 /** Path (inside the app) → content. */
 export function alertFiles(): Record<string, string> {
   return {
     'default/alert_actions.conf': alertActionsConf(),
+    'default/restmap.conf': restmapConf(),
     [`default/data/ui/alerts/${ACTION_NAME}.html`]: alertFormHtml(),
     'README/alert_actions.conf.spec': alertActionsSpec(),
     'README/savedsearches.conf.spec': savedsearchesSpec(),

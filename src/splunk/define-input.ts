@@ -22,7 +22,7 @@
  * and one line in src/splunk/inputs/index.ts. From that: `--scheme` (scheme XML, data types,
  * required flags and descriptions from the schema), `--validate-arguments` (the schema's and
  * `validate`'s messages as <error>), run mode (the <input> document), and
- * README/inputs.conf.spec (scripts/generate-splunk-files.ts) all follow.
+ * README/inputs.conf.spec (npm run generate) all follow.
  * Fields `output` (hec|xml) and `checkpoint_store` (file|kvstore) are added when the schema
  * has none. Secret params whose value is typed are moved to storage/passwords and masked in
  * inputs.conf at the start of the run.

@@ -8,12 +8,12 @@ import { confValue, settingsOf, type SettingInfo } from './schema-args.js';
 import { WRAPPER_ENTRIES, wrapperCmd, wrapperSh } from './wrappers.js';
 
 /**
- * The files generated from the zod schemas (scripts/generate-splunk-files.ts writes them; a
+ * The files generated from the zod schemas (`npm run generate` writes them; a
  * test fails when the committed copies drift): README/inputs.conf.spec, the spec of each
  * ta_ser_mail_*.conf, each input's scheme XML (a golden copy under test/splunk/fixtures) and
  * the bin/ wrappers (`.sh` files are written executable).
  */
-const HEADER = '# Generated from the zod schemas by scripts/generate-splunk-files.ts (npx tsx scripts/generate-splunk-files.ts). Do not edit.\n';
+const HEADER = '# Generated from the zod schemas by src/splunk/spec-files.ts (npm run generate). Do not edit.\n';
 
 function typeWord(s: SettingInfo): string {
   if (s.enumValues) return s.enumValues.join('|');

@@ -18,7 +18,7 @@ describe("shipped dashboards against Splunk's own validator", () => {
   it('ships exactly the dashboards of the catalog, as generated from src/dashboards/definitions', () => {
     expect(views.map((v) => v.view).sort()).toEqual(DASHBOARDS.map((d) => d.view).sort());
     for (const [rel, content] of viewFiles()) {
-      // Drift: regenerate with `npm run dashboards:render` (it writes the views first).
+      // Drift: regenerate with `npm run generate`.
       expect(readFileSync(path.join(APP_DIR, rel), 'utf8'), rel).toBe(content);
     }
   });

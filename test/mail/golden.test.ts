@@ -1,18 +1,17 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
-import { mailInputSchema } from '../../src/mail/config.js';
 import { eventSchemas, HEADER_FIELD_PREFIX } from '../../src/mail/event-schema.js';
-import { ingest, ingestOptions } from '../../src/mail/ingest.js';
-import type { PayloadKind } from '../../src/mail/payload.js';
+import { mailGoldenCases, mailGoldenEvents, type MailGoldenInput } from '../../tools/generate/golden.js';
 
 /**
  * Pure mappers against golden files: <name>.input.json (kind, options, payload) →
- * <name>.expected.json (the events). UPDATE_GOLDEN=1 rewrites the expected files; review the diff.
+ * <name>.expected.json (the events). `npm run generate` rewrites the expected files (the mapping is
+ * tools/generate/golden.ts); review the diff.
  */
 const dir = fileURLToPath(new URL('./golden/', import.meta.url));
-const cases = readdirSync(dir).filter((f) => f.endsWith('.input.json')).map((f) => f.replace(/\.input\.json$/, ''));
+const cases = mailGoldenCases();
 
 describe('connector payload → CIM events (golden files)', () => {
   it('has golden cases', () => {
@@ -21,20 +20,13 @@ describe('connector payload → CIM events (golden files)', () => {
 
   for (const name of cases) {
     it(name, () => {
-      const input = JSON.parse(readFileSync(`${dir}${name}.input.json`, 'utf8')) as {
-        kind: PayloadKind;
-        receivedAtMs: number;
-        options: Record<string, unknown>;
-        payload: unknown;
-      };
-      const config = mailInputSchema.parse({ ...input.options, auth_mode: 'static' });
-      const out = ingest(input.kind, input.payload, ingestOptions(config, 'golden'), input.receivedAtMs);
+      const input = JSON.parse(readFileSync(`${dir}${name}.input.json`, 'utf8')) as MailGoldenInput;
+      const events = mailGoldenEvents(input);
       const expectedFile = `${dir}${name}.expected.json`;
-      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedFile, `${JSON.stringify(out.events, null, 2)}\n`);
-      expect(existsSync(expectedFile), `${expectedFile} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
-      expect(out.events).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
+      expect(existsSync(expectedFile), `${expectedFile} is missing; run npm run generate and review it`).toBe(true);
+      expect(events, 'run npm run generate and review the diff').toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
 
-      for (const e of out.events) {
+      for (const e of events) {
         const schema = eventSchemas[e.sourcetype as keyof typeof eventSchemas];
         expect(schema, `no event schema for ${e.sourcetype}`).toBeDefined();
         const body = Object.fromEntries(Object.entries(e.event as Record<string, unknown>).filter(([k]) => !k.startsWith(HEADER_FIELD_PREFIX)));

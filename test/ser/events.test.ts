@@ -1,27 +1,29 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
 import { eventSchemas } from '../../src/ser/event-schema.js';
 import { entitlementEvent, licenceUsedBytes, windowDigest, windowEvents } from '../../src/ser/events.js';
 import { parseSummaryReply } from '../../src/ser/reply.js';
+import { SER_GOLDEN, serGoldenFiles } from '../../tools/generate/golden.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const reply = parseSummaryReply(readFileSync(here('golden/summary-reply.json'), 'utf8'));
-const W = { start: Date.parse('2026-11-01T05:00:00Z'), end: Date.parse('2026-11-01T06:00:00Z') };
-const COLLECTED = Date.parse('2026-11-01T06:20:00Z');
+const W = SER_GOLDEN.window;
+const COLLECTED = SER_GOLDEN.collectedMs;
 
-function golden(name: string, value: unknown): void {
-  const file = here(`golden/${name}`);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
-  expect(text).toBe(readFileSync(file, 'utf8'));
+/** Golden files are written by `npm run generate` (tools/generate/golden.ts computes them). */
+async function golden(name: string): Promise<string> {
+  const file = (await serGoldenFiles()).find((f) => f.path.endsWith(`/${name}`));
+  expect(file, `tools/generate/golden.ts writes ${name}`).toBeDefined();
+  expect(file!.content, `${name} is out of date: run npm run generate and review the diff`).toBe(readFileSync(here(`golden/${name}`), 'utf8'));
+  return file!.content;
 }
 
 describe('SER reply → events', () => {
-  it('maps a reply to one summary event per application user plus a coverage event (golden)', () => {
-    const events = windowEvents({ account: 'acme', source: 'ser_report://main' }, W, 0, COLLECTED, reply.users);
-    golden('window-events.json', events);
+  it('maps a reply to one summary event per application user plus a coverage event (golden)', async () => {
+    const events = windowEvents(SER_GOLDEN.input, W, 0, COLLECTED, reply.users);
+    expect(JSON.parse(await golden('window-events.json'))).toEqual(JSON.parse(JSON.stringify(events)));
     for (const e of events) expect(eventSchemas[e.sourcetype as keyof typeof eventSchemas].safeParse(e.event).success).toBe(true);
   });
 
@@ -35,8 +37,9 @@ describe('SER reply → events', () => {
     expect(licenceUsedBytes([])).toBeUndefined();
   });
 
-  it('maps the entitlement block and licence usage (golden)', () => {
-    golden('entitlement-event.json', entitlementEvent({ account: 'acme' }, COLLECTED, { entitlement: reply.entitlement, usedBytes: 123_456_789, keyExpiresMs: Date.parse('2027-03-01T00:00:00Z') }));
+  it('maps the entitlement block and licence usage (golden)', async () => {
+    const event = entitlementEvent({ account: 'acme' }, COLLECTED, { entitlement: reply.entitlement, usedBytes: SER_GOLDEN.usedBytes, keyExpiresMs: SER_GOLDEN.keyExpiresMs });
+    expect(JSON.parse(await golden('entitlement-event.json'))).toEqual(JSON.parse(JSON.stringify(event)));
   });
 
   it('ids are deterministic per account, window, application user and revision', () => {

@@ -103,7 +103,7 @@ describe('scheme from the zod schema', () => {
   it('committed spec files and scheme copies equal what the schemas generate', async () => {
     const inputs = await Promise.all(Object.values(INPUT_KINDS).map((l) => l()));
     for (const [rel, content] of generatedFiles(inputs)) {
-      expect(readFileSync(`${root}${rel}`, 'utf8'), `${rel} is out of date: npx tsx scripts/generate-splunk-files.ts`).toBe(content);
+      expect(readFileSync(`${root}${rel}`, 'utf8'), `${rel} is out of date: run npm run generate`).toBe(content);
     }
   });
 });
