@@ -77,9 +77,9 @@ describe('CIM Email: per-message events are tagged, SER aggregates are not', () 
   const tagged = (eventtype: string) => [...(tags.get(`eventtype=${eventtype}`) ?? [])].filter(([, v]) => v === 'enabled').map(([k]) => k).sort();
   const eventtypeOf = (st: string) => [...eventtypes].find(([, s]) => s.get('search') === `sourcetype="${st}"`)?.[0];
 
-  it('mail metadata and send audit carry email + delivery', () => {
+  it('mail metadata carries email + delivery; the send audit is a modular action result, never Email', () => {
     expect(tagged(eventtypeOf(SOURCETYPES.mailMessage)!)).toEqual(['delivery', 'email']);
-    expect(tagged(eventtypeOf(SOURCETYPES.sendAudit)!)).toEqual(['delivery', 'email']);
+    expect(tagged(eventtypeOf(SOURCETYPES.sendAudit)!)).toEqual(['modaction', 'modaction_result']);
   });
 
   it('SER summaries, entitlement, coverage, users and telemetry carry no email tag', () => {

@@ -66,7 +66,7 @@ const definition = new DashboardBuilder({
        | rex "\\[(?<input>ser_report://[^\\]]+)\\] SER poll cycle done (?<figures>\\{.*\\})"
        | eval checkpoint=spath(figures, "checkpoint"), events=tonumber(spath(figures, "events")), runs_as="modular input"
        | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, sum(events) as delivered by host, input, runs_as]
-     | eval lag_minutes=round((now() - strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z")) / 60, 0), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z")
+     | eval checkpoint_time=strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M %Z"), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z")
      | table host input runs_as checkpoint lag_minutes delivered failed last_error reported
      | rename host as Host, input as Input, runs_as as "Runs as", checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", last_error as "Last error", reported as "Last report"`,
   )
@@ -75,9 +75,9 @@ const definition = new DashboardBuilder({
     ['viz_silent', single('Mailboxes without a message for 24 h', 'ds_silent', { field: 'silent', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.attention }] })],
     ['viz_error_count', single('Error and warning lines (splunkd.log)', 'ds_error_count', { field: 'errors', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
   ])
-  .row(ROW.shortTable, [['viz_inputs', table('SER inputs: newest window delivered and lag', 'ds_inputs_table', 'From the scheduled search "TA-ser-mail - SER input health" (every 15 minutes, last 30 days of coverage events).', { Input: 260 })]])
-  .row(ROW.mediumTable, [['viz_errors', table('Errors of the modular inputs and the alert action', 'ds_errors_table', 'splunkd.log lines of level WARN and above (ExecProcessor: the inputs; sendmodalert: ser_secure_send). Click a row for the lines.', { Input: 260, 'Last message': 480 })]])
-  .row(ROW.mediumTable, [['viz_figures', table('Each input\'s own figures', 'ds_figures', 'Standalone service: its telemetry events. Modular input: its poll-cycle lines in splunkd.log.', { Input: 260, 'Last error': 260 })]])
+  .row(ROW.mediumTable, [['viz_inputs', table('SER inputs: newest window delivered and lag', 'ds_inputs_table', 'From the scheduled search "TA-ser-mail - SER input health" (every 15 minutes, last 30 days of coverage events).', { Input: 260 })]])
+  .row(ROW.mediumTable, [['viz_errors', table('Errors of the modular inputs and the alert action', 'ds_errors_table', 'splunkd.log lines of level WARN and above (ExecProcessor: the inputs; sendmodalert: ser_secure_send). Click a row for the lines.', { Component: 150, Input: 260, 'Last seen': 190, 'Last message': 520 })]])
+  .row(ROW.table, [['viz_figures', table('Each input\'s own figures', 'ds_figures', 'Standalone service: its telemetry events. Modular input: its poll-cycle lines in splunkd.log.', { Input: 220, 'Runs as': 170, 'Checkpoint (SER)': 190, 'Last error': 220, 'Last report': 190 })]])
   .row(ROW.table, [['viz_mailboxes', table('Mailboxes: newest message per owner and connector', 'ds_mailboxes_table', 'From the scheduled search "TA-ser-mail - Mailbox last event" (hourly, last 7 days). Most idle first.', { 'Mailbox owner': 300, Connector: 300 })]])
   .drilldown(
     'viz_errors',

@@ -129,11 +129,11 @@ const definition = new DashboardBuilder({
     ['viz_senders', table('Top senders (% of messages)', 'ds_senders')],
     ['viz_recipients', table('Top recipients (% of messages that include them)', 'ds_recipients')],
   ])
-  .row(ROW.tallTable, [
+  .row(ROW.mediumTable, [
     ['viz_external_domains', table('Outbound mail by recipient domain', 'ds_external', undefined, { 'Recipient domain': 200 })],
     ['viz_inbound_domains', table('Inbound mail by sender domain', 'ds_inbound', undefined, { 'Sender domain': 200 })],
   ])
-  .row(ROW.tallTable, [
+  .row(ROW.mediumTable, [
     ['viz_automatic_senders', table('Automatic mail by sender', 'ds_automatic')],
     ['viz_after_hours_senders', table('Sending after hours (sender\'s time zone)', 'ds_after_hours', undefined, { Sender: 200, Recipients: 100 })],
   ])

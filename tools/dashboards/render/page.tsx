@@ -83,7 +83,7 @@ function Header(): React.ReactElement {
       <div style={{ fontSize: 20, fontWeight: 600 }}>{def.title}</div>
       <div style={{ fontSize: 12, marginTop: 4, opacity: 0.85, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{def.description}</div>
       <div style={{ fontSize: 12, marginTop: 4, color: '#f8be34' }}>
-        Rendered outside Splunk from fixture rows derived from simulator events (test/fixtures/dashboards) · all times UTC
+        Rendered outside Splunk from the rows of a hand-worked scenario (tools/dashboards/scenarios) · all times UTC
       </div>
     </div>
   );

@@ -95,8 +95,8 @@ export const addonHealthScenario: Scenario = {
       expect: {
         fields: ['Host', 'Input', 'Runs as', 'Checkpoint (SER)', 'Lag (min)', 'Events delivered', 'Events failed', 'Last error', 'Last report'],
         rows: [
-          ['svc1', 'ser_report://lab', 'standalone service', '2026-03-05T07:00:00.000Z', 300, 40, 0, 'SER unreachable', '2026-03-05 11:59 UTC'],
-          ['sh1', 'ser_report://prod', 'modular input', '2026-03-05T11:00:00.000Z', 60, 22, null, null, '2026-03-05 11:20 UTC'],
+          ['svc1', 'ser_report://lab', 'standalone service', '2026-03-05 07:00 UTC', 300, 40, 0, 'SER unreachable', '2026-03-05 11:59 UTC'],
+          ['sh1', 'ser_report://prod', 'modular input', '2026-03-05 11:00 UTC', 60, 22, null, null, '2026-03-05 11:20 UTC'],
         ],
       },
     },
