@@ -127,9 +127,13 @@ export function wrapperCmd(e: WrapperEntry): string {
     'for /f "delims=" %%N in (\'where node 2^>nul\') do if not defined ONPATH set "ONPATH=%%N"',
     'call :consider "node on PATH" "%ONPATH%" "not found"',
     'if not defined NODE (',
-    `  echo ERROR TA-ser-mail: no Node.js ^>= ${MIN_NODE_MAJOR} found; tried:!TRIED:~1!. Install Node.js ${MIN_NODE_MAJOR}+ and set [node] path in %APP_DIR%\\local\\ta_ser_mail_settings.conf 1>&2`,
+    // Inside a ( ) block a path must never be %-expanded: cmd parses the block after %-expansion,
+    // and the ")" of "Program Files (x86)" would close it. !VAR! expands after parsing.
+    `  echo ERROR TA-ser-mail: no Node.js ^>= ${MIN_NODE_MAJOR} found; tried:!TRIED:~1!. Install Node.js ${MIN_NODE_MAJOR}+ and set [node] path in !APP_DIR!\\local\\ta_ser_mail_settings.conf 1>&2`,
     '  exit /b 1',
     ')',
+    // splunkd's OpenSSL configuration breaks a Node built for the host (as the .sh wrappers do).
+    'if /i not "!NODE!"=="!SPLUNK_HOME!\\bin\\node.exe" set "OPENSSL_CONF="',
     `"%NODE%" "%APP_DIR%\\bin\\${BUNDLE}" ${e.command.join(' ')} %*`,
     'exit /b %ERRORLEVEL%',
     '',
@@ -157,7 +161,10 @@ export function wrapperCmd(e: WrapperEntry): string {
     'if "%~2"=="" (set "TRIED=!TRIED!, %~1 (!WHY!)" & exit /b 1)',
     'if not exist "%~2" (set "TRIED=!TRIED!, %~1 %~2 (not found)" & exit /b 1)',
     'set "VER="',
-    'for /f "delims=" %%V in (\'""%~2" --version" 2^>nul\') do set "VER=%%V"',
+    // The doubled quotes survive `cmd /c`, but leave the path bare to the for-in parser: it is
+    // expanded with !…!, after parsing, so "(x86)" cannot end the in ( ) clause.
+    'set "CANDIDATE=%~2"',
+    'for /f "delims=" %%V in (\'""!CANDIDATE!" --version" 2^>nul\') do set "VER=%%V"',
     'if not defined VER (set "TRIED=!TRIED!, %~1 %~2 (does not run)" & exit /b 1)',
     'set "VER=!VER:~1!"',
     'for /f "tokens=1 delims=." %%M in ("!VER!") do set "MAJOR=%%M"',

@@ -19,9 +19,10 @@ set "ONPATH="
 for /f "delims=" %%N in ('where node 2^>nul') do if not defined ONPATH set "ONPATH=%%N"
 call :consider "node on PATH" "%ONPATH%" "not found"
 if not defined NODE (
-  echo ERROR TA-ser-mail: no Node.js ^>= 20 found; tried:!TRIED:~1!. Install Node.js 20+ and set [node] path in %APP_DIR%\local\ta_ser_mail_settings.conf 1>&2
+  echo ERROR TA-ser-mail: no Node.js ^>= 20 found; tried:!TRIED:~1!. Install Node.js 20+ and set [node] path in !APP_DIR!\local\ta_ser_mail_settings.conf 1>&2
   exit /b 1
 )
+if /i not "!NODE!"=="!SPLUNK_HOME!\bin\node.exe" set "OPENSSL_CONF="
 "%NODE%" "%APP_DIR%\bin\ta-ser-mail.cjs" alert ser_secure_send %*
 exit /b %ERRORLEVEL%
 
@@ -49,7 +50,8 @@ if not defined WHY set "WHY=not set"
 if "%~2"=="" (set "TRIED=!TRIED!, %~1 (!WHY!)" & exit /b 1)
 if not exist "%~2" (set "TRIED=!TRIED!, %~1 %~2 (not found)" & exit /b 1)
 set "VER="
-for /f "delims=" %%V in ('""%~2" --version" 2^>nul') do set "VER=%%V"
+set "CANDIDATE=%~2"
+for /f "delims=" %%V in ('""!CANDIDATE!" --version" 2^>nul') do set "VER=%%V"
 if not defined VER (set "TRIED=!TRIED!, %~1 %~2 (does not run)" & exit /b 1)
 set "VER=!VER:~1!"
 for /f "tokens=1 delims=." %%M in ("!VER!") do set "MAJOR=%%M"
