@@ -12,6 +12,11 @@ import type { Window } from './windows.js';
 
 export const SUMMARY_PATH = 'v1/sercustomer/report/summary';
 
+/** Counts the report requests (every attempt) made for one caller, whether its work succeeds or not. */
+export interface RequestCounter {
+  count: number;
+}
+
 export interface SerReportClientOptions {
   account: string;
   apiUrl: string;
@@ -56,14 +61,14 @@ export class SerReportClient {
   }
 
   /** The summary of one window; without a window, SER answers from license_start to now. */
-  async summary(window?: Window, signal?: AbortSignal): Promise<SerReport> {
+  async summary(window?: Window, signal?: AbortSignal, counter?: RequestCounter): Promise<SerReport> {
     const o = this.#o;
     const url = new URL(SUMMARY_PATH, o.apiUrl.endsWith('/') ? o.apiUrl : `${o.apiUrl}/`);
     if (window) {
       url.searchParams.set('startTimeStamp', formatSerTimestamp(window.start));
       url.searchParams.set('endTimeStamp', formatSerTimestamp(window.end));
     }
-    return withRetry(() => this.#attempt(url, signal), { retries: o.retries ?? 6, minDelayMs: o.minDelayMs ?? 500, maxDelayMs: o.maxDelayMs ?? 30_000 }, {
+    return withRetry(() => this.#attempt(url, signal, counter), { retries: o.retries ?? 6, minDelayMs: o.minDelayMs ?? 500, maxDelayMs: o.maxDelayMs ?? 30_000 }, {
       signal,
       classify: classifySerFailure,
       onRetry: (err, retry, delayMs) => {
@@ -72,12 +77,12 @@ export class SerReportClient {
     });
   }
 
-  async #attempt(url: URL, signal?: AbortSignal): Promise<SerReport> {
-    let { res, token } = await this.#send(url, signal);
+  async #attempt(url: URL, signal?: AbortSignal, counter?: RequestCounter): Promise<SerReport> {
+    let { res, token } = await this.#send(url, signal, counter);
     if (res.statusCode === 401) {
       await res.body.dump();
       this.#o.tokens.invalidate(token);
-      ({ res, token } = await this.#send(url, signal));
+      ({ res, token } = await this.#send(url, signal, counter));
       if (res.statusCode === 401) {
         await res.body.dump();
         throw new SerApiError(`SER refused a freshly issued token for account "${this.#o.account}" (HTTP 401): check that the key may use the reporting API`, 401);
@@ -92,7 +97,7 @@ export class SerReportClient {
     throw new SerApiError(`${what}: ${text.slice(0, 200)}`, status);
   }
 
-  async #send(url: URL, signal?: AbortSignal): Promise<{ res: Dispatcher.ResponseData; token: Secret }> {
+  async #send(url: URL, signal?: AbortSignal, counter?: RequestCounter): Promise<{ res: Dispatcher.ResponseData; token: Secret }> {
     // Token first, then the slot, then send at once: a token fetch must not sit between a slot
     // and its request (that would bunch paced requests into a burst). If the token went stale
     // while waiting for the slot, fetch a new one and take a new slot. Bounded: three turns.
@@ -104,6 +109,7 @@ export class SerReportClient {
     }
     token ??= await this.#o.tokens.get();
     this.#requests += 1;
+    if (counter) counter.count += 1;
     try {
       const res = await request(url, {
         method: 'GET',

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { SplunkEvent } from '../core/event.js';
 import type { Sink } from '../core/sink.js';
 import type { SerCheckpoint } from './checkpoint-state.js';
-import type { SerReportClient } from './client.js';
+import type { RequestCounter, SerReportClient } from './client.js';
 import { windowDigest, windowEvents, type EventContext } from './events.js';
 import type { SerReport } from './reply.js';
 import type { Window } from './windows.js';
@@ -40,6 +40,8 @@ export interface WindowRunOptions {
   horizonStart: number;
   log: Logger;
   signal?: AbortSignal;
+  /** Counts this input's report requests, failed cycles included. */
+  requests?: RequestCounter;
   onWindowDone?: (task: WindowTask) => void;
 }
 
@@ -128,7 +130,7 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
     reading += 1;
     let report: SerReport;
     try {
-      report = await o.client.summary(t.window, o.signal);
+      report = await o.client.summary(t.window, o.signal, o.requests);
     } finally {
       reading -= 1;
     }

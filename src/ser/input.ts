@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { Sink } from '../core/sink.js';
 import { loadSerCheckpoint, serBackfillKey, serCheckpointKey, type SerCheckpoint } from './checkpoint-state.js';
 import { parseUtcDate, type SerInputConfig } from './config.js';
+import type { RequestCounter } from './client.js';
 import { pushOut, runWindows, type CycleCounts, type WindowTask } from './cycle.js';
 import { entitlementEvent, licenceUsedBytes, type EventContext } from './events.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -32,6 +33,11 @@ export interface SerInputRunOptions {
   events?: Omit<EventContext, 'account'>;
   /** Called after each window is delivered (progress bars). */
   onWindowDone?: (done: number, total: number, task: WindowTask) => void;
+  /**
+   * Counts this input's report requests as they are made, so a caller also learns those of a
+   * cycle that fails (telemetry); the summary's `requests` is this cycle's share of it.
+   */
+  requests?: RequestCounter;
 }
 
 export interface SerCycleSummary extends CycleCounts {
@@ -55,9 +61,9 @@ interface EntitlementStep {
   delivered: Promise<void>;
 }
 
-async function entitlementStep(o: SerInputRunOptions, session: SerSession, now: number): Promise<EntitlementStep> {
+async function entitlementStep(o: SerInputRunOptions, session: SerSession, now: number, requests: RequestCounter): Promise<EntitlementStep> {
   // No timestamps: SER answers from license_start to now, which is the licence usage so far.
-  const report = await session.client.summary(undefined, o.signal);
+  const report = await session.client.summary(undefined, o.signal, requests);
   const activation = o.account.key_activation_date ? parseUtcDate(o.account.key_activation_date) : undefined;
   const keyExpiresMs = activation === undefined ? undefined : activation + KEY_LIFETIME_MS;
   if (keyExpiresMs !== undefined && keyExpiresMs - now < 30 * DAY_MS) {
@@ -98,16 +104,18 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
   const session = o.session ?? serSessionFor(o.account, { log: o.log, dispatcher: o.dispatcher, limiter: o.limiter, connections: o.input.concurrency });
   const key = serCheckpointKey(o.name, o.account.name);
   const stored = await loadSerCheckpoint(o.checkpoints, key, { input: o.name, account: o.account.name });
-  const requestsBefore = session.client.requests;
+  // Counted per input, not from the session's total: inputs of one account share the session.
+  const requests = o.requests ?? { count: 0 };
+  const requestsBefore = requests.count;
   const summary = (c: CycleCounts, planned: number, state: SerCheckpoint | undefined, wasAborted: boolean): SerCycleSummary => ({
     ...c,
     planned,
     checkpoint: state ? new Date(state.next).toISOString() : '',
-    requests: session.client.requests - requestsBefore,
+    requests: requests.count - requestsBefore,
     aborted: wasAborted,
   });
   try {
-    const entitlement = await entitlementStep(o, session, now);
+    const entitlement = await entitlementStep(o, session, now, requests);
     const licenseStart = entitlement.licenseStart;
     const startDateMs = o.input.start_date ? parseUtcDate(o.input.start_date) : undefined;
     const state: SerCheckpoint = stored ?? {
@@ -139,6 +147,7 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
       horizonStart: o.input.restatement_horizon > 0 ? horizonStart : Number.POSITIVE_INFINITY,
       log: o.log,
       signal: o.signal,
+      requests,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
     });
     counts.events += await finish(o, entitlement);
@@ -169,7 +178,8 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
   const key = serBackfillKey(o.name, o.account.name, o.fromMs, o.toMs);
   const stored = await loadSerCheckpoint(o.checkpoints, key, { input: o.name, account: o.account.name });
   const state: SerCheckpoint = stored ?? { v: 1, account: o.account.name, input: o.name, next: o.fromMs, recent: [] };
-  const requestsBefore = session.client.requests;
+  const requests = o.requests ?? { count: 0 };
+  const requestsBefore = requests.count;
   const tasks = planWindows(state.next, o.toMs, sizeMs).map((window) => ({ window }));
   // A range that does not end on a boundary still gets its last, shorter window.
   const lastEnd = tasks.length > 0 ? tasks[tasks.length - 1]!.window.end : state.next;
@@ -177,7 +187,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
   let done = 0;
   let counts: CycleCounts | undefined;
   try {
-    const entitlement = !stored || tasks.length > 0 ? await entitlementStep(o, session, now) : undefined;
+    const entitlement = !stored || tasks.length > 0 ? await entitlementStep(o, session, now, requests) : undefined;
     counts = await runWindows(tasks, {
       client: session.client,
       sink: o.sink,
@@ -190,6 +200,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
       horizonStart: Number.POSITIVE_INFINITY,
       log: o.log,
       signal: o.signal,
+      requests,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
     });
     counts.events += await finish(o, entitlement);
@@ -200,7 +211,7 @@ export async function runSerBackfill(o: SerBackfillOptions): Promise<SerCycleSum
     ...(counts ?? { windows: 0, restated: 0, reread: 0, events: 0 }),
     planned: tasks.length,
     checkpoint: new Date(state.next).toISOString(),
-    requests: session.client.requests - requestsBefore,
+    requests: requests.count - requestsBefore,
     aborted: o.signal?.aborted === true,
   };
 }

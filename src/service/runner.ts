@@ -131,12 +131,15 @@ export class ServiceRunner {
         log,
         cycle: async (sig) => {
           state.cycles++;
+          // Counted as they are made: a cycle that fails half-way made requests too.
+          const requests = { count: 0 };
           try {
             const s = await runSerInput({
               name,
               input,
               account,
               session,
+              requests,
               sink: state.sink,
               checkpoints,
               log,
@@ -145,7 +148,6 @@ export class ServiceRunner {
                 if (!state.lastWindow || task.window.end > state.lastWindow.end) state.lastWindow = { ...task.window };
               },
             });
-            state.requests += s.requests;
             // After a restart with nothing new to read, the checkpoint is still the newest delivered window.
             const cp = s.checkpoint ? Date.parse(s.checkpoint) : Number.NaN;
             if (Number.isFinite(cp) && (!state.lastWindow || cp > state.lastWindow.end)) state.lastWindow = { start: cp - state.windowMs, end: cp };
@@ -155,6 +157,8 @@ export class ServiceRunner {
             state.failures++;
             state.lastError = describeError(err);
             throw err;
+          } finally {
+            state.requests += requests.count;
           }
         },
       }).catch((err: unknown) => this.#stopFor(`ser_report://${name}`, err));

@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { boolish } from '../core/schema.js';
 import { createPki } from './pki.js';
 import type { SimulatorKind } from './registry.js';
-import { startSerSimulator } from './ser.js';
+import { SER_REPLY_SHAPES, startSerSimulator, type SerReplyShapeName } from './ser.js';
 
 const optionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0).describe('TCP port on 127.0.0.1 (0: any free port)'),
@@ -12,7 +12,7 @@ const optionsSchema = z.object({
   token_ttl: z.coerce.number().int().min(1).default(43_200).describe('token lifetime in seconds'),
   seed: z.coerce.number().int().default(1).describe('seed of the deterministic data'),
   license_start: z.string().optional().describe('licence start date (yyyy-mm-dd; default 200 days ago)'),
-  reply_style: z.enum(['nested', 'flat', 'strings']).default('nested').describe('shape of the JSON replies'),
+  shape: z.enum(Object.keys(SER_REPLY_SHAPES) as [SerReplyShapeName, ...SerReplyShapeName[]]).default('table').describe(`layout of the JSON replies: ${Object.keys(SER_REPLY_SHAPES).join(', ')} (table: the documents' tag table, every category nested)`),
   tls: boolish.default(false).describe('serve HTTPS with a throw-away CA (its file is printed as ca_file)'),
 });
 
@@ -34,7 +34,7 @@ export const serSimulatorKind: SimulatorKind = {
       tokenTtlSeconds: o.token_ttl,
       seed: o.seed,
       licenseStart: o.license_start,
-      replyStyle: o.reply_style,
+      shape: o.shape,
       record: false,
       tls: pki ? { cert: pki.serverCert, key: pki.serverKey } : undefined,
     });

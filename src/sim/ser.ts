@@ -17,6 +17,8 @@ export type SerFault =
   | { kind: 'malformed'; count?: number }
   /** 200 with JSON whose first application user has `status.success: "lots"`. */
   | { kind: 'bad-field'; count?: number }
+  /** 200 whose applicationUsers block is missing, null or misspelled (`ApplicationUsers`) while entitlement is there. */
+  | { kind: 'users-block'; form: 'missing' | 'null' | 'misspelled'; count?: number }
   /** Wait this long before answering. */
   | { kind: 'slow'; delayMs: number; count?: number }
   /** Destroy the connection without an answer. */
@@ -26,8 +28,47 @@ export type SerFault =
   /** The token endpoint answers this status (default 503); report requests do not use it up. */
   | { kind: 'token-status'; status?: number; count?: number; retryAfterSeconds?: number };
 
-/** nested: as the documentation groups fields; flat: every field at the top; strings: nested, numbers as strings. */
-export type SerReplyStyle = 'nested' | 'flat' | 'strings';
+/**
+ * The layout of the JSON replies. The real service's exact JSON is not public; the documents'
+ * tag table groups tags under categories, and each category may be an object named after it or
+ * flattened onto its parent (the application user; the reply for `entitlement`). Numbers as
+ * JSON numbers or numeric strings; DSN keys as the table writes them or another spelling.
+ */
+export interface SerReplyLayout {
+  status: 'nested' | 'flat';
+  /** nested: `"messageSizeTotal": {"messageSizeTotal": …, "deliveredSizeTotal": …}`, as the table reads. */
+  messageSizeTotal: 'nested' | 'flat';
+  details: 'nested' | 'flat';
+  entitlement: 'nested' | 'flat';
+  numbers: 'numbers' | 'strings';
+  dsnKeys: '2.X.X' | '2.x.x' | '2xx' | 'dsn_2xx';
+}
+
+/** Named layouts; `table` is the documents' tag table read literally. */
+export const SER_REPLY_SHAPES = {
+  table: { status: 'nested', messageSizeTotal: 'nested', details: 'nested', entitlement: 'nested', numbers: 'numbers', dsnKeys: '2.X.X' },
+  /** The layout the simulator served before the documents were re-read: sizes flat, the rest nested. */
+  nested: { status: 'nested', messageSizeTotal: 'flat', details: 'nested', entitlement: 'nested', numbers: 'numbers', dsnKeys: '2.X.X' },
+  flat: { status: 'flat', messageSizeTotal: 'flat', details: 'flat', entitlement: 'flat', numbers: 'numbers', dsnKeys: '2.X.X' },
+  strings: { status: 'nested', messageSizeTotal: 'nested', details: 'nested', entitlement: 'nested', numbers: 'strings', dsnKeys: '2.X.X' },
+  mixed: { status: 'nested', messageSizeTotal: 'flat', details: 'flat', entitlement: 'flat', numbers: 'strings', dsnKeys: 'dsn_2xx' },
+} as const satisfies Record<string, SerReplyLayout>;
+export type SerReplyShapeName = keyof typeof SER_REPLY_SHAPES;
+export type SerReplyShape = SerReplyShapeName | SerReplyLayout;
+
+/** Every layout: each category nested or flat × number encodings × DSN spellings (64 × 2 = 128). */
+export function allReplyLayouts(): SerReplyLayout[] {
+  const out: SerReplyLayout[] = [];
+  const two = ['nested', 'flat'] as const;
+  for (const status of two) for (const messageSizeTotal of two) for (const details of two) for (const entitlement of two) {
+    for (const numbers of ['numbers', 'strings'] as const) for (const dsnKeys of ['2.X.X', '2.x.x', '2xx', 'dsn_2xx'] as const) out.push({ status, messageSizeTotal, details, entitlement, numbers, dsnKeys });
+  }
+  return out;
+}
+
+function layoutOf(shape: SerReplyShape): SerReplyLayout {
+  return typeof shape === 'string' ? SER_REPLY_SHAPES[shape] : shape;
+}
 
 export interface SerSimulatorOptions {
   port?: number;
@@ -47,7 +88,8 @@ export interface SerSimulatorOptions {
   annualThroughput?: number;
   /** The simulator's clock, which drives reclassification and "no data yet" (default Date.now). */
   now?: () => number;
-  replyStyle?: SerReplyStyle;
+  /** Layout of the replies (default `table`, the documents' tag table). */
+  shape?: SerReplyShape;
   /** Keep a record of every request (default true). */
   record?: boolean;
 }
@@ -83,7 +125,7 @@ export interface SerSimulator {
   setFault(fault: SerFault): void;
   clearFaults(): void;
   setNow(now: (() => number) | undefined): void;
-  setReplyStyle(style: SerReplyStyle): void;
+  setShape(shape: SerReplyShape): void;
   /** What the API would answer for [startMs, endMs) now, per user (for assertions). */
   counts(startMs: number, endMs: number): Array<SimCounts & { applicationName: string; applicationUserName: string }>;
   close(): Promise<void>;
@@ -106,13 +148,28 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function render(c: SimCounts, u: SimAppUser, style: SerReplyStyle): Record<string, unknown> {
-  const num = (n: number): number | string => (style === 'strings' ? String(n) : n);
-  const status = { success: num(c.success), failure: num(c.failure), tempFailure: num(c.tempFailure), partialSuccess: num(c.partialSuccess), inProgress: num(c.inProgress), total: num(c.total), recipientsTotal: num(c.recipientsTotal) };
-  const details = { '2.X.X': num(c.dsn2), '4.X.X': num(c.dsn4), '5.X.X': num(c.dsn5) };
-  const id = { applicationName: u.applicationName, applicationUserName: u.applicationUserName, fromEnvelope: u.fromEnvelope, fromHeader: u.fromHeader };
-  if (style === 'flat') return { ...id, ...status, messageSizeTotal: num(c.messageSizeTotal), deliveredSizeTotal: num(c.deliveredSizeTotal), ...details };
-  return { ...id, status, messageSizeTotal: num(c.messageSizeTotal), deliveredSizeTotal: num(c.deliveredSizeTotal), details, uid: `uid-${u.applicationUserName}` };
+function dsnKey(cls: 2 | 3 | 4 | 5, spelling: SerReplyLayout['dsnKeys']): string {
+  if (spelling === '2.X.X') return `${cls}.X.X`;
+  if (spelling === '2.x.x') return `${cls}.x.x`;
+  return spelling === '2xx' ? `${cls}xx` : `dsn_${cls}xx`;
+}
+
+function render(c: SimCounts, u: SimAppUser, layout: SerReplyLayout): Record<string, unknown> {
+  const num = (n: number): number | string => (layout.numbers === 'strings' ? String(n) : n);
+  const categories = {
+    status: { success: num(c.success), failure: num(c.failure), tempFailure: num(c.tempFailure), partialSuccess: num(c.partialSuccess), inProgress: num(c.inProgress), total: num(c.total), recipientsTotal: num(c.recipientsTotal) },
+    messageSizeTotal: { messageSizeTotal: num(c.messageSizeTotal), deliveredSizeTotal: num(c.deliveredSizeTotal) },
+    details: { [dsnKey(2, layout.dsnKeys)]: num(c.dsn2), [dsnKey(3, layout.dsnKeys)]: num(0), [dsnKey(4, layout.dsnKeys)]: num(c.dsn4), [dsnKey(5, layout.dsnKeys)]: num(c.dsn5) },
+  };
+  // The table lists 3.X.X; RFC 3463 defines no class 3, so the simulated service always counts 0 there.
+  const out: Record<string, unknown> = { applicationName: u.applicationName, applicationUserName: u.applicationUserName, fromEnvelope: u.fromEnvelope, fromHeader: u.fromHeader };
+  for (const [name, fields] of Object.entries(categories)) {
+    if (layout[name as keyof typeof categories] === 'nested') out[name] = fields;
+    else Object.assign(out, fields);
+  }
+  // A field the documents do not list: the input keeps it as it came.
+  out.uid = `uid-${u.applicationUserName}`;
+  return out;
 }
 
 export async function startSerSimulator(options: SerSimulatorOptions = {}): Promise<SerSimulator> {
@@ -124,7 +181,7 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
   const seed = options.seed ?? 1;
   const users = options.users ?? DEFAULT_SIM_USERS;
   let now = options.now ?? Date.now;
-  let style: SerReplyStyle = options.replyStyle ?? 'nested';
+  let shape: SerReplyShape = options.shape ?? 'table';
   const realNow = Date.now();
   const licenseStart = Date.parse(options.licenseStart ?? new Date(realNow - 200 * 86_400_000).toISOString().slice(0, 10));
   const licenseEnd = Date.parse(options.licenseEnd ?? new Date(licenseStart + 365 * 86_400_000).toISOString().slice(0, 10));
@@ -241,16 +298,28 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
       return done(400);
     }
     const perUser = windowCounts(seed, users, startMs, endMs, now());
-    const applicationUsers = perUser.flatMap((c, i) => (c.total > 0 ? [render(c, users[i]!, style)] : []));
-    if (fault?.kind === 'bad-field' && applicationUsers[0]) (applicationUsers[0].status as Record<string, unknown>).success = 'lots';
+    const layout = layoutOf(shape);
+    const applicationUsers = perUser.flatMap((c, i) => (c.total > 0 ? [render(c, users[i]!, layout)] : []));
+    if (fault?.kind === 'bad-field' && applicationUsers[0]) {
+      if (layout.status === 'nested') (applicationUsers[0].status as Record<string, unknown>).success = 'lots';
+      else applicationUsers[0].success = 'lots';
+    }
     stats.served += 1;
+    const body: Record<string, unknown> = { applicationUsers };
+    if (layout.entitlement === 'nested') body.entitlement = entitlement;
+    else Object.assign(body, entitlement);
+    if (fault?.kind === 'users-block') {
+      delete body.applicationUsers;
+      if (fault.form === 'null') body.applicationUsers = null;
+      if (fault.form === 'misspelled') body.ApplicationUsers = applicationUsers;
+    }
     if (fault?.kind === 'malformed') {
-      const text = JSON.stringify({ applicationUsers, entitlement });
+      const text = JSON.stringify(body);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
       return done(200);
     }
-    json(res, 200, { applicationUsers, entitlement });
+    json(res, 200, body);
     return done(200);
   };
 
@@ -285,8 +354,8 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
     setNow: (fn) => {
       now = fn ?? Date.now;
     },
-    setReplyStyle: (s) => {
-      style = s;
+    setShape: (s) => {
+      shape = s;
     },
     counts,
     close: () =>

@@ -4,7 +4,8 @@ import { classifySerFailure } from '../../src/ser/client.js';
 import { SerApiError, SerCredentialsError, SerReplyError } from '../../src/ser/errors.js';
 import { RateLimiter } from '../../src/ser/rate-limiter.js';
 import { createSerSession } from '../../src/ser/session.js';
-import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
+import type { SerReport } from '../../src/ser/reply.js';
+import { allReplyLayouts, SER_REPLY_SHAPES, startSerSimulator, type SerReplyShape, type SerSimulator } from '../../src/sim/ser.js';
 import { accountFor } from './helpers.js';
 
 let sim: SerSimulator | undefined;
@@ -97,16 +98,26 @@ describe('SER report client', () => {
     expect(r.users).toEqual((await client.summary(WINDOW)).users);
   });
 
-  it('reads nested, flat and string-number replies to the same numbers', async () => {
+  it('reads every layout the simulator serves (each category nested or flat, numbers or text, every DSN spelling) to the same numbers', async () => {
     const { sim, client } = await setup();
-    const a = await client.summary(WINDOW);
-    sim.setReplyStyle('flat');
-    const b = await client.summary(WINDOW);
-    sim.setReplyStyle('strings');
-    const c = await client.summary(WINDOW);
-    const strip = (r: typeof a) => r.users.map(({ extra: _e, ...u }) => u);
-    expect(strip(b)).toEqual(strip(a));
-    expect(strip(c)).toEqual(strip(a));
+    const strip = (r: SerReport) => r.users.map(({ extra: _e, ...u }) => u);
+    const reference = strip(await client.summary(WINDOW));
+    expect(reference.length).toBeGreaterThan(1);
+    expect(reference.every((u) => u.message_size_total! > 0 && u.delivered_size_total !== undefined && u.dsn['3xx'] === 0)).toBe(true);
+    const layouts = [...Object.keys(SER_REPLY_SHAPES), ...allReplyLayouts()] as SerReplyShape[];
+    for (const shape of layouts) {
+      sim.setShape(shape);
+      expect(strip(await client.summary(WINDOW)), JSON.stringify(shape)).toEqual(reference);
+    }
+  });
+
+  it.each(['missing', 'null', 'misspelled'] as const)('a reply whose applicationUsers is %s is SER_REPLY_INVALID at once, not a quiet window', async (form) => {
+    const { sim, client } = await setup();
+    sim.setFault({ kind: 'users-block', form });
+    const err = await client.summary(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerReplyError);
+    expect((err as SerReplyError).path).toBe('applicationUsers');
+    expect(sim.stats().reports).toBe(1);
   });
 });
 

@@ -260,4 +260,31 @@ describe('backfill range', () => {
     expect(r2.windows).toBe(0);
     await expect(runSerBackfill({ ...b.run, fromMs, toMs: NOW })).rejects.toThrow(/settle_delay/);
   });
+
+  it('a cycle that fails still counts its report requests for its caller (telemetry), and keeps the checkpoint', async () => {
+    const s = await sim({ now: () => NOW });
+    const { run, checkpoints } = runOptions(s, { now: () => NOW, account: { retries: 2 } });
+    const requests = { count: 0 };
+    // The entitlement call succeeds; then every window request fails 503 through its retries.
+    await runSerInput({ ...run, requests });
+    expect(requests.count).toBeGreaterThan(1);
+    const before = await checkpoints.load(serCheckpointKey('main', 'acme'));
+    s.setFault({ kind: 'status', status: 503, count: 1_000 });
+    const counter = { count: 0 };
+    await expect(runSerInput({ ...run, now: () => NOW + 2 * HOUR, requests: counter })).rejects.toThrow(/HTTP 503/);
+    // The entitlement call: 1 attempt + 2 retries, all counted though the cycle failed.
+    expect(counter.count).toBe(3);
+    expect(s.stats().reports - s.stats().served).toBeGreaterThanOrEqual(3);
+    expect(await checkpoints.load(serCheckpointKey('main', 'acme'))).toEqual(before);
+  });
+
+  it('a reply without applicationUsers stops the cycle naming the field; the checkpoint does not move', async () => {
+    const s = await sim({ now: () => NOW });
+    const { run, checkpoints } = runOptions(s, { now: () => NOW });
+    await runSerInput(run);
+    const before = await checkpoints.load(serCheckpointKey('main', 'acme'));
+    s.setFault({ kind: 'users-block', form: 'misspelled', count: 1_000 });
+    await expect(runSerInput({ ...run, now: () => NOW + 2 * HOUR })).rejects.toThrow(/SER reply field applicationUsers: missing/);
+    expect(await checkpoints.load(serCheckpointKey('main', 'acme'))).toEqual(before);
+  });
 });
