@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DemoEnvironment } from './environment.js';
 
+/** The correlation search run whose notable events the demo's action is invoked on. */
+const NOTABLE_SID = 'scheduler__admin__SplunkEnterpriseSecuritySuite__RMD5ser_failures_at_1733500000_42';
+
 export interface AlertStageResult {
   exitCode: number | null;
   stderr: string;
@@ -34,10 +37,13 @@ export async function alertStage(env: DemoEnvironment, range: { fromMs: number; 
     .counts(range.fromMs, range.toMs)
     .sort((a, b) => b.failure - a.failure)
     .slice(0, 5)
-    .map((u) => ({ application: u.applicationName, application_user: u.applicationUserName, success: u.success, failure: u.failure, temp_failure: u.tempFailure }));
+    // Notable-like rows, as Enterprise Security hands them to an adaptive response action: each
+    // names the notable event it came from (orig_sid, orig_rid), which the audit event carries.
+    .map((u, i) => ({ rid: i, orig_sid: NOTABLE_SID, orig_rid: i, application: u.applicationName, application_user: u.applicationUserName, success: u.success, failure: u.failure, temp_failure: u.tempFailure }));
   const resultsFile = join(env.out, 'results.csv.gz');
   writeFileSync(resultsFile, gzipSync(csv(users)));
-  const sid = `scheduler__admin__search__demo_${Date.now()}`;
+  // An ad hoc invocation from Incident Review: ES runs the action in a search of its own.
+  const sid = `${Math.floor(Date.now() / 1000)}.${process.pid}`;
   const payload = {
     app: 'search',
     owner: 'admin',
@@ -47,7 +53,8 @@ export async function alertStage(env: DemoEnvironment, range: { fromMs: number; 
     server_uri: env.splunkd.url,
     session_key: env.splunkd.sessionKey,
     sid,
-    search_name: 'SER application users with failures (7 days)',
+    search_name: 'SER application users with failures (7 days) - Rule',
+    result: { rid: '0', orig_sid: NOTABLE_SID, orig_rid: '0' },
     configuration: {
       service: 'mailer',
       hec: 'main',

@@ -109,6 +109,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const audit = received?.audits.find((a) => a.sid === alert?.sid);
   if (audit) {
     say(`Audit: ${String(audit.action_name)} ${String(audit.action_status)} — code ${String(audit.code)}, transaction ${String(audit.transaction_id)}, ${String(audit.recipient_count)} recipient(s), encrypted ${String(audit.encrypted)}, subject ${audit.subject === undefined ? 'not logged (encrypted)' : 'logged'}`);
+    if (audit.orig_sid) say(`  adaptive response (${String(audit.action_mode)}) on notable ${String(audit.orig_sid)} rid ${String(audit.orig_rid)}: tags modaction, modaction_result`);
   } else if (alert) {
     failures.push('no audit event for the alert run reached HEC');
   }
