@@ -125,6 +125,20 @@ describe('the standalone service runner', () => {
     expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.telemetry)).toEqual([]);
   });
 
+  it('telemetry counts the report requests of failed SER cycles too', async () => {
+    const { ser, dir, yaml, env } = await setup();
+    const base = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
+    const cfg = { ...base, accounts: { prod: { ...base.accounts.prod!, retries: 1 } }, inputs: { ...base.inputs, ser_report: { prod: { ...base.inputs.ser_report.prod!, poll_interval: 0.2 } } } };
+    ser.setFault({ kind: 'status', status: 503, count: 1_000_000 });
+    const runner = new ServiceRunner(cfg, createLogger({ level: 'fatal' }), { telemetryIntervalMs: 0 });
+    await runner.start();
+    closers.push(() => runner.stop());
+    const failing = await waitFor('two failed cycles', () => runner.inputFigures().find((i) => i.kind === 'ser_report' && (i.cycle_failures ?? 0) >= 2));
+    // Each failed cycle made its first attempt and one retry; none of them is lost from the figure.
+    expect(failing.requests).toBeGreaterThanOrEqual(2 * failing.cycle_failures!);
+    expect(failing.events_delivered).toBe(0);
+  });
+
   it('a receiver that cannot start names its input, the address and what to change', async () => {
     const { dir, yaml, env } = await setup();
     const base = parseServiceConfig(yaml(), join(dir, 'config.yaml'), env);
