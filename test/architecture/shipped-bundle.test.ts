@@ -36,6 +36,9 @@ describe("the app's bundle leaves development code out", () => {
   it("no 'openssl' anywhere in the bundle text", () => {
     expect(app.text.length).toBeGreaterThan(100_000);
     expect(app.text).not.toMatch(/openssl/i);
+    // Only the version is taken from package.json: its scripts and dev dependencies stay out.
+    expect(app.text).not.toContain('tsx scripts/generate.ts');
+    expect(app.text).not.toContain('@sparticuz/chromium');
     const built = join(ROOT, APP_BUNDLE.outfile);
     if (existsSync(built)) expect(readFileSync(built, 'utf8')).not.toMatch(/openssl/i);
   });
