@@ -7,7 +7,9 @@
  * concurrency, measured in the same run. (3) The same backfill at the limit through the real
  * HEC sink (default batch_interval of 1 s) into the HEC simulator: the cycle pushes a partial
  * batch out when every window in flight waits on delivery, so the rate stays that of (1), with
- * several windows per HEC request. Last line: one JSON object with every figure.
+ * several windows per HEC request. (4) Two backfills of one account, each with its own limiter
+ * at the limit, sharing the account's budget file (as two processes do): their combined rate
+ * against the limit and the 429s. Last line: one JSON object with every figure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -25,6 +27,7 @@ import type { CloseReport, Sink, SinkStats } from '../src/core/sink.js';
 import { serAccountSchema, serInputSchema } from '../src/ser/config.js';
 import { runSerBackfill } from '../src/ser/input.js';
 import { RateLimiter } from '../src/ser/rate-limiter.js';
+import { budgetFile, SharedBudget } from '../src/ser/shared-budget.js';
 import { createSerSession, toSerAccountSettings } from '../src/ser/session.js';
 import { formatSerTimestamp } from '../src/ser/time.js';
 
@@ -34,6 +37,7 @@ const RATE_SECONDS = Number(process.env.SER_BENCH_SECONDS ?? 75);
 const OVERHEAD_WINDOWS = Number(process.env.SER_BENCH_WINDOWS ?? 4000);
 const CONCURRENCY = 16;
 const HEC_SECONDS = Number(process.env.SER_BENCH_HEC_SECONDS ?? 30);
+const SHARED_SECONDS = Number(process.env.SER_BENCH_SHARED_SECONDS ?? 30);
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-20T00:00:00Z');
 
@@ -84,12 +88,12 @@ async function simStats(url: string): Promise<{ served: number; tooMany: number;
   return (await r.body.json()) as { served: number; tooMany: number; reports: number };
 }
 
-async function backfill(sim: SimProcess, limiter: RateLimiter, windows: number, name: string, sink: Sink = new CountingSink()) {
+async function backfill(sim: SimProcess, limiter: RateLimiter, windows: number, name: string, sink: Sink = new CountingSink(), endMs = NOW - HOUR) {
   const account = toSerAccountSettings('bench', serAccountSchema.parse({ client_id: sim.clientId, client_secret: sim.clientSecret, auth_url: sim.url, api_url: sim.url }));
   const input = serInputSchema.parse({ account: 'bench', hec: 'none', concurrency: CONCURRENCY, window: '1h' });
   const session = createSerSession(account, { limiter, connections: CONCURRENCY });
   const checkpoints = new FileCheckpointStore(mkdtempSync(join(tmpdir(), 'ser-bench-')));
-  const toMs = NOW - HOUR;
+  const toMs = endMs;
   const fromMs = toMs - windows * HOUR;
   await session.tokens.get(); // the token is not what we measure
   const t0 = performance.now();
@@ -149,6 +153,19 @@ try {
   const hecTooMany = hecAfter.tooMany - hecBefore.tooMany;
   console.log(`through HEC (batch_interval 1 s): ${viaHec.requests} requests in ${(viaHec.ms / 1000).toFixed(1)} s = ${hecPerMin.toFixed(0)}/min → ${(hecPerMin / LIMIT).toFixed(3)} of the limit, ${(hecPerMin / achievedPerMin).toFixed(3)} of (1); ${hecPosts} HEC requests for ${viaHec.windows} windows (${(viaHec.windows / hecPosts).toFixed(1)} windows per request); 429s served: ${hecTooMany}`);
 
+  // (4) two backfills sharing the account's budget file, each limiter set at the limit
+  const budget = budgetFile(mkdtempSync(join(tmpdir(), 'ser-bench-budget-')), limited.url, limited.clientId);
+  const sharedWindows = Math.round((SHARED_SECONDS * LIMIT) / 60 / 2);
+  const sharedBefore = await simStats(limited.url);
+  const t0 = performance.now();
+  const halves = await Promise.all([0, 1].map((i) => backfill(limited, new RateLimiter({ perMinute: LIMIT, ceilingPerMinute: LIMIT, shared: new SharedBudget(budget) }), sharedWindows, `shared-${i}`, new CountingSink(), NOW - HOUR - i * 40_000 * HOUR)));
+  const sharedMs = performance.now() - t0;
+  const sharedAfter = await simStats(limited.url);
+  const sharedRequests = halves[0]!.requests + halves[1]!.requests;
+  const sharedPerMin = (sharedRequests / sharedMs) * 60_000;
+  const sharedTooMany = sharedAfter.tooMany - sharedBefore.tooMany;
+  console.log(`two backfills, one shared budget: ${sharedRequests} requests in ${(sharedMs / 1000).toFixed(1)} s = ${sharedPerMin.toFixed(0)}/min → ${(sharedPerMin / LIMIT).toFixed(3)} of the limit, ${(sharedPerMin / achievedPerMin).toFixed(3)} of (1); 429s served: ${sharedTooMany}`);
+
   // (2) no limit: our per-window cost against bare HTTP of the same windows (warm-up first)
   await bareGets(unlimited, 200);
   await backfill(unlimited, new RateLimiter({ perMinute: Infinity, ceilingPerMinute: Infinity }), 200, 'warm');
@@ -179,6 +196,11 @@ try {
       hec_posts: hecPosts,
       hec_windows_per_post: Number((viaHec.windows / hecPosts).toFixed(2)),
       hec_too_many_429: hecTooMany,
+      shared_requests: sharedRequests,
+      shared_achieved_per_min: Math.round(sharedPerMin),
+      shared_ratio_of_limit: Number((sharedPerMin / LIMIT).toFixed(4)),
+      shared_ratio_vs_one_process: Number((sharedPerMin / achievedPerMin).toFixed(4)),
+      shared_too_many_429: sharedTooMany,
       concurrency: CONCURRENCY,
     }),
   );
