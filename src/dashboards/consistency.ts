@@ -110,6 +110,15 @@ export function dashboardSearches(view: string, def: DashboardDefinition, savedS
   return Object.keys(def.dataSources).filter((id) => def.dataSources[id]?.type !== 'ds.savedSearch').map((id) => ({ where: `view ${view} ${id}`, spl: full(id) }));
 }
 
+/** The searches a dashboard's drilldowns open (drilldown.linkToSearch): checked like its panels'. */
+export function drilldownSearches(view: string, def: DashboardDefinition): ShippedSearch[] {
+  return Object.entries(def.visualizations).flatMap(([id, viz]) =>
+    (viz.eventHandlers ?? [])
+      .filter((h) => h.type === 'drilldown.linkToSearch' && typeof h.options.query === 'string')
+      .map((h) => ({ where: `view ${view} ${id} drilldown`, spl: h.options.query as string })),
+  );
+}
+
 /** Saved searches a dashboard reads with ds.savedSearch that savedsearches.conf does not define. */
 export function checkSavedSearchRefs(view: string, def: DashboardDefinition, savedSearches: ReadonlyMap<string, string>): string[] {
   return Object.entries(def.dataSources)

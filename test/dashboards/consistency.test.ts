@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SOURCETYPES } from '../../src/core/sourcetypes.js';
-import { checkSearch, dashboardSearches, INDEX_MACRO, type CheckContext } from '../../src/dashboards/consistency.js';
+import { checkSavedSearchRefs, checkSearch, dashboardSearches, drilldownSearches, INDEX_MACRO, type CheckContext } from '../../src/dashboards/consistency.js';
 import { expandMacros, macrosFromConf } from '../../src/dashboards/macros.js';
 import { buildVocabulary, EVENT_SCHEMAS, propsFields } from '../../src/dashboards/vocabulary.js';
 import { APP_DIR, readAppConf, readShippedViews } from './app-files.js';
@@ -19,6 +19,7 @@ const views = readShippedViews();
 const savedSpl = new Map([...saved].map(([name, st]) => [name, st.get('search') ?? '']));
 const shippedSearches = () => [
   ...views.flatMap((v) => dashboardSearches(v.view, v.parsed.definition, savedSpl)),
+  ...views.flatMap((v) => drilldownSearches(v.view, v.parsed.definition)),
   ...[...saved].map(([name, st]) => ({ where: `savedsearch ${name}`, spl: st.get('search') ?? '' })),
 ];
 
@@ -49,6 +50,14 @@ describe('every name a dashboard or saved search uses exists (fields from the co
     expect(other.join('\n')).toMatch(/field "window_start"/);
     expect(checkSearch({ where: 'probe', spl: '`no_such_macro`' }, ctx).join('\n')).toMatch(/no_such_macro/);
     expect(checkSearch({ where: 'probe', spl: 'sourcetype="mail:message"' }, ctx).join('\n')).toMatch(new RegExp(`does not start from \`${INDEX_MACRO}\``));
+  });
+
+  it('every drilldown search is checked, and every ds.savedSearch names a saved search that exists', () => {
+    expect(views.flatMap((v) => drilldownSearches(v.view, v.parsed.definition)).length).toBeGreaterThanOrEqual(4);
+    expect(views.flatMap((v) => checkSavedSearchRefs(v.view, v.parsed.definition, savedSpl))).toEqual([]);
+    const probe = structuredClone(views.find((v) => v.view === 'ta_ser_mail_addon_health')!.parsed.definition);
+    probe.dataSources.ds_inputs!.options.ref = 'TA-ser-mail - no such report';
+    expect(checkSavedSearchRefs('probe', probe, savedSpl)).toEqual(['view probe: ds_inputs reads saved search "TA-ser-mail - no such report", which savedsearches.conf does not define']);
   });
 
   it('every macro in macros.conf is used by a shipped search', () => {
