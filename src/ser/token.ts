@@ -19,9 +19,9 @@ export const MAX_MARGIN_SHARE = 0.25;
 /** Tolerant OAuth2 reply: the token may be named access_token or be the first string field. */
 const tokenReplySchema = z
   .object({
-    access_token: z.string().min(1).optional(),
-    expires_in: z.coerce.number().positive().optional(),
-    token_type: z.string().optional(),
+    access_token: z.string({ error: 'expected a text (the bearer token)' }).min(1, 'expected a token, got an empty text').optional(),
+    expires_in: z.coerce.number({ error: 'expected a number of seconds' }).positive('expected a number of seconds above 0').optional(),
+    token_type: z.string({ error: 'expected a text' }).optional(),
   })
   .loose();
 

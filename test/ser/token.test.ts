@@ -148,4 +148,21 @@ describe('SER token', () => {
     expect(sim.stats().reports).toBe(2);
     expect(sim.stats().tokens).toBe(2);
   });
+
+  it('a token reply it cannot read names the field and the expected type', async () => {
+    const { createServer } = await import('node:http');
+    const replies = [
+      [{ access_token: 'x', expires_in: 'soon' }, 'SER reply field token.expires_in: expected a number of seconds'],
+      [{ access_token: 7 }, 'SER reply field token.access_token: expected a text (the bearer token)'],
+    ] as const;
+    for (const [reply, message] of replies) {
+      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply)));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const t = new TokenSource({ account: 'acme', authUrl: url, clientId: 'k', clientSecret: new Secret('s') });
+      const err = await t.get().catch((e: unknown) => e);
+      server.close();
+      expect((err as Error).message).toBe(message);
+    }
+  });
 });
