@@ -3,13 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
-import type { Secret } from '../core/secret.js';
+import { Secret } from '../core/secret.js';
 import type { HecDestination } from '../hec/config.js';
 import type { MailInputConfig } from '../mail/config.js';
 import { checkMailInput } from '../mail/input.js';
 import type { SendServiceConfig } from '../send/config.js';
 import type { SerAccount } from '../ser/config.js';
-import { SECRET_FIELDS, serviceConfigSchema, type ParsedServiceConfig, type SecretSection } from './config-schema.js';
+import { SECRET_FIELDS, SECTION_SCHEMAS, serviceConfigSchema, type ParsedServiceConfig, type SecretSection } from './config-schema.js';
 import { resolveSecretRef, secretRefSchema, type ResolveContext } from './secret-ref.js';
 
 /** A parsed type whose secret fields hold `Secret` instead of the plain string. */
@@ -32,6 +32,15 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]):
   const parts = issues.slice(0, 8).map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
   const more = issues.length > 8 ? `; and ${issues.length - 8} more` : '';
   return `${file}: ${parts.join('; ')}${more}`;
+}
+
+const STAND_IN = 'stand-in-for-a-secret';
+const PROBE = new Secret('probe');
+
+function takesSecret(section: SecretSection, field: string): boolean {
+  // The component schema of the section says whether the field takes a `Secret` as it is.
+  const shape = (SECTION_SCHEMAS[section] as { shape: Record<string, z.ZodType | undefined> }).shape;
+  return shape[field]?.safeParse(PROBE).success === true;
 }
 
 function sectionEntries(raw: Record<string, unknown>, section: SecretSection): Array<[string, Record<string, unknown>]> {
@@ -59,7 +68,9 @@ export function parseServiceConfig(text: string, file: string, env: NodeJS.Proce
   const copy = structuredClone(raw) as Record<string, unknown>;
   dropEmptySections(copy);
   const ctx: ResolveContext = { env, baseDir: dirname(file) };
-  const secrets = new Map<string, Secret>();
+  // Secrets the component's schema cannot take as a Secret (a plain text field) are parsed as a
+  // stand-in and set afterwards; the others go in as the Secret itself. Nothing is revealed.
+  const later = new Map<string, Secret>();
   const problems: string[] = [];
   for (const section of Object.keys(SECRET_FIELDS) as SecretSection[]) {
     for (const [name, entry] of sectionEntries(copy, section)) {
@@ -74,8 +85,11 @@ export function parseServiceConfig(text: string, file: string, env: NodeJS.Proce
         }
         try {
           const s = resolveSecretRef(ref.data, path, ctx);
-          secrets.set(path, s);
-          entry[field] = s.reveal(); // only for validation by the component's schema; replaced below
+          if (takesSecret(section, field)) entry[field] = s;
+          else {
+            entry[field] = STAND_IN;
+            later.set(path, s);
+          }
         } catch (err) {
           problems.push((err as Error).message);
         }
@@ -85,16 +99,13 @@ export function parseServiceConfig(text: string, file: string, env: NodeJS.Proce
   if (problems.length) throw new ConfigError(`${file}: ${problems.join('; ')}`);
   const parsed = serviceConfigSchema.safeParse(copy);
   if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error.issues));
-  const cfg = parsed.data as unknown as ServiceConfig;
-  for (const section of Object.keys(SECRET_FIELDS) as SecretSection[]) {
-    for (const [name, entry] of sectionEntries(cfg as unknown as Record<string, unknown>, section)) {
-      for (const field of SECRET_FIELDS[section] as readonly string[]) {
-        entry[field] = secrets.get(`${section}.${name}.${field}`);
-      }
-    }
+  const cfg = { ...parsed.data, file } as ServiceConfig;
+  for (const [path, secret] of later) {
+    const [field, name, ...section] = path.split('.').reverse();
+    const entry = sectionEntries(cfg as unknown as Record<string, unknown>, section.reverse().join('.') as SecretSection).find(([n]) => n === name)?.[1];
+    if (entry) entry[field!] = secret;
   }
   checkReferences(cfg, file);
-  cfg.file = file;
   return cfg;
 }
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { describeError } from '../../src/core/errors.js';
-import { isSecret } from '../../src/core/secret.js';
+import { isSecret, Secret } from '../../src/core/secret.js';
 import { renderConfigDoc } from '../../src/service/config-doc.js';
 import { loadServiceConfig, parseServiceConfig } from '../../src/service/config-load.js';
 import { describedSecretFields, SECRET_FIELDS, SECTION_SCHEMAS, serviceConfigSchema } from '../../src/service/config-schema.js';
@@ -117,5 +117,29 @@ describe('service configuration', () => {
     expect(cfg.hec.main!.ack).toBe(true);
     expect(cfg.hec.main!.batch_bytes).toBe(2048);
     expect(serviceConfigSchema.shape.hec).toBeDefined();
+  });
+
+  it('parses secrets without revealing them: each is a Secret from its reference straight to the config', () => {
+    const reveal = vi.spyOn(Secret.prototype, 'reveal');
+    try {
+      const cfg = parseServiceConfig(
+        stringify({
+          ...minimal(),
+          inputs: { ser_report: { prod: { account: 'prod', hec: 'main' } }, mail_metadata: { m: { hec: 'main', auth_mode: 'static', auth_secret: { env: 'R' } } } },
+        }),
+        '/x/config.yaml',
+        { T: 'token-value', S: 'secret-value', R: 'receiver-value' },
+      );
+      expect(reveal).not.toHaveBeenCalled();
+      expect(isSecret(cfg.hec.main!.token)).toBe(true);
+      expect(isSecret(cfg.accounts.prod!.client_secret)).toBe(true);
+      // A field whose schema takes text (parsed with a stand-in) still ends up the Secret itself.
+      expect(isSecret(cfg.inputs.mail_metadata.m!.auth_secret)).toBe(true);
+      reveal.mockRestore();
+      expect([cfg.hec.main!.token.reveal(), cfg.accounts.prod!.client_secret.reveal(), cfg.inputs.mail_metadata.m!.auth_secret?.reveal()]).toEqual(['token-value', 'secret-value', 'receiver-value']);
+      expect(JSON.stringify(cfg)).not.toMatch(/token-value|secret-value|receiver-value|stand-in/);
+    } finally {
+      reveal.mockRestore();
+    }
   });
 });
