@@ -27,6 +27,8 @@ const APP_DIR = join(ROOT, 'splunk_app/TA-ser-mail');
 // work tree clean.
 const SHOTS = process.env.CONFIG_PAGE_SCREENSHOTS === '1' ? join(ROOT, 'docs/config') : mkdtempSync(join(tmpdir(), 'ta-ser-mail-shots-'));
 const secret = (what: string) => `${what}-${randomBytes(9).toString('base64url')}`;
+/** PEM-shaped text (the page and the loader never parse it; the alert action does, see test/send). */
+const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n${randomBytes(48).toString('base64')}\n-----END ${label}-----\n`;
 
 // Generated per run: the values the page must write once and never receive back.
 const S = {
@@ -39,6 +41,11 @@ const S = {
   mailbox: secret('mbx'),
   passphrase: secret('pp'),
   proxy: secret('proxy'),
+  cloudMailbox: secret('mbx-cloud'),
+  certPem: pem('CERTIFICATE', secret('cert')),
+  keyPem: pem('ENCRYPTED PRIVATE KEY', secret('key')),
+  caPem: pem('CERTIFICATE', secret('ca')),
+  wrapPem: pem('PUBLIC KEY', secret('wrap')),
 };
 
 let sim: SplunkdSimulator;
@@ -281,7 +288,7 @@ describe('configuration page in Chromium', () => {
     await page.locator('#send-from').fill('soc@example.test');
     await page.locator('#send-encrypt').click();
     await dialog().getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => field('public_key_file').innerText()).toContain('Service public key file is required when encrypt is on');
+    await expect.poll(() => field('public_key_file').innerText()).toContain('Service public key file or Service public key (PEM) is required when encrypt is on');
     expect(sim.getStanza('ta_ser_mail_send', 'secure')).toBeUndefined();
     await page.locator('#send-public_key_file').fill('/opt/certs/service.pub.pem');
     await dialog().getByRole('button', { name: 'Save' }).click();
@@ -300,6 +307,45 @@ describe('configuration page in Chromium', () => {
     expect([loaded.encrypt, loaded.port, loaded.secret.reveal(), loaded.passphrase?.reveal()]).toEqual([true, 443, S.mailbox, S.passphrase]);
   });
 
+  it('Splunk Cloud: client certificate, key, CA and encryption key pasted as PEM go to storage/passwords, never to the .conf, never back to the page', async () => {
+    await openTab('Send service');
+    await page.getByRole('button', { name: 'Add service' }).click();
+    await page.locator('#send-name').fill('cloud');
+    await page.locator('#send-host').fill('send3.example.test');
+    await page.locator('#send-secret').fill(S.cloudMailbox);
+    await page.locator('#send-from').fill('cloud@example.test');
+    await page.locator('#send-encrypt').click();
+    await dialog().getByRole('button', { name: 'Save' }).click();
+    // neither a file path nor a pasted PEM: the rule across fields names both ways
+    await expect.poll(() => field('client_cert_file').innerText()).toContain('Client certificate file or Client certificate (PEM) is required');
+    await expect.poll(() => field('public_key_file').innerText()).toContain('Service public key file or Service public key (PEM) is required when encrypt is on');
+    expect(await page.locator('#send-client_cert_pem').evaluate((el) => el.tagName)).toBe('TEXTAREA');
+    await page.locator('#send-client_cert_pem').fill(S.certPem);
+    await page.locator('#send-client_key_pem').fill(S.keyPem);
+    await page.locator('#send-ca_pem').fill(S.caPem);
+    await page.locator('#send-public_key_pem').fill(S.wrapPem);
+    await dialog().getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('[data-row="cloud"]').count()).toBe(1);
+    expect(sim.getStanza('ta_ser_mail_send', 'cloud')).toEqual({ host: 'send3.example.test', from: 'cloud@example.test', encrypt: 'true' });
+    const stored = (realm: string) => sim.passwords.get(`${realm}:cloud:`)?.password;
+    expect([stored('ta_ser_mail_send_client_cert'), stored('ta_ser_mail_send_client_key'), stored('ta_ser_mail_send_ca'), stored('ta_ser_mail_send_public_key')]).toEqual([S.certPem, S.keyPem, S.caPem, S.wrapPem]);
+    // the program's loader reads them back as secrets, line breaks intact
+    const loaded = await loadSendService(program, 'cloud');
+    expect([loaded.client_cert_pem?.reveal(), loaded.client_key_pem?.reveal(), loaded.ca_pem?.reveal(), loaded.public_key_pem?.reveal()]).toEqual([S.certPem, S.keyPem, S.caPem, S.wrapPem]);
+    expect([loaded.client_cert_file, loaded.client_key_file, loaded.public_key_file]).toEqual([undefined, undefined, undefined]);
+    // editing again: each pasted PEM shows as stored, its box stays empty; saving keeps them
+    const before = web.calls().length;
+    await page.getByRole('button', { name: 'Edit cloud' }).click();
+    for (const key of ['client_cert_pem', 'client_key_pem', 'ca_pem', 'public_key_pem']) {
+      await expect.poll(() => field(key).innerText()).toContain('Stored');
+      expect(await page.locator(`#send-${key}`).inputValue()).toBe('');
+    }
+    await dialog().getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog().count()).toBe(0);
+    expect(web.calls().slice(before).filter((c) => c.method !== 'GET' && c.url.includes('storage/passwords'))).toEqual([]);
+    expect(stored('ta_ser_mail_send_client_key')).toBe(S.keyPem);
+  });
+
   it('saves the proxy (password to storage/passwords, user proxy) and the log level', async () => {
     await openTab('Proxy');
     await page.locator('#proxy-url').fill('http://svc-splunk@127.0.0.1:3128');
@@ -308,7 +354,9 @@ describe('configuration page in Chromium', () => {
     await expect.poll(() => sim.getStanza('ta_ser_mail_settings', 'proxy')?.url).toBe('http://svc-splunk@127.0.0.1:3128');
     await expect.poll(() => sim.passwords.get('ta_ser_mail_proxy:proxy:')?.password).toBe(S.proxy);
     await expect.poll(() => field('password').innerText()).toContain('Stored');
-    expect((await loadProxy(program)).url).toBe(`http://svc-splunk:${S.proxy}@127.0.0.1:3128/`);
+    // the program keeps the password apart from the URL (sent as Proxy-Authorization, never in a URL string)
+    const loadedProxy = await loadProxy(program);
+    expect([loadedProxy.url, loadedProxy.password?.reveal()]).toEqual(['http://svc-splunk@127.0.0.1:3128', S.proxy]);
 
     await openTab('Logging');
     // The list opens, moves and chooses with the keyboard too.
@@ -375,8 +423,8 @@ describe('configuration page in Chromium', () => {
       const shown = calls.filter((c) => c.responseBody.includes(value));
       expect(shown.map((c) => c.url)).toEqual([]);
     }
-    for (const value of [S.account, S.accountNew, S.token, S.mailbox, S.passphrase, S.proxy]) {
-      expect(calls.filter((c) => c.requestBody.includes(encodeURIComponent(value))).length).toBe(1);
+    for (const value of [S.account, S.accountNew, S.token, S.mailbox, S.passphrase, S.proxy, S.cloudMailbox, S.certPem, S.keyPem, S.caPem, S.wrapPem]) {
+      expect(calls.filter((c) => c.requestBody.includes(encodeURIComponent(value).replace(/%20/g, '+')) || c.requestBody.includes(encodeURIComponent(value))).length).toBe(1);
     }
     for (const value of [S.seededAccount, S.seededToken, S.seededMailbox]) {
       expect(calls.filter((c) => c.requestBody.includes(value))).toEqual([]);
@@ -384,7 +432,7 @@ describe('configuration page in Chromium', () => {
     const mutating = calls.filter((c) => c.method !== 'GET');
     expect(mutating.length).toBeGreaterThan(8);
     expect(mutating.filter((c) => !c.formKeyOk || c.status >= 400).map((c) => `${c.method} ${c.url} ${c.status}`)).toEqual([]);
-    expect(sim.passwords.size).toBe(8);
+    expect(sim.passwords.size).toBe(13);
   });
 
   it('rendered without console errors or failed requests', () => {

@@ -3,6 +3,7 @@ import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Text from '@splunk/react-ui/Text';
+import TextArea from '@splunk/react-ui/TextArea';
 import { displayLabel, type FieldSpec } from '../schema-fields.js';
 
 export interface FieldControlProps {
@@ -47,6 +48,21 @@ export function FieldControl({ field, value, error, stored, idPrefix, onChange, 
         ))}
       </Select>
     );
+  } else if (field.multiline) {
+    // A pasted PEM: several lines, shown while pasted (a password box would join the lines), never read back.
+    control = (
+      <TextArea
+        inputId={id}
+        name={field.key}
+        value={String(value)}
+        error={Boolean(error)}
+        rowsMin={3}
+        rowsMax={10}
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(_e, d) => onChange(field.key, d.value)}
+      />
+    );
   } else {
     control = (
       <Text
@@ -55,7 +71,7 @@ export function FieldControl({ field, value, error, stored, idPrefix, onChange, 
         name={field.key}
         value={String(value)}
         error={Boolean(error)}
-        {...(field.multiline ? { multiline: true, rowsMin: 4, rowsMax: 12, spellCheck: false } : { type: field.secret ? 'password' : 'text' })}
+        type={field.secret ? 'password' : 'text'}
         autoComplete={field.secret ? 'new-password' : 'off'}
         onChange={(_e, d) => onChange(field.key, d.value)}
       />
