@@ -76,7 +76,7 @@ const definition = new DashboardBuilder({
     ],
     ['viz_gap_table', table('Gaps between delivered windows', 'ds_gaps', 'Empty when every window from the first to the last was delivered.', { Input: 210 })],
   ])
-  .row(ROW.shortTable, [['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table', 'The checkpoint is the end of the newest window delivered; lag is now minus the checkpoint (window size and settle delay included).')]])
+  .row(ROW.mediumTable, [['viz_checkpoints', table('Last checkpoint per input', 'ds_checkpoint_table', 'The checkpoint is the end of the newest window delivered; lag is now minus the checkpoint (window size and settle delay included).')]])
   .row(ROW.chart, [
     ['viz_traffic_time', chart('line', 'Messages per window (a window without traffic still has its coverage event)', 'ds_traffic_time', { colors: { messages: COLOR.neutral }, yTitle: 'messages' })],
   ])

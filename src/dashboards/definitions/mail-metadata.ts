@@ -26,7 +26,8 @@ const definition = new DashboardBuilder({
     'Messages: mailbox copies grouped by message_uid',
     `\`ta_ser_mail_index\` sourcetype="mail:message" user="$mailbox$" (src_user="$person$" OR recipient="$person$" OR user="$person$") (src_user_domain="$domain$" OR recipient_domain="$domain$" OR user="*@$domain$")
      | join type=left max=1 user [search \`ta_ser_mail_index\` sourcetype="mail:user" earliest=-30d@d | stats latest(time_zone_offset) as time_zone_offset by email | rename email as user]
-     | eval offset_seconds=\`ta_ser_mail_tz_offset_seconds(coalesce(time_zone_offset, "UTC"))\`, local_hour=floor((((_time + offset_seconds) % 86400) + 86400) % 86400 / 3600)
+     | eval tz=coalesce(time_zone_offset, "UTC")
+     | eval offset_seconds=\`ta_ser_mail_tz_offset_seconds(tz)\`, local_hour=floor((((_time + offset_seconds) % 86400) + 86400) % 86400 / 3600)
      | eval sent_after_hours=if(is_sent="true", if(\`ta_ser_mail_after_hours(_time, offset_seconds)\`, 1, 0), null()), sent_hour=if(is_sent="true", local_hour, null()), automatic=if(is_automatic="true", 1, 0)
      | stats min(_time) as _time, first(direction) as direction, first(src_user) as src_user, first(src_user_domain) as src_user_domain, values(recipient) as recipient, values(recipient_domain) as recipient_domain, max(sent_after_hours) as after_hours, max(sent_hour) as sent_hour, min(local_hour) as copy_hour, max(automatic) as automatic, dc(user) as mailboxes by message_uid
      | eval hour=coalesce(sent_hour, copy_hour)`,

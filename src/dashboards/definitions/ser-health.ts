@@ -11,7 +11,7 @@ const OUTCOME_COLORS = {
 const definition = new DashboardBuilder({
   title: 'SER delivery health',
   description:
-    'Proofpoint Secure Email Relay outcomes per application. Every count uses the latest revision of each window and application user (SER reclassifies temporary failures for up to 7 days).',
+    'Proofpoint Secure Email Relay outcomes per application. Every count uses the latest revision of every window of an account (SER reclassifies temporary failures for up to 7 days and then re-sends the whole window).',
   defaultEarliest: '-7d@h',
 })
   .search(
