@@ -199,6 +199,7 @@ async function runForward(o: ForwardOptions, log: Logger): Promise<number> {
     if (giveUpMs !== undefined && aside !== undefined && aside >= giveUpMs && !gaveUp) {
       gaveUp = `every HEC endpoint was set aside for ${Math.round(aside / 1000)} s (--give-up-after ${o.giveUpAfter})`;
       stop();
+      void sink.close(0).catch(() => undefined); // also cuts a drain already under way
     }
   }, 250);
   let lineNo = 0;
@@ -242,7 +243,8 @@ async function runForward(o: ForwardOptions, log: Logger): Promise<number> {
       }
       if (!halted()) throw err; // a destroyed input after a signal just ends the reading
     }
-    const left = stopping ? Math.max(0, drainMs - (Date.now() - stoppedAt)) : gaveUp || sink.fatal ? 0 : drainMs;
+    // Stopped for good: only requests already on the wire are left; let them answer (bounded).
+    const left = stopping ? Math.max(0, drainMs - (Date.now() - stoppedAt)) : gaveUp ? 0 : sink.fatal ? config.request_timeout * 1000 : drainMs;
     const report = await sink.close(forced ? 0 : left);
     clearInterval(ticker);
     progress.tick(report.delivered, read);

@@ -100,6 +100,19 @@ export class AckTracker<T> {
     this.#arm();
   }
 
+  /** Expires every ack pending on (endpoint, channel): the sink stopped trusting that channel. */
+  retire(endpoint: Endpoint, channel: string, reason: string): void {
+    const prefix = `${endpoint.label}\u0000${channel}\u0000`;
+    const old: Array<Pending<T>> = [];
+    for (const [key, p] of this.#pending) {
+      if (key.startsWith(prefix)) {
+        this.#pending.delete(key);
+        old.push(p);
+      }
+    }
+    for (const p of old) this.#o.onExpired(p.item, `ack id ${p.ackId} on ${endpoint.label}: ${reason}`);
+  }
+
   #restarted(group: string, life: ChannelLife, endpoint: Endpoint, channel: string, ackId: number): void {
     const prefix = `${group}\u0000`;
     const old: Array<Pending<T>> = [];

@@ -49,7 +49,7 @@ export class HecClient {
       if (signal?.aborted) throw signal.reason;
       if (isTlsVerificationFailure(err)) throw new TlsVerificationError(e.label, { cause: err });
       const what = timeout.aborted ? `no reply within ${this.#o.timeoutMs} ms` : `connection failed: ${describeTransport(err)}`;
-      throw new HecUnavailableError(e.label, what, { setAside: true, cause: err });
+      throw new HecUnavailableError(e.label, what, { setAside: true, ambiguous: true, cause: err });
     }
   }
 

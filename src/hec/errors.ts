@@ -120,12 +120,15 @@ export class HecUnavailableError extends AddonError {
   readonly retryAfterMs: number | undefined;
   /** Whether the endpoint should be set aside until its health probe passes. */
   readonly setAside: boolean;
+  /** No HEC answer came back (connection lost, timeout, a proxy's page): HEC may have taken the batch. */
+  readonly ambiguous: boolean;
   readonly endpoint: string;
-  constructor(endpoint: string, message: string, o: { retryAfterMs?: number; setAside: boolean; cause?: unknown }) {
+  constructor(endpoint: string, message: string, o: { retryAfterMs?: number; setAside: boolean; ambiguous?: boolean; cause?: unknown }) {
     super('HEC_UNAVAILABLE', `${endpoint}: ${message}`, { retryable: true, cause: o.cause });
     this.endpoint = endpoint;
     this.retryAfterMs = o.retryAfterMs;
     this.setAside = o.setAside;
+    this.ambiguous = o.ambiguous ?? false;
   }
 }
 

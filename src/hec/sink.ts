@@ -24,6 +24,7 @@ import {
   HecInvalidChannelError,
   HecRejectedError,
   HecUnavailableError,
+  HecUnexpectedReplyError,
 } from './errors.js';
 import { classifyHecFailure } from './retry-verdict.js';
 
@@ -90,6 +91,8 @@ export class HecSink implements Sink {
   readonly #stallTimer: NodeJS.Timeout;
   readonly #ready: Batch[] = [];
   readonly #outstanding = new Set<Batch>();
+  /** Batches whose request(s) are under way (#deliver running). */
+  readonly #flying = new Set<Batch>();
   /** Batches HEC accepted whose ack is pending (their bytes count as in flight). */
   readonly #awaitingAck = new Set<Batch>();
   /** Per channel: sends on the wire whose reply is not yet handled (ack polls wait for them). */
@@ -304,8 +307,9 @@ export class HecSink implements Sink {
   }
 
   #pump(): void {
-    while (this.#ready.length > 0 && this.#inFlight < this.config.max_in_flight && !(this.config.ack && this.#acks.full) && !this.#abort.signal.aborted) {
+    while (this.#ready.length > 0 && this.#inFlight < this.config.max_in_flight && !(this.config.ack && this.#acks.full) && !this.#abort.signal.aborted && !this.#fatal) {
       const b = this.#ready.shift()!;
+      this.#flying.add(b);
       this.#inFlight++;
       this.#inFlightBytes += b.bytes;
       void this.#deliver(b);
@@ -320,6 +324,19 @@ export class HecSink implements Sink {
 
   #newChannel(old: string): void {
     if (this.#channel === old) this.#channel = randomUUID();
+  }
+
+  /**
+   * No HEC answer came back for a send on `channel` (connection lost, timeout, a proxy's page):
+   * HEC may have taken it — and if HEC restarted, handed out an ack id that a batch pending
+   * there also holds, so a later "true" could answer for the wrong batch. With ack on, that
+   * channel is retired: the sink moves to a new one and sends what waited there again.
+   * Duplicates are possible (same event ids), a loss is not.
+   */
+  #ambiguous(endpoint: Endpoint, channel: string, why: string): void {
+    if (!this.config.ack) return;
+    this.#newChannel(channel);
+    this.#acks.retire(endpoint, channel, `a send on its channel got no HEC answer (${why}); its acknowledgements can no longer be trusted`);
   }
 
   /** Registers a send on `channel` until its reply is handled (see the ack poll above). */
@@ -356,20 +373,24 @@ export class HecSink implements Sink {
         },
       );
     } catch (err) {
-      this.#leaveFlight(b);
+      // Judge the failure before the next batch may start: a permanent one stops it going out.
+      this.#flying.delete(b);
       this.#afterFailure(b, err);
+      this.#leaveFlight(b);
       return;
     }
-    this.#leaveFlight(b);
-    if (sent === 'settled') return this.#settle(b);
+    // The outcome first, then the next batch may go (ack off on the token must stop it).
     try {
-      if (!this.config.ack) return this.#settle(b);
-      if (sent.ackId === undefined) return this.#unacknowledged(b, sent.endpoint);
-      this.#inFlightBytes += b.bytes; // awaiting its ack, the batch is still in flight
-      this.#awaitingAck.add(b);
-      this.#acks.add(sent.endpoint, sent.channel, sent.ackId, b);
+      if (sent === 'settled' || !this.config.ack) this.#settle(b);
+      else if (sent.ackId === undefined) this.#unacknowledged(b, sent.endpoint);
+      else {
+        this.#inFlightBytes += b.bytes; // awaiting its ack, the batch is still in flight
+        this.#awaitingAck.add(b);
+        this.#acks.add(sent.endpoint, sent.channel, sent.ackId, b);
+      }
     } finally {
-      sent.handled();
+      if (sent !== 'settled') sent.handled();
+      this.#leaveFlight(b);
     }
   }
 
@@ -381,6 +402,7 @@ export class HecSink implements Sink {
    */
   async #attempt(b: Batch, signal: AbortSignal): Promise<Sent> {
     for (;;) {
+      if (this.#fatal) throw this.#fatal;
       const body = await this.#encode(b);
       const endpoint = await this.#endpoints.acquire(signal);
       const trial = !endpoint.healthy;
@@ -393,8 +415,7 @@ export class HecSink implements Sink {
         handled();
         if (err instanceof HecUnavailableError) {
           this.#endpoints.setAside(endpoint, err.message);
-          // A connection that failed may be a restarting indexer, which forgets its channels.
-          if (this.config.ack) this.#newChannel(channel);
+          this.#ambiguous(endpoint, channel, err.message);
           if (trial && !signal.aborted) {
             this.#noteFailure(b, err);
             continue;
@@ -427,6 +448,7 @@ export class HecSink implements Sink {
       }
       if (err instanceof HecUnavailableError && err.setAside) this.#endpoints.setAside(endpoint, err.message);
       if (err instanceof HecInvalidChannelError) this.#newChannel(channel);
+      if ((err instanceof HecUnavailableError && err.ambiguous) || err instanceof HecUnexpectedReplyError) this.#ambiguous(endpoint, channel, err.message);
       if (trial && classifyHecFailure(err).retry && !signal.aborted) {
         this.#noteFailure(b, err);
         continue;
@@ -441,6 +463,7 @@ export class HecSink implements Sink {
   }
 
   #leaveFlight(b: Batch): void {
+    this.#flying.delete(b);
     this.#inFlight--;
     this.#inFlightBytes -= b.bytes;
     this.#pump();
@@ -449,6 +472,7 @@ export class HecSink implements Sink {
   /** The batch's last attempt failed for good: retries spent, its events bad, or delivery must stop. */
   #afterFailure(b: Batch, err: unknown): void {
     if (this.#abort.signal.aborted) return; // abandoned: already counted with its cause
+    if (this.#fatal) return this.#fail(b, this.#fatal, true); // the stop is reported once, by #stop
     if (classifyHecFailure(err).retry) {
       this.#fail(b, new HecDeliveryError(b.remaining, `${b.remaining} event(s) not delivered after ${this.#policy.retries + 1} attempts: ${(err as Error).message}`, { cause: err }));
       return;
@@ -557,18 +581,23 @@ export class HecSink implements Sink {
     else this.#causes.set(code, { events, message: describeError(err) });
   }
 
-  /** Permanent failure: one report, every waiting event undelivered with this cause, nothing more sent. */
+  /**
+   * Permanent failure: one report, every waiting event undelivered with this cause, nothing
+   * more sent. Requests already on the wire finish (HEC may index them: with ack off on the
+   * token, they come back code 0 and count as delivered-unacknowledged, not undelivered).
+   */
   #stop(err: Error): void {
     if (this.#fatal) return;
     this.#fatal = err;
     if (this.#o.onFatal) this.#o.onFatal(err);
     else this.#log.error(`HEC delivery stopped: ${describeError(err)}`);
-    this.#abandon(() => err);
+    this.#abandon(() => err, this.#flying);
   }
 
   #drainCause(b: Batch, deadlineMs: number): Error {
     const why = b.lastFailure ? ` (last attempt: ${b.lastFailure})` : this.#awaitingAck.has(b) ? ' (accepted by HEC, acknowledgement pending)' : '';
-    const e = new UndeliveredError(b.remaining, `not delivered within the ${deadlineMs} ms drain deadline${why}`);
+    const when = deadlineMs > 0 ? `within the ${deadlineMs} ms drain deadline` : 'before delivery was cut short';
+    const e = new UndeliveredError(b.remaining, `not delivered ${when}${why}`);
     return Object.assign(e, { code: b.lastFailureCode ?? e.code });
   }
 
@@ -634,17 +663,18 @@ export class HecSink implements Sink {
     });
   }
 
-  /** Stop every attempt and reject what is left, counted with its cause, never silently. */
-  #abandon(cause: (b: Batch) => Error): void {
-    this.#abort.abort(new UndeliveredError(this.#pendingEvents(), 'HEC sink stopped'));
+  /** Stop every attempt (but those `spared` on the wire) and reject what is left, counted with its cause, never silently. */
+  #abandon(cause: (b: Batch) => Error, spared: ReadonlySet<Batch> = new Set()): void {
+    if (spared.size === 0) this.#abort.abort(new UndeliveredError(this.#pendingEvents(), 'HEC sink stopped'));
+    // The line first: a released batch must not admit waiting events into new batches.
+    const waiting = this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink stopped before this event could be queued'));
+    this.#stats.failed += waiting;
+    this.#noteCause(this.#fatal ?? new UndeliveredError(waiting, 'waiting for room when the sink stopped'), waiting);
     for (const b of this.#acks.close()) this.#ackDone(b);
     for (const b of this.#awaitingAck) this.#ackDone(b);
     this.#ready.length = 0;
     if (this.#current) this.#seal();
     this.#ready.length = 0;
-    for (const b of [...this.#outstanding]) this.#fail(b, cause(b), true);
-    const waiting = this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink stopped before this event could be queued'));
-    this.#stats.failed += waiting;
-    this.#noteCause(this.#fatal ?? new UndeliveredError(waiting, 'waiting for room when the sink stopped'), waiting);
+    for (const b of [...this.#outstanding]) if (!spared.has(b)) this.#fail(b, cause(b), true);
   }
 }

@@ -62,7 +62,7 @@ export function classifySendReply(endpoint: string, status: number, headers: Rec
   const facts: HecReplyFacts = { status, text, endpoint, ...(code === undefined ? {} : { hecCode: code }) };
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const fail = (error: Error): SendOutcome => ({ ok: false, error, ...(invalidEvent === undefined ? {} : { invalidEvent }) });
-  const unavailable = (setAside: boolean, what: string) => fail(new HecUnavailableError(endpoint, what, { retryAfterMs, setAside }));
+  const unavailable = (setAside: boolean, what: string, ambiguous = false) => fail(new HecUnavailableError(endpoint, what, { retryAfterMs, setAside, ambiguous }));
 
   if (status >= 200 && status < 300 && code === 0) {
     return { ok: true, ...(typeof json?.ackId === 'number' ? { ackId: json.ackId } : {}) };
@@ -71,7 +71,7 @@ export function classifySendReply(endpoint: string, status: number, headers: Rec
   if (status === 429) return unavailable(false, `throttled (HTTP 429 "${text}")`);
   // A load balancer or proxy answers 5xx with an HTML page: retryable like HEC's own, and the
   // endpoint is set aside (the next try goes to another URL).
-  if (status >= 500 && code === undefined) return unavailable(true, `HTTP ${status} "${text}" (not a HEC reply: a proxy or load balancer in front of HEC?)`);
+  if (status >= 500 && code === undefined) return unavailable(true, `HTTP ${status} "${text}" (not a HEC reply: a proxy or load balancer in front of HEC?)`, true);
   if (status === 413) return fail(new HecBatchTooLargeError(facts));
   if (!json || code === undefined) {
     // Only HEC's own JSON may say anything about the batch: a page is never success.

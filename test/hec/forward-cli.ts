@@ -64,7 +64,7 @@ export function tmpFile(name: string, text: string | Buffer): string {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `cond` every 10 ms for up to `ms`. */
-export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+/** Polls `cond` every 10 ms for up to `ms` (generous: a CLI child under load starts slowly). */
+export async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   for (let t = 0; t < ms && !cond(); t += 10) await sleep(10);
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultDrainMs, forwardSinkConfig } from '../../src/commands/forward.js';
 import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
-import { cli, expectedIds, lines, tmpFile } from './forward-cli.js';
+import { cli, expectedIds, lines, tmpFile, until } from './forward-cli.js';
 
 const sims: HecSimulator[] = [];
 afterEach(async () => {
@@ -94,7 +94,7 @@ describe('forward (CLI)', () => {
       child.stdin!.write(`${ls.join('\n')}\n`); // stdin stays open: only the signal ends the run
       void (async () => {
         // Wait until HEC holds the events but has not acknowledged them, then signal.
-        for (let i = 0; i < 400 && hec.eventIds().length < 40; i++) await new Promise((res) => setTimeout(res, 10));
+        await until(() => hec.eventIds().length >= 40, 30_000); // startup under load can take seconds
         child.kill('SIGTERM');
       })();
     });
