@@ -1,5 +1,5 @@
 /**
- * `npm run bench:mail -- --soak [--minutes 2] [--rate 500] [--set key=value …]` — the mail
+ * `npm run bench:mail -- --soak [--minutes 2] [--rate 500] [--connectors 50] [--set key=value …]` — the mail
  * receiver under a steady offered load while HEC misbehaves a little: the HEC simulator (indexer
  * ack on) answers 2 % of event posts 503, 1 % 429 (Retry-After 1 s) and loses 1 % of acks
  * (seeded, reproducible). Connectors behave like the EWS connector: each keeps its batch until
@@ -22,7 +22,6 @@ import { startHecSimulator } from '../src/sim/hec.js';
 
 const TOKEN = 'soak-connector-token';
 const PER_POST = 50;
-const CONNECTORS = 10;
 const GIVE_UP_AFTER = 30;
 const DEFAULT_WAIT_S = 5;
 
@@ -67,6 +66,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function soak(): Promise<void> {
   const minutes = Number(arg('minutes', '2'));
   const rate = Number(arg('rate', '500'));
+  const CONNECTORS = Number(arg('connectors', '50'));
   const settings = overrides();
   const sim = await startHecSimulator({ ack: true, ackDelayMs: 20, keep: 'ids', skimEvents: true });
   sim.setChaos({ seed: 17, probability: 0.04, faults: [{ kind: 'busy' }, { kind: 'busy' }, { kind: 'throttle', retryAfterSeconds: 1 }, { kind: 'lose-acks' }] });

@@ -77,15 +77,20 @@ describe('DataPath importer', () => {
     t.write('3-unknown.json', '{"something": []}');
     t.write('4-bad.json.gz', 'not gzip');
     t.write('5-good.json', JSON.stringify(mails('o@x.com', [message(5)])));
+    const latin1 = Buffer.from(JSON.stringify(mails('o@x.com', [message(6, { subject: 'caf\u00e9' })])), 'latin1'); // é as one byte: not UTF-8
+    t.write('6-latin1.json', latin1);
+    t.write('7-deep.json', `{"users":${'['.repeat(100)}${']'.repeat(100)}}`);
     const imp = t.make();
     await imp.scanOnce();
     const r = await imp.scanOnce();
-    expect(r.failed.sort()).toEqual(['1-broken.json', '2-invalid.json', '3-unknown.json', '4-bad.json.gz']);
+    expect(r.failed.sort()).toEqual(['1-broken.json', '2-invalid.json', '3-unknown.json', '4-bad.json.gz', '6-latin1.json', '7-deep.json']);
     expect(r.imported).toEqual(['5-good.json']);
     expect(ids(t.sink)).toEqual(['AAMk-5']); // nothing of the invalid file, not even its good message
     const errors = join(t.data, 'error');
     expect(readFileSync(join(errors, '2-invalid.json.error.txt'), 'utf8')).toContain('mailMessages[1].sentAt');
     expect(readFileSync(join(errors, '1-broken.json.error.txt'), 'utf8')).toMatch(/not valid JSON/);
+    expect(readFileSync(join(errors, '6-latin1.json.error.txt'), 'utf8')).toContain(`not valid UTF-8 at byte ${latin1.indexOf(0xe9)}, in mailMessages[0].subject`);
+    expect(readFileSync(join(errors, '7-deep.json.error.txt'), 'utf8')).toMatch(/deeper than 64 levels/);
     expect(readdirSync(t.data).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 
