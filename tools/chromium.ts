@@ -89,12 +89,18 @@ export function unpackNpmChromium(dir = npmChromiumDir()): string {
   const scratch = `${dir}.unpack-${process.pid}-${Date.now()}`;
   mkdirSync(scratch, { recursive: true });
   try {
-    const unpacked = execFileSync(process.execPath, ['--input-type=module', '-e', "import c from '@sparticuz/chromium'; process.stdout.write(await c.executablePath())"], {
-      cwd: root,
-      env: { ...process.env, TMPDIR: scratch },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let unpacked: string;
+    try {
+      unpacked = execFileSync(process.execPath, ['--input-type=module', '-e', "import c from '@sparticuz/chromium'; process.stdout.write(await c.executablePath())"], {
+        cwd: root,
+        env: { ...process.env, TMPDIR: scratch },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      const why = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n').slice(-3).join(' ');
+      throw new Error(`cannot unpack the Chromium of @sparticuz/chromium into ${dir} (${why}): run npm ci, check free disk space, or set ${CHROMIUM_ENV} to a Chromium binary`);
+    }
     if (path.resolve(unpacked) !== path.join(scratch, 'chromium')) throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not into ${scratch}`);
     try {
       renameSync(scratch, dir);
