@@ -1,12 +1,25 @@
 /**
- * Secure send throughput: messages/s to the send-service simulator over keep-alive mutual TLS
- * with encryption on, against the baseline the specification's curl example implies (a new TLS
- * connection, with its full mutual handshake, for every message), measured in the same run;
- * plus the encryption cost per message. The last line is one JSON object with every figure.
+ * Secure send throughput against the service's own limit, measured in the same run:
+ *   1. limit: the same simulator driven by a minimal client (raw undici, one keep-alive pool,
+ *      request bodies encrypted and built before the clock starts) - what the service can take;
+ *   2. the alert action's real path: runAlert over a gzipped results file (read, render per row,
+ *      encrypt, send through SendClient, audit events built and written to the fsync'd audit
+ *      file, accepted messageIds to the ledger) - target >= 0.8 of (1);
+ *   3. SendClient alone over keep-alive, and 4. a new TLS connection per message (what the
+ *      specification's curl example implies); plus the encryption cost per message.
+ * The last line is one JSON object with every figure.
  *
  *   npm run bench:send            (env: SEND_BENCH_MESSAGES, SEND_BENCH_BASELINE_MESSAGES, SEND_BENCH_CONCURRENCY)
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Agent, request } from 'undici';
+import { runAlert } from '../src/send/action.js';
+import { AuditTrail } from '../src/send/audit-trail.js';
+import { alertParamsSchema } from '../src/send/config.js';
+import { AcceptedLedger } from '../src/send/ledger.js';
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '../src/core/logger.js';
 import { SendClient } from '../src/send/client.js';
@@ -19,6 +32,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const N = Number(process.env.SEND_BENCH_MESSAGES ?? 2000);
+const ROUNDS = Number(process.env.SEND_BENCH_ROUNDS ?? 2);
 const N_BASE = Number(process.env.SEND_BENCH_BASELINE_MESSAGES ?? 300);
 const CONC = Number(process.env.SEND_BENCH_CONCURRENCY ?? 8);
 const WRAP = 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' as const;
@@ -69,14 +83,78 @@ async function drive(run: string, n: number, svc: SendService, clientFor: () => 
   return n / secs;
 }
 
-// keep-alive pool (the product)
+const pem = { cert: readFileSync(pki.clientCertFile, 'utf8'), key: readFileSync(pki.clientKeyFile, 'utf8'), passphrase: pki.clientKeyPassphrase };
+const caPem = readFileSync(pki.caFile, 'utf8');
+
+/** (1) The service's limit: raw undici, one keep-alive pool, bodies encrypted and built before the clock. */
+async function limit(run: string, n: number): Promise<number> {
+  const svc = openSendService(cfg, silentLogger);
+  const reqs = Array.from({ length: n }, (_v, i) => buildRequest(message(run, i), svc.wire));
+  await svc.close();
+  const pool = new Agent({ connect: { ca: caPem, cert: pem.cert, key: pem.key, passphrase: pem.passphrase }, connections: CONC });
+  const url = `https://127.0.0.1:${sim.port}/send`;
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONC }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const res = await request(url, { method: 'POST', headers: reqs[i]!.headers, body: reqs[i]!.body, dispatcher: pool });
+        const reply = (await res.body.json()) as { code?: number };
+        if (reply.code !== 0) failed++;
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  await pool.close();
+  if (failed > 0) throw new Error(`${failed} message(s) refused in ${run}`);
+  return n / secs;
+}
+
+/** (2) The alert action's real path, per_row over a results file of n rows. */
+const work = mkdtempSync(join(tmpdir(), 'ta-ser-mail-bench-send-'));
+function resultsFile(run: string, n: number): string {
+  const file = join(work, `${run}.csv.gz`);
+  const rows = Array.from({ length: n }, (_v, i) => `user${i % 50}.name@example.com,db${i},${i % 100},"disk ${i % 100}% full, ""critical"" now"`);
+  writeFileSync(file, gzipSync(`user,host,pct,note\r\n${rows.join('\r\n')}\r\n`));
+  return file;
+}
+async function alertPath(run: string, n: number): Promise<number> {
+  const file = resultsFile(run, n);
+  const params = alertParamsSchema.parse({ service: 'bench', mode: 'per_row', to: '$result.user$', subject: 'Alert $result.host$ ($result.pct$%)', body: `<p>Host <b>$result.host$</b>: $result.note$</p>${'<tr><td>row</td><td>value</td></tr>'.repeat(20)}`, body_type: 'text/html', max_messages: String(n) });
+  const started = performance.now();
+  const svc = openSendService(cfg, silentLogger);
+  const audit = new AuditTrail({ fallbackFile: join(work, `${run}-audit.log`), deadlineMs: 30_000 });
+  const ledger = new AcceptedLedger(join(work, `${run}-accepted.jsonl`));
+  const ctx = { sid: `scheduler__bench__${run}`, searchName: 'bench', app: 'search', owner: 'admin', serverHost: 'bench', mode: 'per_row' as const };
+  const s = await runAlert({ ctx, params, resultsFile: file, service: svc, audit, ledger, log: silentLogger });
+  const report = await audit.finish();
+  await ledger.close();
+  await svc.close();
+  const secs = (performance.now() - started) / 1000;
+  if (s.sent !== n || report.toFile !== n) throw new Error(`${run}: ${s.sent}/${n} sent, ${report.toFile} audited`);
+  return n / secs;
+}
+
+// warm-up of both, then the limit and the product's path interleaved (best of ROUNDS each)
+await limit('warm-limit', 100);
+await alertPath('warm-alert', 100);
+const limits: number[] = [];
+const alerts: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  limits.push(await limit(`limit-${r}`, N));
+  alerts.push(await alertPath(`alert-${r}`, N));
+}
+const serviceLimit = Math.max(...limits);
+const alertRate = Math.max(...alerts);
+
+// (3) keep-alive pool through SendClient alone (prepared messages, encryption per message)
 const svc = openSendService(cfg, silentLogger);
 await drive('warmup', 50, svc, () => ({ client: svc.client, done: async () => {} }));
 const keepAlive = await drive('keepalive', N, svc, () => ({ client: svc.client, done: async () => {} }));
 await svc.close();
 
-// baseline: a new mutual-TLS connection per message, as one curl call per message does
-const pem = { cert: readFileSync(pki.clientCertFile, 'utf8'), key: readFileSync(pki.clientKeyFile, 'utf8'), passphrase: pki.clientKeyPassphrase };
+// (4) a new mutual-TLS connection per message, as one curl call per message does
 const baseline = await drive('naive', N_BASE, svc, () => {
   const client = new SendClient({ host: '127.0.0.1', port: sim.port, clientCert: pem, ca: readFileSync(pki.caFile, 'utf8'), concurrency: 1, timeoutMs: 30_000, maxAttempts: 1, retryDelayMs: 0 });
   return { client, done: () => client.close() };
@@ -93,8 +171,13 @@ for (let i = 0; i < E; i++) buildRequest(message('plain', i), { secret: cfg.secr
 const plainBuildUs = ((performance.now() - t) * 1000) / E;
 
 simProc.kill('SIGTERM');
+rmSync(work, { recursive: true, force: true });
 
 const ratio = keepAlive / baseline;
+const ofLimit = alertRate / serviceLimit;
+console.log(`service limit (raw undici, one keep-alive pool, pre-built encrypted bodies): ${serviceLimit.toFixed(0)} messages/s (best of ${ROUNDS} x ${N}; runs ${limits.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`alert action real path (results.csv.gz, render, encrypt, send, audit file + ledger): ${alertRate.toFixed(0)} messages/s (best of ${ROUNDS} x ${N}; runs ${alerts.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`ratio alert path / service limit: ${ofLimit.toFixed(2)} (target >= 0.8)`);
 console.log(`keep-alive mTLS + encryption: ${keepAlive.toFixed(0)} messages/s (${N} messages after 50 warm-up, ${CONC} in flight on at most ${CONC} connections)`);
 console.log(`baseline, new TLS connection per message: ${baseline.toFixed(0)} messages/s (${N_BASE} messages, ${N_BASE} mutual-TLS handshakes)`);
 console.log(`ratio keep-alive / baseline: ${ratio.toFixed(1)}x`);
@@ -103,6 +186,10 @@ console.log(
   JSON.stringify({
     bench: 'send',
     messages: N,
+    rounds: ROUNDS,
+    service_limit_msgs_per_s: Math.round(serviceLimit),
+    alert_path_msgs_per_s: Math.round(alertRate),
+    ratio_alert_path_vs_limit: Number(ofLimit.toFixed(2)),
     baseline_messages: N_BASE,
     concurrency: CONC,
     keepalive_msgs_per_s: Math.round(keepAlive),
