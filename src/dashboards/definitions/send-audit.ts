@@ -64,7 +64,7 @@ const definition = new DashboardBuilder({
     ['viz_time', chart('column', 'Sends over time', 'ds_time', { stacked: true, colors: OUTCOME, yTitle: 'messages' })],
     ['viz_encrypted', pie('Encrypted share', 'ds_encrypted', { encrypted: COLOR.inProgress, plain: COLOR.muted })],
   ], [6, 3, 3])
-  .row(ROW.tallTable, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', 'Click a row for its audit event.', { Time: 200, 'Saved search': 200, Error: 170, Explanation: 420, Attempts: 110, 'Transaction id': 330 })]])
+  .row(ROW.table, [['viz_failures_table', table('Failures with their explanation', 'ds_failures', 'Click a row for its audit event.', { Time: 190, 'Saved search': 180, Error: 170, Explanation: 380, Attempts: 100, 'Transaction id': 200, event_id: 180 })]])
   .row(ROW.table, [['viz_runs', table('Alert runs (click a row for the search job that fired the alert, while Splunk keeps it)', 'ds_runs', undefined, { Time: 200, 'Saved search': 260, sid: 520 })]])
   // A failure → its audit event; an alert run → the triggering search job by its sid.
   .drilldown('viz_failures_table', toSearch('`ta_ser_mail_index` sourcetype="proofpoint:ser:send:audit" event_id="$row.event_id.value$"'))
