@@ -6,10 +6,7 @@ import { FIELDS_DOC_PATH, fieldsReferenceMarkdown } from '../../src/dashboards/f
 import { viewFiles, viewPath } from '../../src/dashboards/view-files.js';
 import { parseViewXml } from '../../src/dashboards/view-xml.js';
 import { readConfFile } from '../../src/splunk/conf-file.js';
-import { bundleRenderPage } from '../dashboards/render/bundle.js';
-import { DashboardRenderer } from '../dashboards/render/chromium.js';
 import { renderSize } from '../dashboards/render/size.js';
-import { scenarioFixture } from '../dashboards/scenarios/fixtures.js';
 import type { GeneratedFile, Pictures } from './outputs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +45,12 @@ export const dashboardPictures: Pictures = {
     }));
   },
   async draw() {
+    // Loaded only to draw: --check needs neither esbuild's page bundle nor a browser.
+    const [{ bundleRenderPage }, { DashboardRenderer }, { scenarioFixture }] = await Promise.all([
+      import('../dashboards/render/bundle.js'),
+      import('../dashboards/render/chromium.js'),
+      import('../dashboards/scenarios/fixtures.js'),
+    ]);
     const bundle = await bundleRenderPage(path.join(root, 'tools/dashboards/render/page.tsx'));
     const renderer = await DashboardRenderer.launch(bundle.html);
     mkdirSync(path.join(root, 'docs/dashboards'), { recursive: true });
