@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditEvent, type AlertContext } from '../../src/send/audit.js';
+import { actionMode, auditEvent, resultIdentity, runFailureEvent, type AlertContext } from '../../src/send/audit.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { fallbackLine } from '../../src/send/audit-trail.js';
 import type { SendOutcome } from '../../src/send/client.js';
 import { AddressError, SendFailedError, SendRefusedError, SendUnavailableError } from '../../src/send/errors.js';
@@ -56,4 +57,24 @@ describe('audit event', () => {
     expect(unavailable).toMatchObject({ action: 'blocked', status_code: 503, error_code: 'SEND_UNAVAILABLE', attempt: 3, retries: 2 });
     expect(address).toMatchObject({ error_code: 'SEND_ADDRESS_INVALID', attempt: 0, retries: 0 });
   });
+
+  it('carries the Common Action Model identity: rid, orig_sid/orig_rid of a notable, action_mode from the sid', () => {
+    expect(resultIdentity({ rid: '7', orig_sid: 'scheduler__nobody__SA-ThreatIntelligence__RMD5x_at_1_2', orig_rid: ['3'] }, 0)).toEqual({ rid: '7', orig_sid: 'scheduler__nobody__SA-ThreatIntelligence__RMD5x_at_1_2', orig_rid: '3' });
+    expect(resultIdentity({ host: 'db1' }, 4)).toEqual({ rid: '4' });
+    expect(resultIdentity(undefined, 0)).toEqual({ rid: '0' });
+    expect([actionMode('scheduler__admin__search__RMD5_at_1_1'), actionMode('1733500000.42'), actionMode('admin__admin__search__search1_1')]).toEqual(['saved', 'adhoc', 'adhoc']);
+    const m: OutgoingMessage = { messageId: 'id', from: 'alerts@example.com', to: ['soc.team@example.com'], cc: [], subject: 's', body: 'b', bodyType: 'text/plain', importance: 'normal' };
+    const e = sendAuditSchema.parse(auditEvent({ ...ctx, sid: '1733500000.42' }, m, outcomes('id')[0]!, { dest: 'd:443', encrypted: false, result: { rid: '0', orig_sid: 'notable-sid', orig_rid: '5' } }).event);
+    expect(e).toMatchObject({ action_mode: 'adhoc', rid: '0', orig_sid: 'notable-sid', orig_rid: '5', send_status: 'sent', stage: 'send', worker: 'sh1', user: 'admin' });
+  });
+
+  it('a run that failed before sending is an event too, with no message fields and no secret', () => {
+    const e = runFailureEvent(ctx, new ConfigError('send service "nosuch" does not exist'), { stage: 'config', result: { rid: '0' } });
+    const a = sendAuditSchema.parse(e.event);
+    expect(a).toMatchObject({ action_status: 'failure', send_status: 'failed', stage: 'config', error_code: 'CONFIG_INVALID', signature: 'send service "nosuch" does not exist', sid: ctx.sid, action_mode: 'saved' });
+    expect(a.message_id).toBeUndefined();
+    expect(a.recipient).toBeUndefined();
+    expect(e.id).toBe(runFailureEvent(ctx, new ConfigError('other words'), { stage: 'config' }).id);
+  });
 });
+
