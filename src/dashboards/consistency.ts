@@ -18,6 +18,8 @@ export const COMPUTED_ALLOW_LIST = new Set<string>([
 ]);
 
 export const INDEX_MACRO = 'ta_ser_mail_index';
+/** The CIM Email data model's root dataset, as tstats names its fields. */
+export const EMAIL_DATASET = 'All_Email';
 /** The summary index the scheduled summary searches write (src/dashboards/summary-schema.ts). */
 export const SUMMARY_INDEX_MACRO = 'ta_ser_mail_summary_index';
 
@@ -84,6 +86,8 @@ function checkScope(use: FieldUse, at: string, ctx: CheckContext): string[] {
       BUILTIN_FIELDS.has(r.field) ||
       COMPUTED_ALLOW_LIST.has(r.field) ||
       fieldMatches(r.field, pool) ||
+      // tstats over the CIM Email data model: All_Email.<field> is the event's <field>.
+      (r.field.startsWith(`${EMAIL_DATASET}.`) && fieldMatches(r.field.slice(EMAIL_DATASET.length + 1), pool)) ||
       created.some((c) => c.field === r.field && c.stage <= r.stage);
     const key = `${r.field}@${r.command}`;
     if (!ok && !seen.has(key)) {

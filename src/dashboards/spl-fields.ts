@@ -235,6 +235,7 @@ function readStats(
 ): void {
   let body = args;
   if (command === 'tstats') {
+    body = body.replace(/\bfrom\s+datamodel\s*=\s*\S+/i, ' ');
     const where = /\bwhere\b([\s\S]*?)(?=\bby\b|$)/i.exec(body);
     if (where) readSearchTerms(where[1] as string, read, sourcetype);
     body = body.replace(/\bwhere\b[\s\S]*?(?=\bby\b|$)/i, ' ');

@@ -49,7 +49,7 @@ function unquote(s: string): string {
 }
 
 function readGrouping(stage: Stage): void {
-  let body = stage.args.replace(/\bwhere\b[\s\S]*?(?=\bby\b|$)/i, ' ');
+  let body = stage.args.replace(/\bwhere\b[\s\S]*?(?=\bby\b|$)/i, ' ').replace(/\bfrom\s+datamodel\s*=\s*\S+/i, ' ');
   body = body.replace(/\b(span|limit|useother|usenull|current|window|global|countfield|percentfield|showperc|summariesonly|allow_old_summaries|max|bins|cont)\s*=\s*\S+/gi, ' ');
   const over = /\bover\s+([\w.{}]+)/i.exec(body);
   const byIdx = body.search(/\bby\b/i);

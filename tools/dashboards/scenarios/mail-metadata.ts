@@ -12,7 +12,7 @@ import { t, type Scenario } from './scenario.js';
  *     = 19:30 at +01:00: after hours (18:30 in UTC would not be).
  * 8 mailbox copies, 4 messages. Outbound 2 of 4 = 50 %.
  */
-const copy = (uid: string, user: string, time: string, isSent: boolean, m: Record<string, unknown>) => ({ _time: time, message_uid: uid, user, is_sent: isSent, ...m });
+const copy = (uid: string, user: string, time: string, isSent: boolean, m: Record<string, unknown>) => ({ _time: time, message_uid: uid, message_id: `<${uid}>`, user, is_sent: isSent, ...m });
 const m1 = { direction: 'internal', src_user: 'ann@example.com', src_user_domain: 'example.com', recipient: ['bob@example.com', 'cy@example.com'], recipient_domain: ['example.com'] };
 const m2 = { direction: 'inbound', src_user: 'news@vendor.test', src_user_domain: 'vendor.test', recipient: ['ann@example.com', 'dee@example.com'], recipient_domain: ['example.com'], is_automatic: true };
 const m3 = { direction: 'outbound', src_user: 'cy@example.com', src_user_domain: 'example.com', recipient: ['partner@client.test', 'bob@example.com'], recipient_domain: ['client.test', 'example.com'] };
@@ -55,6 +55,14 @@ export const mailMetadataScenario: Scenario = {
           ['m4@example.com', t('2026-03-04T18:30:00'), 'outbound', 'ann@example.com', 'example.com', ['other@client2.test', 'partner@client.test'], ['client.test', 'client2.test'], 1, 19, 19, 0, 1, 19],
         ],
       },
+    },
+    ds_trend: {
+      question: 'How many messages per day over the last 90 days (accelerated Email data model)?',
+      // dc(message_id): 4 March m4 = 1; 5 March m1 (three copies), m2 (two), m3 (two) = 3.
+      groupings: ['tstats by _time'],
+      requires: ['summariesonly=false', 'from datamodel=Email.All_Email', 'All_Email.user="$mailbox$"'],
+      range: { earliest: '-90d@d', latest: 'now' },
+      expect: { fields: ['_time', 'messages'], rows: [[t('2026-03-04'), 1], [t('2026-03-05'), 3]] },
     },
     ds_kpis: {
       question: 'Messages (not copies), sent outside (%), received from outside, automatic, sent after hours.',
