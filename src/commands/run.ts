@@ -37,7 +37,8 @@ export const registerRun: RegisterCommand = (program: Command) => {
       const fatal = reason.startsWith('error: ');
       // A second signal while draining means "now": what is undelivered stays before the checkpoints.
       const force = () => {
-        process.stderr.write('ERROR second signal: exiting without waiting for the drain; undelivered windows are read again on the next start\n');
+        const t = runner.tally();
+        process.stderr.write(`ERROR second signal: exiting without waiting for the drain: ${t.delivered} event(s) delivered, ${t.undelivered} undelivered; undelivered windows are read again on the next start\n`);
         process.exit(1);
       };
       process.once('SIGTERM', force);

@@ -34,6 +34,8 @@ export interface SinkStats {
   accepted: number;
   delivered: number;
   failed: number;
+  /** Events the destination refused as bad (never resent). */
+  refused?: number;
   retries: number;
   queuedBytes: number;
   inFlightBytes: number;

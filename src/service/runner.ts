@@ -224,6 +224,18 @@ export class ServiceRunner {
     return [...ser, ...mail];
   }
 
+  /** Delivered so far and still held by the sinks: the summary of a forced exit (second signal). */
+  tally(): RunReport {
+    let delivered = 0;
+    let undelivered = 0;
+    for (const sink of this.#sinks.values()) {
+      const s = sink.stats();
+      delivered += s.delivered;
+      undelivered += s.accepted - s.delivered - (s.refused ?? 0);
+    }
+    return { delivered, undelivered };
+  }
+
   /** The orderly shutdown (SIGTERM/SIGINT or a fatal input error). */
   stop(reason = 'stop requested'): Promise<RunReport> {
     this.#stopped ??= this.#stop(reason);
