@@ -118,7 +118,7 @@ class Fields {
 }
 
 /** One application user: categories nested or flat, every count checked at its own path. */
-function parseUser(raw: unknown, at: Path): AppUserCounts {
+function parseUser(raw: unknown, at: Path, entitlement: Fields): AppUserCounts {
   if (!isObject(raw)) fail(at, `expected an object for an application user, got ${describe(raw)}`);
   const fields = new Fields();
   const dsn = new Fields();
@@ -147,6 +147,15 @@ function parseUser(raw: unknown, at: Path): AppUserCounts {
       if (v !== null) fail([...at, k], `expected an object of the "${k}" category, got ${describe(v)}`);
     } else if (COUNT_TAGS.includes(k) || (IDENTITY_TAGS as readonly string[]).includes(k)) {
       fields.put(k, v, [...at, k]);
+    } else if ((ENTITLEMENT_TAGS as readonly string[]).includes(k)) {
+      // The entitlement category flattened onto the application user: one licence, so every
+      // user must say the same (Fields refuses two different values, naming both).
+      entitlement.put(k, v, [...at, k]);
+    } else if (k === 'entitlement' && isObject(v)) {
+      for (const [ek, ev] of Object.entries(v)) {
+        if ((ENTITLEMENT_TAGS as readonly string[]).includes(ek)) entitlement.put(ek, ev, [...at, k, ek]);
+        else extra[`${k}.${ek}`] = ev;
+      }
     } else if (!takeDsn(k, v, [...at, k])) {
       extra[k] = v;
     }
@@ -187,9 +196,8 @@ function parseUser(raw: unknown, at: Path): AppUserCounts {
   return out;
 }
 
-/** `entitlement` nested in its own object or its tags flat on the reply. */
-function parseEntitlement(json: Record<string, unknown>): Entitlement | undefined {
-  const fields = new Fields();
+/** `entitlement` nested in its own object or its tags flat on the reply (or on the application users). */
+function parseEntitlement(json: Record<string, unknown>, fields: Fields): Entitlement | undefined {
   const nested = json.entitlement;
   if (nested != null && !isObject(nested)) fail(['entitlement'], `expected an object of the "entitlement" category, got ${describe(nested)}`);
   for (const tag of ENTITLEMENT_TAGS) {
@@ -234,7 +242,8 @@ export function parseSummaryJson(json: unknown): SerReport {
     fail(['applicationUsers'], `${rawUsers === null ? 'null' : 'missing'}${hint}: only an empty list means a window without traffic`);
   }
   if (!Array.isArray(rawUsers)) fail(['applicationUsers'], `expected a list of application users, got ${describe(rawUsers)}`);
-  const users = rawUsers.map((u: unknown, i: number) => parseUser(u, ['applicationUsers', i]));
-  const entitlement = parseEntitlement(json);
+  const entitlementFields = new Fields();
+  const users = rawUsers.map((u: unknown, i: number) => parseUser(u, ['applicationUsers', i], entitlementFields));
+  const entitlement = parseEntitlement(json, entitlementFields);
   return entitlement ? { users, entitlement } : { users };
 }

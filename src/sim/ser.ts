@@ -39,7 +39,8 @@ export interface SerReplyLayout {
   /** nested: `"messageSizeTotal": {"messageSizeTotal": …, "deliveredSizeTotal": …}`, as the table reads. */
   messageSizeTotal: 'nested' | 'flat';
   details: 'nested' | 'flat';
-  entitlement: 'nested' | 'flat';
+  /** flat: on the reply; per-user: flattened onto every application user (absent when none has traffic). */
+  entitlement: 'nested' | 'flat' | 'per-user';
   numbers: 'numbers' | 'strings';
   dsnKeys: '2.X.X' | '2.x.x' | '2xx' | 'dsn_2xx';
 }
@@ -56,11 +57,11 @@ export const SER_REPLY_SHAPES = {
 export type SerReplyShapeName = keyof typeof SER_REPLY_SHAPES;
 export type SerReplyShape = SerReplyShapeName | SerReplyLayout;
 
-/** Every layout: each category nested or flat × number encodings × DSN spellings (64 × 2 = 128). */
+/** Every layout: each category nested or flat (entitlement also per user) × number encodings × DSN spellings (192). */
 export function allReplyLayouts(): SerReplyLayout[] {
   const out: SerReplyLayout[] = [];
   const two = ['nested', 'flat'] as const;
-  for (const status of two) for (const messageSizeTotal of two) for (const details of two) for (const entitlement of two) {
+  for (const status of two) for (const messageSizeTotal of two) for (const details of two) for (const entitlement of [...two, 'per-user'] as const) {
     for (const numbers of ['numbers', 'strings'] as const) for (const dsnKeys of ['2.X.X', '2.x.x', '2xx', 'dsn_2xx'] as const) out.push({ status, messageSizeTotal, details, entitlement, numbers, dsnKeys });
   }
   return out;
@@ -307,7 +308,8 @@ export async function startSerSimulator(options: SerSimulatorOptions = {}): Prom
     stats.served += 1;
     const body: Record<string, unknown> = { applicationUsers };
     if (layout.entitlement === 'nested') body.entitlement = entitlement;
-    else Object.assign(body, entitlement);
+    else if (layout.entitlement === 'flat') Object.assign(body, entitlement);
+    else for (const u of applicationUsers) Object.assign(u, entitlement);
     if (fault?.kind === 'users-block') {
       delete body.applicationUsers;
       if (fault.form === 'null') body.applicationUsers = null;

@@ -101,13 +101,17 @@ describe('SER report client', () => {
   it('reads every layout the simulator serves (each category nested or flat, numbers or text, every DSN spelling) to the same numbers', async () => {
     const { sim, client } = await setup();
     const strip = (r: SerReport) => r.users.map(({ extra: _e, ...u }) => u);
-    const reference = strip(await client.summary(WINDOW));
+    const first = await client.summary(WINDOW);
+    const reference = strip(first);
+    expect(first.entitlement?.license_start).toBeDefined();
     expect(reference.length).toBeGreaterThan(1);
     expect(reference.every((u) => u.message_size_total! > 0 && u.delivered_size_total !== undefined && u.dsn['3xx'] === 0)).toBe(true);
     const layouts = [...Object.keys(SER_REPLY_SHAPES), ...allReplyLayouts()] as SerReplyShape[];
     for (const shape of layouts) {
       sim.setShape(shape);
-      expect(strip(await client.summary(WINDOW)), JSON.stringify(shape)).toEqual(reference);
+      const r = await client.summary(WINDOW);
+      expect(strip(r), JSON.stringify(shape)).toEqual(reference);
+      expect(r.entitlement, JSON.stringify(shape)).toEqual(first.entitlement);
     }
   });
 

@@ -116,6 +116,15 @@ describe('SER reply: every layout the documents allow', () => {
     expect(r.users[0]).toMatchObject({ message_size_total: 10, delivered_size_total: 9 });
   });
 
+  it('reads the entitlement category flattened onto (or nested in) each application user; users that disagree are named', () => {
+    const user = (extra: Record<string, unknown>) => ({ applicationUserName: 'u', status: { success: 1, failure: 0, tempFailure: 0 }, ...extra });
+    const flat = parseSummaryJson({ applicationUsers: [user(ENT), user(ENT)] });
+    expect(flat.entitlement).toEqual({ annual_throughput: 5_000_000_000_000, license_start: Date.parse('2026-05-01T00:00:00Z'), license_end: Date.parse('2027-05-01T00:00:00Z') });
+    expect(flat.users.every((u) => Object.keys(u.extra).length === 0)).toBe(true);
+    expect(parseSummaryJson({ applicationUsers: [user({ entitlement: ENT })] }).entitlement).toEqual(flat.entitlement);
+    expect(() => parseSummaryJson({ applicationUsers: [user(ENT), user({ ...ENT, license_start: '2026-06-01' })] })).toThrow(/applicationUsers\[1\]\.license_start: given twice with different values/);
+  });
+
   it('refuses a tag given nested and flat with different values, naming both places', () => {
     expect(() => parseSummaryJson({ applicationUsers: [{ applicationUserName: 'u', status: { success: 1, failure: 0, tempFailure: 0 }, success: 2 }] })).toThrow(/applicationUsers\[0\]\.success: given twice with different values .*status\.success/);
   });
