@@ -53,7 +53,7 @@ const definition = new DashboardBuilder({
     'ds_hours',
     'ds_messages',
     'Messages by hour of day (sender\'s local time)',
-    `| eval period=case(after_hours=1, "after hours", after_hours=0, "working hours", true(), "received from outside")
+    `| eval period=case(after_hours=1, "after hours", after_hours=0, "working hours", direction="inbound", "received from outside", true(), "sender's mailbox not collected")
      | chart count over hour by period`,
   )
   .chain(
