@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolish, durationSeconds } from '../core/schema.js';
+import { isPlainHttpElsewhere } from '../core/plain-http.js';
 import { secretSchema } from '../core/secret.js';
 
 /**
@@ -38,7 +39,7 @@ export const serAccountSchema = z.object({
     .min(1)
     .max(SER_API_RATE_LIMIT, `the SER API allows at most ${SER_API_RATE_LIMIT} requests per minute`)
     .default(900)
-    .describe('requests per minute this account may make, shared by every input that uses it (the API allows 1000)'),
+    .describe('requests per minute this account may make, shared by every input and process of this host that uses it with the same checkpoint directory (the API allows 1000)'),
   key_activation_date: dateish.optional().describe('date the key was activated (yyyy-mm-dd); key and secret expire one year later and the input warns 30 days ahead'),
   token_refresh_margin: durationSeconds.default(300).describe('refresh the token this long before it expires (seconds, or 5m …); tokens live 12 h. Capped at a quarter of the lifetime the token service states (a warning says so once)'),
   request_timeout: durationSeconds.default(60).describe('seconds to wait for a reply before the request counts as failed and is retried'),
@@ -56,18 +57,6 @@ export const serAccountSchema = z.object({
     }
   }
 });
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** An http:// URL whose host is not this machine (loopback is fine: nothing crosses a network). */
-export function isPlainHttpElsewhere(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' && !LOOPBACK.test(u.hostname);
-  } catch {
-    return false;
-  }
-}
 
 export type SerAccountInput = z.input<typeof serAccountSchema>;
 export type SerAccount = z.infer<typeof serAccountSchema>;

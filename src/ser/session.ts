@@ -3,7 +3,8 @@ import { createDispatcher } from '../core/http.js';
 import type { Logger } from '../core/logger.js';
 import type { ProxyConfig } from '../core/http.js';
 import { SerReportClient } from './client.js';
-import { isPlainHttpElsewhere, type SerAccount } from './config.js';
+import { isPlainHttpElsewhere } from '../core/plain-http.js';
+import type { SerAccount } from './config.js';
 import { limiterForAccount, type RateLimiter } from './rate-limiter.js';
 import { TokenSource } from './token.js';
 
