@@ -13,13 +13,15 @@ const definition = new DashboardBuilder({
     'ds_audit',
     'Secure send audit events',
     `\`ta_ser_mail_index\` sourcetype="proofpoint:ser:send:audit"
-     | stats min(_time) as _time, first(search_name) as search_name, first(sid) as sid, first(action_status) as action_status, first(encrypted) as encrypted, first(error_code) as error_code, first(message) as message, first(explanation) as explanation, first(signature) as signature, first(transaction_id) as transaction_id, first(attempt) as attempt by event_id`,
+     | stats min(_time) as _time, first(search_name) as search_name, first(sid) as sid, first(action_status) as action_status, first(stage) as stage, first(encrypted) as encrypted, first(error_code) as error_code, first(message) as message, first(explanation) as explanation, first(signature) as signature, first(transaction_id) as transaction_id, first(attempt) as attempt by event_id`,
   )
   .chain(
     'ds_kpis',
     'ds_audit',
     'Totals',
-    `| stats count as sends, sum(eval(if(action_status="failure", 1, 0))) as failures, sum(eval(if(encrypted="true", 1, 0))) as encrypted_sends, dc(search_name) as searches
+    // A send is one message (stage="send"); a run that stopped before sending (stage config or
+    // results) is a failure without a message.
+    `| stats sum(eval(if(stage="send", 1, 0))) as sends, sum(eval(if(action_status="failure", 1, 0))) as failures, sum(eval(if(stage="send" AND encrypted="true", 1, 0))) as encrypted_sends, dc(search_name) as searches
      | eval encrypted_pct=round(100 * encrypted_sends / max(sends, 1), 1)`,
   )
   .chain('ds_by_search', 'ds_audit', 'Sends by search and outcome', '| chart count over search_name by action_status')
@@ -28,7 +30,8 @@ const definition = new DashboardBuilder({
     'ds_encrypted',
     'ds_audit',
     'Encrypted share',
-    `| eval mode=if(encrypted="true", "encrypted", "plain")
+    `| where stage="send"
+     | eval mode=if(encrypted="true", "encrypted", "plain")
      | stats count by mode`,
   )
   .chain(
@@ -46,7 +49,7 @@ const definition = new DashboardBuilder({
     'ds_runs',
     'ds_audit',
     'Alert runs (search id)',
-    `| stats min(_time) as first_time, count as sends, sum(eval(if(action_status="failure", 1, 0))) as failures by search_name, sid
+    `| stats min(_time) as first_time, sum(eval(if(stage="send", 1, 0))) as sends, sum(eval(if(action_status="failure", 1, 0))) as failures by search_name, sid
      | eval time=strftime(first_time, "%Y-%m-%d %H:%M:%S %Z")
      | sort 0 - first_time
      | head 50
@@ -55,7 +58,7 @@ const definition = new DashboardBuilder({
   )
   .row(ROW.kpi, [
     ['viz_sends', single('Sends', 'ds_kpis', { field: 'sends' })],
-    ['viz_failures', single('Failed sends', 'ds_kpis', { field: 'failures', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
+    ['viz_failures', single('Failures (sends and runs)', 'ds_kpis', { field: 'failures', colorRanges: [{ to: 1, value: COLOR.success }, { from: 1, value: COLOR.failure }] })],
     ['viz_encrypted_pct', single('Sent encrypted', 'ds_kpis', { field: 'encrypted_pct', unit: '%', precision: 1, color: COLOR.inProgress })],
     ['viz_searches', single('Alerting searches', 'ds_kpis', { field: 'searches' })],
   ])
