@@ -95,6 +95,23 @@ describe('hand-worked rows agree with their scenario events', () => {
     }
   });
 
+  it('SER health: totals are those of the latest revision per account and window, each application user once', () => {
+    const sc = scenario('ta_ser_mail_ser_health');
+    const events = sc.events['proofpoint:ser:summary']!;
+    const latest = new Map<string, number>();
+    for (const e of events) {
+      const w = `${String(e.account)}|${String(e.window_start)}`;
+      latest.set(w, Math.max(latest.get(w) ?? -1, Number(e.revision)));
+    }
+    const kept = new Map<string, Record<string, unknown>>();
+    for (const e of events) if (Number(e.revision) === latest.get(`${String(e.account)}|${String(e.window_start)}`)) kept.set(`${String(e.account)}|${String(e.window_start)}|${String(e.app_user_key)}`, e);
+    const sum = (f: string) => [...kept.values()].reduce((a, e) => a + Number(e[f] ?? 0), 0);
+    expect(rows(scenarioFixture(sc.target), 'ds_totals')[0]).toMatchObject({ total: sum('total'), success: sum('success'), failure: sum('failure'), temp_failure: sum('temp_failure') });
+    const apps = rows(scenarioFixture(sc.target), 'ds_apps').map((r) => r.application_name);
+    expect(apps).not.toContain('Billing'); // renamed in the restatement: counted once, under its new name
+    expect(apps.sort()).toEqual([...new Set([...kept.values()].map((e) => e.application_name))].sort());
+  });
+
   it('licence: the day marked as a coverage gap is the day with hours not covered', () => {
     const f = scenarioFixture('ta_ser_mail_licence');
     const marked = rows(f, 'ds_daily').filter((r) => r['coverage gap (day incomplete)'] !== null).map((r) => r._time);
