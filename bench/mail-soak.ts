@@ -101,6 +101,7 @@ export async function soak(): Promise<void> {
   const ackedStarts: number[] = [];
   let lastAckAt = started;
   const statuses: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   const connector = async (q: number[]) => {
@@ -118,8 +119,14 @@ export async function soak(): Promise<void> {
         let wait = DEFAULT_WAIT_S;
         try {
           const res = await pool.request({ path: '/api/mails', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body });
-          await res.body.text();
+          const text = await res.body.text();
           status = res.statusCode;
+          if (status !== 200) {
+            const code = /"error":"(\w+)"/.exec(text)?.[1] ?? 'unknown';
+            const why = /"message":"([^"]{0,60})/.exec(text)?.[1] ?? '';
+            const key = `${status} ${code}: ${why}`;
+            reasons[key] = (reasons[key] ?? 0) + 1;
+          }
           const ra = Number(res.headers['retry-after']);
           if (Number.isFinite(ra) && ra >= 0) wait = ra;
         } catch {
@@ -168,6 +175,7 @@ export async function soak(): Promise<void> {
     hec_distinct_events: distinct,
     lost_acknowledged: missing,
     statuses,
+    reasons,
     peak_rss_mb: Math.round(peakRss / 2 ** 20),
   };
   process.stdout.write(

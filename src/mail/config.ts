@@ -45,8 +45,8 @@ export const mailInputSchema = z.object({
   max_in_flight_mb: z.coerce.number().positive().max(8192).default(64).describe('memory budget of the receiver in MB: request bytes read or awaiting delivery, summed over all requests; a request that does not fit gets 503 with Retry-After. At least max_request_size_mb. Peak memory is a small multiple of it (parsed JSON is larger than its text)'),
   max_concurrent_requests: intish().min(1).max(4096).default(256).describe('requests held at once (reading, parsing or awaiting delivery); more get 503 with Retry-After. A backstop: max_in_flight_mb is what bounds memory'),
   body_timeout: durationSeconds.default(30).describe('seconds a request\'s body may take to arrive after its headers; a slower or stalled client gets 408 and its share of the budget is freed'),
-  delivery_timeout: durationSeconds.default(30).describe('seconds a request waits for HEC to deliver its events before it is answered 503 (the connector retries later); its bytes stay counted until HEC settles them'),
-  retry_after: durationSeconds.default(30).describe('seconds put in Retry-After of a 503; after HEC gave up on a delivery, new requests get 503 for this long'),
+  delivery_timeout: durationSeconds.default(15).describe('seconds a request waits for HEC to deliver its events before it is answered 503 (the connector retries later); its bytes stay counted until HEC settles them. Default from the soak in docs/PERFORMANCE.md'),
+  retry_after: durationSeconds.default(10).describe('seconds put in Retry-After of a 503 (the connector waits this long); after HEC gave up on a delivery, new requests get 503 for this long. Default from the soak in docs/PERFORMANCE.md'),
 
   body_policy: z.enum(BODY_POLICIES).default('drop').describe('what happens to a message body: drop (default), sha256 (hash only), truncate (first body_truncate_chars characters), keep'),
   body_truncate_chars: intish().min(1).max(1_000_000).default(256).describe('characters kept when body_policy = truncate'),
