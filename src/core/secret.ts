@@ -48,7 +48,10 @@ export function isSecret(value: unknown): value is Secret {
  */
 export function secretSchema(what = 'a secret') {
   return z
-    .union([z.instanceof(Secret), z.string()])
+    .union([z.instanceof(Secret), z.string()], {
+      // A union's own message is zod's bare "Invalid input": say what is missing or expected.
+      error: (issue) => (issue.input === undefined ? `missing: ${what} is required` : `expected ${what} as a text`),
+    })
     .transform((v, ctx) => {
       const s = typeof v === 'string' ? new Secret(v) : v;
       if (s.isEmpty) {

@@ -12,12 +12,15 @@ import { secretSchema } from '../core/secret.js';
 /** The API's own limit (requests per minute per account); the client never goes above it. */
 export const SER_API_RATE_LIMIT = 1000;
 
-const intish = () => z.coerce.number().int();
+/** zod's own words for these ("Invalid input: expected string, received undefined") say neither "missing" nor what to write. */
+const missingOr = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'missing' : expected);
+const text = () => z.string({ error: missingOr('expected a text') });
+const intish = () => z.coerce.number({ error: missingOr('expected a whole number') }).int('expected a whole number');
+const url = (example: string) => text().url(`expected a URL such as ${example}`);
 const DAY_SECONDS = 86_400;
 
 /** yyyy-mm-dd or a full ISO-8601 timestamp, always read as UTC. */
-const dateish = z
-  .string()
+const dateish = text()
   .trim()
   .refine((v) => v === '' || parseUtcDate(v) !== undefined, { message: 'expected a date such as 2026-01-31 or 2026-01-31T00:00:00Z' });
 
@@ -31,10 +34,10 @@ export function parseUtcDate(v: string): number | undefined {
 }
 
 export const serAccountSchema = z.object({
-  client_id: z.string().trim().min(1, 'the SER key (client id) is required').describe('SER API key (client id) created in the Proofpoint admin console'),
+  client_id: text().trim().min(1, 'the SER key (client id) is required').describe('SER API key (client id) created in the Proofpoint admin console'),
   client_secret: secretSchema('the SER secret (client_secret)').describe('SER API secret that belongs to the key (secret: stored in storage/passwords)'),
-  auth_url: z.string().url().default('https://auth.proofpoint.com').describe('base URL of the token service; the token is requested from <auth_url>/v1/token'),
-  api_url: z.string().url().default('https://ser-api.proofpoint.com').describe('base URL of the SER reporting API'),
+  auth_url: url('https://auth.proofpoint.com').default('https://auth.proofpoint.com').describe('base URL of the token service; the token is requested from <auth_url>/v1/token'),
+  api_url: url('https://ser-api.proofpoint.com').default('https://ser-api.proofpoint.com').describe('base URL of the SER reporting API'),
   rate_limit_per_minute: intish()
     .min(1)
     .max(SER_API_RATE_LIMIT, `the SER API allows at most ${SER_API_RATE_LIMIT} requests per minute`)
@@ -44,7 +47,7 @@ export const serAccountSchema = z.object({
   token_refresh_margin: durationSeconds.default(300).describe('refresh the token this long before it expires (seconds, or 5m …); tokens live 12 h. Capped at a quarter of the lifetime the token service states (a warning says so once)'),
   request_timeout: durationSeconds.default(60).describe('seconds to wait for a reply before the request counts as failed and is retried'),
   retries: intish().min(0).max(20).default(6).describe('retries of one report request after its first attempt (network errors, 429, 5xx), with backoff and Retry-After'),
-  ca_file: z.string().min(1).optional().describe('PEM file of the CA that signs the SER API certificate; default: the system store'),
+  ca_file: text().min(1).optional().describe('PEM file of the CA that signs the SER API certificate; default: the system store'),
   insecure: boolish.default(false).describe('skip TLS certificate verification of the SER API (test systems only; logged as a warning)'),
   allow_insecure_http: boolish
     .default(false)
@@ -62,8 +65,8 @@ export type SerAccountInput = z.input<typeof serAccountSchema>;
 export type SerAccount = z.infer<typeof serAccountSchema>;
 
 export const serInputSchema = z.object({
-  account: z.string().trim().min(1, 'name the SER account this input reads').describe('name of the SER account (a stanza of ta_ser_mail_accounts.conf / a key of accounts: in YAML)'),
-  hec: z.string().trim().default('').describe('name of the HEC destination the events go to (ta_ser_mail_hec.conf / hec: in YAML); empty with output = xml'),
+  account: text().trim().min(1, 'name the SER account this input reads').describe('name of the SER account (a stanza of ta_ser_mail_accounts.conf / a key of accounts: in YAML)'),
+  hec: text().trim().default('').describe('name of the HEC destination the events go to (ta_ser_mail_hec.conf / hec: in YAML); empty with output = xml'),
   output: z.enum(['hec', 'xml']).default('hec').describe('hec: deliver through the named HEC destination; xml: Splunk modular-input XML stream on stdout'),
   checkpoint_store: z.enum(['file', 'kvstore']).default('file').describe('where the input remembers the last delivered window: a file in the checkpoint directory, or the Splunk KV store'),
   window: durationSeconds

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
-import { serAccountSchema } from '../../src/ser/config.js';
+import { serAccountSchema, serInputSchema } from '../../src/ser/config.js';
 import { createSerSession, toSerAccountSettings } from '../../src/ser/session.js';
 
 const base = { client_id: 'key', client_secret: 'the-secret-value' };
@@ -22,6 +22,18 @@ describe('SER account settings', () => {
       expect(r.success).toBe(false);
       expect(r.error!.issues[0]!.path).toEqual(['client_secret']);
     }
+  });
+
+  it('a missing setting says "missing", a wrong type says what is expected (never zod\'s bare "Invalid input")', () => {
+    const issues = (v: unknown) => {
+      const r = serAccountSchema.safeParse(v);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(issues({})).toEqual(['client_id: missing', 'client_secret: missing: the SER secret (client_secret) is required']);
+    expect(issues({ client_id: 5, client_secret: 5 })).toEqual(['client_id: expected a text', 'client_secret: expected the SER secret (client_secret) as a text']);
+    expect(issues({ ...base, rate_limit_per_minute: 'lots', retries: 1.5, api_url: 'nope' })).toEqual(['api_url: expected a URL such as https://ser-api.proofpoint.com', 'rate_limit_per_minute: expected a whole number', 'retries: expected a whole number']);
+    const input = serInputSchema.safeParse({ concurrency: 'many' });
+    expect(input.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['account: missing', 'concurrency: expected a whole number']);
   });
 
   it.each(['auth_url', 'api_url'])('refuses plain http:// %s to another host, naming allow_insecure_http', (field) => {
