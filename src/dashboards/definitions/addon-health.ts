@@ -55,16 +55,17 @@ const definition = new DashboardBuilder({
     'ds_figures',
     'Each input\'s own figures: telemetry (standalone) and poll-cycle lines (modular inputs)',
     // The standalone service sends telemetry events; a modular input logs one line per poll
-    // cycle to splunkd.log ("[ser_report://name] SER poll cycle done {...}"): both give the
-    // checkpoint and the events delivered, so one table serves both ways of running.
+    // cycle to splunkd.log ("[ser_report://name] SER poll cycle done {...}"), the mail importer
+    // one per file ("[mail_metadata://name] mail import: f: N event(s) delivered"): both give
+    // the events delivered (SER also the checkpoint), so one table serves both ways of running.
     `\`ta_ser_mail_index\` sourcetype="ta_ser_mail:telemetry"
      | spath path=inputs{} output=input_json
      | mvexpand input_json
      | eval input=spath(input_json, "name"), checkpoint=spath(input_json, "last_window_end"), delivered=tonumber(spath(input_json, "events_delivered")), failed=tonumber(spath(input_json, "events_failed")), last_error=coalesce(spath(input_json, "last_error"), ""), runs_as="standalone service"
      | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, latest(delivered) as delivered, latest(failed) as failed, latest(last_error) as last_error by host, input, runs_as
-     | append [search index=_internal sourcetype=splunkd component=ExecProcessor "TA-ser-mail" "poll cycle done"
-       | rex "\\[(?<input>ser_report://[^\\]]+)\\] SER poll cycle done (?<figures>\\{.*\\})"
-       | eval checkpoint=spath(figures, "checkpoint"), events=tonumber(spath(figures, "events")), runs_as="modular input"
+     | append [search index=_internal sourcetype=splunkd component=ExecProcessor "TA-ser-mail" ("poll cycle done" OR "event(s) delivered")
+       | rex "\\[(?<input>(ser_report|mail_metadata)://[^\\]]+)\\] (SER poll cycle done (?<figures>\\{.*\\})|mail import: .*: (?<imported>\\d+) event\\(s\\) delivered)"
+       | eval checkpoint=spath(figures, "checkpoint"), events=coalesce(tonumber(spath(figures, "events")), tonumber(imported)), runs_as="modular input"
        | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, sum(events) as delivered by host, input, runs_as]
      | eval checkpoint_time=strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M %Z"), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z")
      | table host input runs_as checkpoint lag_minutes delivered failed last_error reported

@@ -5,7 +5,8 @@ import { savedSearchScenario } from './saved-searches.js';
  * The add-on health view on 5 March 2026 at 12:00 UTC. Its two scheduled reports return the
  * rows worked out in saved-searches.ts (same events). splunkd.log on the search head sh1 has
  * two ERROR lines of the prod SER modular input, one sendmodalert error of ser_secure_send, and
- * two poll-cycle lines of the prod input (10 and 12 events, newest checkpoint 11:00). The
+ * two poll-cycle lines of the prod input (10 and 12 events, newest checkpoint 11:00) and one
+ * line of the mail importer (25 events; it has no checkpoint). The
  * standalone service on svc1 last reported at 11:59: its lab input's checkpoint is 07:00.
  */
 const execMsg = 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/ser_report.sh" ERROR [ser_report://prod] SER refused the client secret (HTTP 401)';
@@ -25,6 +26,9 @@ export const addonHealthScenario: Scenario = {
       { _time: '2026-03-05T07:00:00Z', host: 'sh1', component: 'sendmodalert', log_level: 'ERROR', action: 'ser_secure_send', event_message: alertMsg },
       { _time: '2026-03-05T10:20:00Z', host: 'sh1', component: 'ExecProcessor', log_level: 'INFO', event_message: 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/ser_report.sh" INFO [ser_report://prod] SER poll cycle done {"windows":1,"events":10,"checkpoint":"2026-03-05T10:00:00.000Z"}' },
       { _time: '2026-03-05T11:20:00Z', host: 'sh1', component: 'ExecProcessor', log_level: 'INFO', event_message: 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/ser_report.sh" INFO [ser_report://prod] SER poll cycle done {"windows":1,"events":12,"checkpoint":"2026-03-05T11:00:00.000Z"}' },
+    ],
+    'splunkd (mail importer)': [
+      { _time: '2026-03-05T11:30:00Z', host: 'sh1', component: 'ExecProcessor', log_level: 'INFO', event_message: 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/mail_metadata.sh" INFO [mail_metadata://exchange] mail import: mails-0001.json: 25 event(s) delivered' },
     ],
     'ta_ser_mail:telemetry': [
       { _time: '2026-03-05T11:59:00Z', host: 'svc1', inputs: [{ name: 'ser_report://lab', kind: 'ser_report', last_window_end: '2026-03-05T07:00:00.000Z', events_delivered: 40, events_failed: 0, last_error: 'SER unreachable' }] },
@@ -96,6 +100,7 @@ export const addonHealthScenario: Scenario = {
         fields: ['Host', 'Input', 'Runs as', 'Checkpoint (SER)', 'Lag (min)', 'Events delivered', 'Events failed', 'Last error', 'Last report'],
         rows: [
           ['svc1', 'ser_report://lab', 'standalone service', '2026-03-05 07:00 UTC', 300, 40, 0, 'SER unreachable', '2026-03-05 11:59 UTC'],
+          ['sh1', 'mail_metadata://exchange', 'modular input', null, null, 25, null, null, '2026-03-05 11:30 UTC'],
           ['sh1', 'ser_report://prod', 'modular input', '2026-03-05 11:00 UTC', 60, 22, null, null, '2026-03-05 11:20 UTC'],
         ],
       },
