@@ -163,6 +163,7 @@ async function runForward(o: ForwardOptions, log: Logger): Promise<number> {
     onRefused: (err) => {
       if (++refusedLines <= MAX_REFUSED_LINES) process.stderr.write(`ERROR ${err.message}\n`);
     },
+    stopOnPermanentError: true,
     onFatal: (err) => (fatal = err),
   });
   const input = o.file && o.file !== '-' ? createReadStream(o.file) : process.stdin;

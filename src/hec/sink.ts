@@ -43,7 +43,13 @@ export interface HecSinkOptions {
   random?: () => number;
   /** One event HEC refused (bad data, too large); default: one ERROR line each. */
   onRefused?: (err: HecEventRefusedError) => void;
-  /** Delivery stopped for good (token, index, TLS, ack setting, URL); default: one ERROR line. */
+  /**
+   * A permanent error (token, index, TLS, ack setting, URL, batch over max_content_length)
+   * stops all delivery at once (`forward`: one ERROR, nothing more sent). Off (services, whose
+   * one sink serves several inputs and indexes): only the batch that met it fails, logged.
+   */
+  stopOnPermanentError?: boolean;
+  /** Delivery stopped for good (with stopOnPermanentError); default: one ERROR line. */
   onFatal?: (err: Error) => void;
   /** How often to WARN while every endpoint is set aside and events wait (default 60 s). */
   stallWarnMs?: number;
@@ -149,9 +155,11 @@ export class HecSink implements Sink {
       reorderWindow: config.max_in_flight,
       poll: async (e, channel, ids) => {
         const outcome = await this.#client.pollAcks(e, channel, ids, this.#abort.signal);
-        // A send on this channel whose reply is still unread may carry an ack id HEC reused
-        // after a restart: read those replies first, so a "true" never answers for the wrong batch.
-        await Promise.allSettled([...(this.#sending.get(channel) ?? [])]);
+        // A send on this channel whose reply is still unread may carry an ack id HEC handed out
+        // again after a restart: read those replies first, so a "true" never answers for the
+        // wrong batch. Only small ids are at risk: before HEC's new life can reach an id of
+        // 2 × max_in_flight, a reply of ours with a small id has shown the restart (AckTracker).
+        if (Math.min(...ids) < 2 * config.max_in_flight) await Promise.allSettled([...(this.#sending.get(channel) ?? [])]);
         return outcome;
       },
       onAcked: (b) => this.#ackDone(b) && this.#settle(b),
@@ -487,14 +495,16 @@ export class HecSink implements Sink {
       return;
     }
     if (err instanceof HecBatchTooLargeError) {
-      this.#stop(new HecRejectedError(err.reply, `a batch of ${b.bytes} bytes is over HEC's max_content_length; lower batch_bytes below it (limits.conf [http_input] max_content_length on the HEC side)`, 'HEC_BATCH_TOO_LARGE'));
-      return;
+      return this.#permanent(b, new HecRejectedError(err.reply, `a batch of ${b.bytes} bytes is over HEC's max_content_length; lower batch_bytes below it (limits.conf [http_input] max_content_length on the HEC side)`, 'HEC_BATCH_TOO_LARGE'));
     }
-    if (err instanceof HecIndexError) {
-      this.#stop(new HecIndexError(err.reply, this.#indexOf(b)));
-      return;
-    }
-    this.#stop(err as Error);
+    if (err instanceof HecIndexError) return this.#permanent(b, new HecIndexError(err.reply, this.#indexOf(b)));
+    this.#permanent(b, err as Error);
+  }
+
+  /** Every batch would meet this error: stop everything, or (services) fail this batch only. */
+  #permanent(b: Batch, err: Error): void {
+    if (this.#o.stopOnPermanentError) this.#stop(err);
+    else this.#fail(b, err);
   }
 
   /** The index the first unsettled event of the batch goes to (for an error naming it). */
@@ -529,7 +539,9 @@ export class HecSink implements Sink {
     const n = b.remaining;
     this.#stats.unacknowledged += n;
     this.#settle(b);
-    this.#stop(new HecAckNotGivenError(endpoint.label, n));
+    const err = new HecAckNotGivenError(endpoint.label, n);
+    if (this.#o.stopOnPermanentError) this.#stop(err);
+    else if (this.#stats.unacknowledged === n) this.#log.error(describeError(err)); // said once; the count grows in stats
   }
 
   /** Drops the batch from the ack bookkeeping; false when it had already left it. */

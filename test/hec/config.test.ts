@@ -32,7 +32,7 @@ describe('hecDestinationSchema', () => {
     [{ urls: '', token: 't' }, 'urls', /at least one HEC URL/],
     [{ urls: 'hec1:8088x', token: 't' }, 'urls.0', /must start with https:\/\//],
     [{ urls: 'not a url', token: 't' }, 'urls.0', /https:\/\/host:8088/],
-    [{ urls: 'https://h:8088' }, 'token', /invalid input/i],
+    [{ urls: 'https://h:8088' }, 'token', /invalid input|required/i],
     [{ urls: 'https://h:8088', token: '' }, 'token', /the HEC token is required/],
     [{ urls: 'http://hec.example.com:8088', token: 't' }, 'urls.0', /plain http to another host.*allow_insecure_http = true/],
     [{ urls: 'https://h:8088', token: 't', ack: 'perhaps' }, 'ack', /expected a boolean/],

@@ -28,6 +28,7 @@ function sink(hecs: HecSimulator[], settings: Record<string, unknown> = {}, extr
   const s = new HecSink(hecSinkConfig({ urls: hecs.map((h) => h.url).join(','), token: hecs[0]!.token, ...FAST, ...settings }), {
     log,
     onRefused: (e) => refused.push(e),
+    stopOnPermanentError: true,
     onFatal: (e) => fatal.push(e),
     ...extra,
   });

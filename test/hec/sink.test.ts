@@ -314,7 +314,7 @@ describe('HecSink against the simulator', () => {
   it('a batch over max_content_length stops delivery with advice, not retried', async () => {
     const hec = await sim({ maxContentLength: 2000 });
     let fatal: Error | undefined;
-    const sink = track(new HecSink(hecSinkConfig({ urls: hec.url, token: hec.token, ...FAST, gzip: false, batch_bytes: 8192 }), { log: capturingLogger().log, onFatal: (e) => (fatal = e) }));
+    const sink = track(new HecSink(hecSinkConfig({ urls: hec.url, token: hec.token, ...FAST, gzip: false, batch_bytes: 8192 }), { log: capturingLogger().log, stopOnPermanentError: true, onFatal: (e) => (fatal = e) }));
     const err = await sink.sendAll(makeEvents(40, 'too-big')).catch((e: unknown) => e);
     expect((err as AddonError).code).toBe('HEC_BATCH_TOO_LARGE');
     expect((err as Error).message).toMatch(/lower batch_bytes/);
@@ -332,6 +332,26 @@ describe('HecSink against the simulator', () => {
     expect(hec.eventIds()).toHaveLength(8);
     expect(hec.requests().filter((r) => r.events === 1 && r.bytes > 0).length).toBeGreaterThanOrEqual(3);
     expect(await sink.close(100)).toEqual({ delivered: 8, undelivered: 0, refused: 0 });
+  });
+
+  it('without stopOnPermanentError (services: one sink, several inputs), only the batch that met the error fails', async () => {
+    const hec = await sim({ indexes: ['main'] });
+    const sink = track(sinkFor(hec, { batch_bytes: 1024 }));
+    const bad = makeEvents(3, 'bad-index', { index: 'other' });
+    const good = makeEvents(3, 'good-index');
+    await expect(sink.sendAll(bad)).rejects.toMatchObject({ code: 'HEC_INDEX_NOT_ALLOWED', message: expect.stringContaining('"other"') });
+    await sink.sendAll(good);
+    expect(sink.fatal).toBeUndefined();
+    expect(new Set(hec.eventIds())).toEqual(idsOf(good));
+  });
+
+  it('without stopOnPermanentError, code 0 without ackId still counts delivered-unacknowledged, said once', async () => {
+    const hec = await sim({ ack: false });
+    const { log, lines } = capturingLogger();
+    const sink = track(sinkFor(hec, { ack: true, batch_bytes: 1024 }, log));
+    await sink.sendAll(makeEvents(30, 'ack-off-service'));
+    expect(sink.stats()).toMatchObject({ delivered: 30, unacknowledged: 30, failed: 0 });
+    expect(lines.filter((l) => l.includes('HEC_ACK_OFF_ON_TOKEN'))).toHaveLength(1);
   });
 
   it('fills in the destination index, host and source for events without them', async () => {
@@ -397,7 +417,7 @@ describe('HecSink with ack on against a token without ack', () => {
   it('code 0 without an ackId: delivered-unacknowledged, delivery stops, and says what to change', async () => {
     const hec = await sim({ ack: false });
     const { log, lines } = capturingLogger();
-    const sink = track(sinkFor(hec, { ack: true, gzip: false }, log));
+    const sink = track(new HecSink(hecSinkConfig({ urls: hec.url, token: hec.token, ...FAST, ack: true, gzip: false }), { log, stopOnPermanentError: true }));
     const events = makeEvents(5, 'no-ack-token');
     await sink.sendAll(events); // indexed: counted delivered, not "undelivered" (a replay would duplicate them)
     expect(sink.stats()).toMatchObject({ delivered: 5, unacknowledged: 5, failed: 0 });
