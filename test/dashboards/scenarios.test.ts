@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dashboardSearches } from '../../src/dashboards/consistency.js';
 import type { DashboardDefinition } from '../../src/dashboards/definition.js';
@@ -106,6 +108,18 @@ describe('shipped searches against hand-worked scenarios', () => {
       const cols = outputColumns(parseStages(expandMacros(writers[0]![1].get('search')!, macros)));
       expect(cols.fixed.filter((c) => c !== '_time').sort(), source).toEqual(Object.keys(schema.shape).sort());
     }
+  });
+
+  it('docs/dashboards.md states each panel\'s question (as its scenario words it)', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/dashboards.md', import.meta.url)), 'utf8');
+    const missing: string[] = [];
+    for (const sc of SCENARIOS.filter((s) => s.target !== 'savedsearches')) {
+      for (const viz of Object.values(views.get(sc.target)?.visualizations ?? {})) {
+        const q = viz.dataSources?.primary ? sc.searches[viz.dataSources.primary]?.question : undefined;
+        if (viz.title && q && !doc.includes(`| ${viz.title} | ${q} |`)) missing.push(`${sc.target}: ${viz.title}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('every saved search has a scenario', () => {
