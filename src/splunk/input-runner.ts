@@ -107,14 +107,26 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
   // --validate-arguments); only masking a typed secret writes to the stanza's own app.
   const client = new SplunkdClient({ serverUri: doc.serverUri, sessionKey: new Secret(doc.sessionKey), app: APP_NAME, tls: splunkdTls(), log, ...o.splunkd });
   const sinks: Sink[] = [];
+  // SIGTERM: the drain deadline starts at the signal, even while the input waits on a
+  // back-pressured sink — closing rejects what waits, so the input ends, checkpoint unmoved.
+  const closeOnStop = () => {
+    for (const s of sinks) void s.close(o.closeDeadlineMs ?? 30_000).catch(() => undefined);
+  };
+  o.signal.addEventListener('abort', closeOnStop, { once: true });
+  let logging: Promise<void> = Promise.resolve();
+  // A sink still opening when run fails (it asked for settings side by side) is closed too.
+  const opening: Array<Promise<Sink>> = [];
   try {
-    try {
-      const logging = await loadLogging(client);
-      if (!o.logLevel) log.level = logging.level;
-    } catch (err) {
-      if (isSplunkdUnusable(err)) throw err;
-      log.warn(`[logging] settings not read, level stays ${log.level}: ${describeError(err)}`);
-    }
+    // [logging] is read beside the rest (one round trip less on every start); its level
+    // applies from when it arrives. If splunkd is unusable, the run's own calls say so once.
+    logging = loadLogging(client).then(
+      (l) => {
+        if (!o.logLevel) log.level = l.level;
+      },
+      (err: unknown) => {
+        if (!isSplunkdUnusable(err)) log.warn(`[logging] settings not read, level stays ${log.level}: ${describeError(err)}`);
+      },
+    );
     const secrets = await inputSecrets(input, client, name, stanza, log);
     // The schema checked every value above (a stand-in for a secret that is stored); the
     // secrets join as Secrets, never revealed to be parsed.
@@ -139,10 +151,13 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
       settings,
       log,
       signal: o.signal,
-      async openSink() {
-        const sink = await openSink(config, ctx, o.stdout, log);
-        sinks.push(sink);
-        return sink;
+      openSink() {
+        const opened = openSink(config, ctx, o.stdout, log).then((sink) => {
+          sinks.push(sink);
+          return sink;
+        });
+        opening.push(opened);
+        return opened;
       },
       async checkpoints() {
         checkpointStore ??= await openCheckpoints(config, doc.checkpointDir, client);
@@ -155,6 +170,8 @@ async function runStanza(input: ModularInput, doc: InputDocument, stanza: InputS
     log.error(describeError(err));
     return false;
   } finally {
+    o.signal.removeEventListener('abort', closeOnStop);
+    await Promise.allSettled([logging, ...opening]);
     for (const s of sinks) {
       try {
         const r = await s.close(o.closeDeadlineMs ?? 30_000);

@@ -117,13 +117,15 @@ export class SplunkdClient {
       ? `the CA in ${o.tls.ca_file}${o.tls.source ? ` (${o.tls.source})` : ''}`
       : 'the system CA store (SPLUNK_HOME is not set, so server.conf was not read)';
     const names = o.tls?.server_name ? undefined : o.tls?.accept_names;
+    // Plain http (a test stand-in, or splunkd with SSL off): no CA to read, nothing to verify.
+    const tls = url.protocol === 'https:' ? { ca_file: o.tls?.ca_file, server_name: o.tls?.server_name, insecure } : undefined;
     this.#ownDispatcher = !o.dispatcher;
     this.#dispatcher =
       o.dispatcher ??
       createDispatcher({
         target: 'splunkd',
-        tls: { ca_file: o.tls?.ca_file, server_name: o.tls?.server_name, insecure },
-        ...(names && names.length > 0 && !insecure ? { serverIdentity: identityCheck(names) } : {}),
+        tls,
+        ...(tls && names && names.length > 0 && !insecure ? { serverIdentity: identityCheck(names) } : {}),
         // splunkd is this host's own management port: never through an outbound proxy.
         proxy: { use_env: false },
         connections: 4,

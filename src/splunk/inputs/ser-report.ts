@@ -20,10 +20,17 @@ export default defineModularInput({
     await checkDestination(config, ctx);
   },
   async run(ctx) {
-    const [{ runSerInput }, { serSessionFor, toSerAccountSettings }] = await Promise.all([import('../../ser/input.js'), import('../../ser/session.js')]);
-    const loaded = await ctx.settings.account(ctx.config.account);
+    // Side by side: each is a round trip to splunkd (the code loads meanwhile), and start-up
+    // waits on the slowest only.
+    const [loaded, sink, checkpoints, proxy, { runSerInput }, { serSessionFor, toSerAccountSettings }] = await Promise.all([
+      ctx.settings.account(ctx.config.account),
+      ctx.openSink(),
+      ctx.checkpoints(),
+      ctx.settings.proxy(),
+      import('../../ser/input.js'),
+      import('../../ser/session.js'),
+    ]);
     const account = toSerAccountSettings(ctx.config.account, loaded);
-    const [sink, checkpoints, proxy] = await Promise.all([ctx.openSink(), ctx.checkpoints(), ctx.settings.proxy()]);
     // The account's rate budget is shared with the app's other inputs and processes on this host.
     const session = serSessionFor(account, { log: ctx.log, proxy, connections: ctx.config.concurrency, budgetDir: ctx.checkpointDir || undefined });
     // index = default / host = $decideOnStartup never get here (effectiveParams): splunkd's own choice applies.
