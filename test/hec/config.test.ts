@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hecDestinationSchema } from '../../src/hec/config.js';
-import { hecSinkConfig } from '../../src/hec/sink.js';
+import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
+import { fieldSpecs } from '../../src/ui/schema-fields.js';
+import { capturingLogger } from './helpers.js';
 import { Secret } from '../../src/core/secret.js';
 
 describe('hecDestinationSchema', () => {
@@ -51,6 +53,19 @@ describe('hecDestinationSchema', () => {
     expect(hecDestinationSchema.safeParse({ urls: 'http://127.0.0.1:8088,http://localhost:8088,http://[::1]:8088', token: 't' }).success).toBe(true);
     expect(hecDestinationSchema.safeParse({ urls: 'http://hec1:8088', token: 't', allow_insecure_http: '1' }).success).toBe(true);
     expect(hecDestinationSchema.safeParse({ urls: 'https://hec1:8088', token: 't' }).success).toBe(true);
+  });
+
+  it('the configuration page still draws the token (required, secret) and the new switch', () => {
+    const f = fieldSpecs(hecDestinationSchema);
+    expect(f.find((x) => x.key === 'token')).toMatchObject({ required: true, secret: true, kind: 'text' });
+    expect(f.find((x) => x.key === 'allow_insecure_http')).toMatchObject({ kind: 'boolean', default: false });
+  });
+
+  it('a sink on plain http to another host (allowed) says so at start', () => {
+    const { log, lines } = capturingLogger();
+    const sink = new HecSink(hecSinkConfig({ urls: 'http://hec.example.com:8088,https://hec2:8088', token: 't', allow_insecure_http: true }), { log });
+    expect(lines.filter((l) => l.startsWith('WARN'))).toEqual([expect.stringMatching(/HEC URL http:\/\/hec.example.com:8088 is plain http \(allow_insecure_http = true\)/)]);
+    void sink.close(0);
   });
 
   it('takes a Secret as it is: loaders never reveal and re-wrap it', () => {
