@@ -78,6 +78,9 @@ function scan(buf: Uint8Array, limit: number): JsonGuardProblem | undefined {
   const n = buf.length;
   let depth = 0;
   let i = 0;
+  // Position of the next backslash at or after `esc`'s search start, -1 when none is left. Kept
+  // across strings: searching afresh for each string would rescan the rest of the body (O(n²)).
+  let esc = buf.indexOf(BACKSLASH);
   while (i < n) {
     const b = buf[i]!;
     if (b === QUOTE) {
@@ -85,7 +88,8 @@ function scan(buf: Uint8Array, limit: number): JsonGuardProblem | undefined {
       let j = i + 1;
       for (;;) {
         const q = buf.indexOf(QUOTE, j);
-        const e = buf.indexOf(BACKSLASH, j);
+        if (esc !== -1 && esc < j) esc = buf.indexOf(BACKSLASH, j);
+        const e = esc;
         if (q < 0) return undefined; // unterminated: JSON.parse says so
         if (e < 0 || q < e) {
           i = q + 1;
