@@ -5,11 +5,16 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { eventId } from '../../src/core/event.js';
-import type { Secret } from '../../src/core/secret.js';
 import { createPki, type Pki } from '../../src/sim/pki.js';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
 import { defineModularInput } from '../../src/splunk/define-input.js';
 import { runModinput } from '../../src/splunk/modinput-main.js';
+import { runDocument } from '../../src/splunk/input-runner.js';
+import { parseInputDocument } from '../../src/splunk/protocol-xml.js';
+import { SplunkdClient } from '../../src/splunk/splunkd-client.js';
+import { createLogger } from '../../src/core/logger.js';
+import { Secret } from '../../src/core/secret.js';
+import { createServer } from 'node:net';
 import { MASK } from '../../src/splunk/settings.js';
 
 let pki: Pki;
@@ -157,5 +162,75 @@ describe('run mode', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/^ERROR .*the api_key of keyed:\/\/k is not stored: add it to storage\/passwords with realm "ta_ser_mail_keyed" and username "k"/m);
     expect(err).not.toMatch(/must not run/);
+  });
+
+  it('with interval = 0 a failed run pauses before the process exits (splunkd restarts it at once), and SIGTERM ends the pause', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+    const doc = (interval: string) => parseInputDocument(inputDoc(dir, `<stanza name="counter://p"><param name="count">0</param><param name="interval">${interval}</param></stanza>`));
+    const quiet = { stdout: { write: (_c: string, cb?: (e?: Error | null) => void) => (cb?.(), true) }, stderr: { write: () => true } };
+    const timed = async (interval: string, signal = new AbortController().signal) => {
+      const t0 = Date.now();
+      const code = await runDocument(counter, doc(interval), { ...quiet, signal, restartPauseMs: 1_500 });
+      return { code, ms: Date.now() - t0 };
+    };
+    const pause = await timed('0');
+    expect(pause.code).toBe(1);
+    expect(pause.ms).toBeGreaterThanOrEqual(1_400);
+    // A scheduled input (interval in seconds) exits at once: splunkd waits the interval anyway.
+    const scheduled = await timed('300');
+    expect(scheduled.code).toBe(1);
+    expect(scheduled.ms).toBeLessThan(1_400);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 200);
+    const stopped = await timed('0', stop.signal);
+    expect(stopped.code).toBe(1);
+    expect(stopped.ms).toBeLessThan(1_400);
+  });
+});
+
+describe('the splunkd client\'s retries (fault injection)', () => {
+  it('gives up on an unreachable splunkd within its budget, logs the retries at DEBUG only, and fails later calls at once', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const lines: string[] = [];
+    const log = createLogger({ level: 'debug', write: (l: string) => void lines.push(l) });
+    const client = new SplunkdClient({ serverUri: `https://127.0.0.1:${port}`, sessionKey: new Secret('k'), app: 'TA-ser-mail', log, retryDelayMs: 20, unreachableBudgetMs: 600, random: () => 0.5 });
+    try {
+      const t0 = Date.now();
+      await expect(client.call('/services/server/info')).rejects.toThrow(/cannot be reached \(.*ECONNREFUSED.*\) for GET \/services\/server\/info/);
+      const first = Date.now() - t0;
+      expect(first).toBeGreaterThanOrEqual(550);
+      expect(first).toBeLessThan(600 + 3_000);
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.every((l) => l.startsWith('DEBUG '))).toBe(true);
+      const before = lines.length;
+      const t1 = Date.now();
+      await expect(client.call('/services/server/info')).rejects.toThrow(/cannot be reached/);
+      expect(Date.now() - t1).toBeLessThan(300);
+      expect(lines.length).toBe(before);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('waits out 503 (KV store starting) with the core backoff, and gives up with splunkd\'s message', async () => {
+    const client = new SplunkdClient({ serverUri: sim.url, sessionKey: new Secret(sim.sessionKey), app: 'TA-ser-mail', tls: { ca_file: pki.caFile }, attempts: 3, retryDelayMs: 5 });
+    try {
+      sim.clearCalls();
+      sim.setKvStarting(2);
+      await expect(client.call(client.nsPath('storage/collections/config'))).resolves.toBeDefined();
+      expect(sim.calls().map((c) => c.status)).toEqual([503, 503, 200]);
+      sim.clearCalls();
+      sim.setKvStarting(5);
+      await expect(client.call(client.nsPath('storage/collections/config'))).rejects.toThrow(/503.*KV Store is initializing/);
+      expect(sim.calls()).toHaveLength(3);
+      sim.setKvStarting(0);
+    } finally {
+      await client.close();
+    }
   });
 });
