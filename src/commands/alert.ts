@@ -149,7 +149,7 @@ export const registerAlert: RegisterCommand = (program: Command) => {
     .option('--execute', 'splunkd passes this to run the action')
     .action(async (action: string, opts: { execute?: boolean }) => {
       if (action !== ACTION_NAME) throw new Error(`unknown alert action "${action}": the only one is ${ACTION_NAME}`);
-      if (!opts.execute) throw new Error(`${ACTION_NAME} expects --execute (set alert.execute.cmd.arg.1 = --execute in alert_actions.conf)`);
+      if (!opts.execute) throw new Error(`${ACTION_NAME} expects --execute (alert_actions.conf: alert.execute.cmd.arg.0 = --execute; splunkd does not add it when alert.execute.cmd is set)`);
       const level = (program.opts().logLevel as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info';
       const log = createLogger({ level, name: ACTION_NAME });
       process.exitCode = await executeAlert(await readStdin(), log);
