@@ -19,7 +19,7 @@ const optionsSchema = z.object({
 });
 
 export const hecSimulatorKind: SimulatorKind = {
-  description: 'Splunk HTTP Event Collector (control: GET /_sim/stats, POST /_sim/fault, POST /_sim/reset)',
+  description: 'Splunk HTTP Event Collector (control: GET /_sim/stats, POST /_sim/fault, POST /_sim/chaos, POST /_sim/restart?down_ms=N, POST /_sim/reset)',
   options: Object.fromEntries(Object.entries(optionsSchema.shape).map(([k, v]) => [k, v.description ?? ''])),
   async start(raw) {
     const parsed = optionsSchema.safeParse(raw);

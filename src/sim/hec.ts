@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
-import type { HecFault, HecRequestRecord, HecSimulator, HecSimulatorOptions, HecSimulatorStats } from './hec-api.js';
+import type { HecChaos, HecFault, HecRequestRecord, HecSimulator, HecSimulatorOptions, HecSimulatorStats } from './hec-api.js';
 import { parseEventBody, skimEventBody, type HecReply } from './hec-body.js';
 import { HecFaultPlan, HTML_PAGES } from './hec-faults.js';
 
@@ -272,6 +272,17 @@ export async function startHecSimulator(options: HecSimulatorOptions = {}): Prom
       const text = raw === 'too-large' ? 'null' : raw.toString('utf8') || 'null';
       sim.setFault(JSON.parse(text) as HecFault | null);
       return send(res, { status: 200, body: { text: 'fault set', code: 0 } });
+    }
+    if (url.pathname === '/_sim/chaos' && req.method === 'POST') {
+      const raw = await readBody(req);
+      sim.setChaos(JSON.parse(raw === 'too-large' ? 'null' : raw.toString('utf8') || 'null') as HecChaos | null);
+      return send(res, { status: 200, body: { text: 'chaos set', code: 0 } });
+    }
+    if (url.pathname === '/_sim/restart' && req.method === 'POST') {
+      // Answer first: the restart drops this very connection.
+      send(res, { status: 200, body: { text: 'restarting', code: 0 } });
+      setImmediate(() => void sim.restart({ downMs: Number(url.searchParams.get('down_ms') ?? 0) }));
+      return;
     }
     send(res, { status: 404, body: { text: 'unknown control path', code: 404 } });
   }

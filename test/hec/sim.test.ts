@@ -125,6 +125,52 @@ describe('HEC simulator: strict like Splunk', () => {
     expect(s.eventIds()).toEqual([]);
   });
 
+  it('plays the faults of a real deployment: LB pages, a 2xx page, partial replies, a /health spell', async () => {
+    const s = await sim();
+    s.setFault({ kind: 'html', status: 504, retryAfterSeconds: 3, count: 1 });
+    const lb = await fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev('a'), headers: { authorization: `Splunk ${s.token}` } });
+    expect([lb.status, lb.headers.get('retry-after'), (await lb.text()).includes('Gateway Time-out')]).toEqual([504, '3', true]);
+    s.setFault({ kind: 'non-json-ok', count: 1 });
+    const portal = await fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev('a'), headers: { authorization: `Splunk ${s.token}` } });
+    expect([portal.status, portal.headers.get('content-type')]).toEqual([200, 'text/html']);
+    expect(s.eventIds()).toEqual([]);
+    s.setFault({ kind: 'partial', at: 2, count: 1 });
+    expect(await post(s, '/services/collector/event', ev('p0') + ev('p1') + ev('p2') + ev('p3'))).toMatchObject({ status: 400, json: { code: 6, 'invalid-event-number': 2 } });
+    expect(s.eventIds()).toEqual(['p0', 'p1']); // the events before the one named are indexed
+    s.setHealth('unhealthy');
+    expect((await fetch(`${s.url}/services/collector/health`)).status).toBe(503);
+    expect((await post(s, '/services/collector/event', ev('during-spell'))).status).toBe(200); // posts still work
+    s.setHealth('healthy');
+    expect((await fetch(`${s.url}/services/collector/health`)).status).toBe(200);
+  });
+
+  it('a restart forgets channels, starts ack ids at 0 and loses what was not yet acknowledged', async () => {
+    const s = await sim({ ack: true, ackDelayMs: 60_000 });
+    const ch = { 'x-splunk-request-channel': GUID };
+    expect((await post(s, '/services/collector/event', ev('a'), ch)).json).toMatchObject({ ackId: 0 });
+    expect((await post(s, '/services/collector/event', ev('b'), ch)).json).toMatchObject({ ackId: 1 });
+    s.setAckDelay(0);
+    expect((await post(s, '/services/collector/ack', JSON.stringify({ acks: [0] }), ch)).json).toEqual({ acks: { '0': true } });
+    s.setAckDelay(60_000);
+    expect(await s.restart({ downMs: 20 })).toBe(1); // b was not acknowledged: lost; a stays indexed
+    expect(s.eventIds()).toEqual(['a']);
+    expect((await post(s, '/services/collector/ack', JSON.stringify({ acks: [1] }), ch)).json.code).toBe(11);
+    expect((await post(s, '/services/collector/event', ev('c'), ch)).json).toMatchObject({ ackId: 0 }); // from 0 again
+  });
+
+  it('draws chaos faults reproducibly from its seed', async () => {
+    const statuses = async () => {
+      const s = await sim();
+      s.setChaos({ seed: 5, probability: 0.5, faults: [{ kind: 'busy' }, { kind: 'html', status: 502 }] });
+      const out: number[] = [];
+      for (let i = 0; i < 12; i++) out.push((await fetch(`${s.url}/services/collector/event`, { method: 'POST', body: ev(`c${i}`), headers: { authorization: `Splunk ${s.token}` } })).status);
+      return out;
+    };
+    const first = await statuses();
+    expect(await statuses()).toEqual(first);
+    expect(new Set(first)).toEqual(new Set([200, 503, 502]));
+  });
+
   it('records accepted events to a JSONL file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hec-sim-')), 'accepted.jsonl');
     const s = await startHecSimulator({ recordFile: file });
