@@ -4,6 +4,7 @@ import type { DashboardDefinition } from './definition.js';
 import { fieldMatches } from './event-fields.js';
 import { expandMacros, MacroError, type Macros } from './macros.js';
 import { readFields, type FieldUse } from './spl-fields.js';
+import { searchOfUrl } from './style.js';
 import { SUMMARY_SOURCES } from './summary-schema.js';
 import type { Vocabulary } from './vocabulary.js';
 import { BUILTIN_FIELDS, SPLUNK_LOG_FIELDS } from './vocabulary.js';
@@ -114,12 +115,13 @@ export function dashboardSearches(view: string, def: DashboardDefinition, savedS
   return Object.keys(def.dataSources).filter((id) => def.dataSources[id]?.type !== 'ds.savedSearch').map((id) => ({ where: `view ${view} ${id}`, spl: full(id) }));
 }
 
-/** The searches a dashboard's drilldowns open (drilldown.linkToSearch): checked like its panels'. */
+/** The searches a dashboard's drilldowns open (links to Search): checked like its panels'. */
 export function drilldownSearches(view: string, def: DashboardDefinition): ShippedSearch[] {
   return Object.entries(def.visualizations).flatMap(([id, viz]) =>
-    (viz.eventHandlers ?? [])
-      .filter((h) => h.type === 'drilldown.linkToSearch' && typeof h.options.query === 'string')
-      .map((h) => ({ where: `view ${view} ${id} drilldown`, spl: h.options.query as string })),
+    (viz.eventHandlers ?? []).flatMap((h) => {
+      const spl = typeof h.options.url === 'string' ? searchOfUrl(h.options.url) : undefined;
+      return spl ? [{ where: `view ${view} ${id} drilldown`, spl: spl.replace(/^search\s+/, '') }] : [];
+    }),
   );
 }
 

@@ -24,12 +24,12 @@ export interface VisualizationDef {
   dataSources?: { primary: string };
   options?: Record<string, unknown>;
   context?: Record<string, unknown>;
-  /** Drilldowns: drilldown.linkToDashboard, drilldown.linkToSearch, drilldown.customUrl. */
+  /** Drilldowns (drilldown.customUrl: to a dashboard, to Search, to a search job). */
   eventHandlers?: EventHandlerDef[];
 }
 
 export interface EventHandlerDef {
-  type: 'drilldown.linkToDashboard' | 'drilldown.linkToSearch' | 'drilldown.customUrl';
+  type: 'drilldown.customUrl';
   options: Record<string, unknown>;
 }
 

@@ -245,20 +245,46 @@ export function note(markdown: string): VisualizationDef {
   return { type: 'splunk.markdown', options: { markdown, fontSize: 'small' } };
 }
 
-/** Drilldown to another of the app's dashboards, setting its tokens from the clicked row. */
+/**
+ * Drilldowns are drilldown.customUrl, the one link handler every Dashboard Studio preset has.
+ * A token in a URL is written `$name|u$` (URL-encoded by Studio); the text around it is encoded
+ * here, once.
+ */
+const APP_PATH = '/app/TA-ser-mail';
+
+/** Encodes `text` for a URL, leaving `$token$` references in place as `$token|u$`. */
+function encodeWithTokens(text: string): string {
+  return text
+    .split(/(\$[A-Za-z_][\w.]*\$)/)
+    .map((part) => (/^\$[A-Za-z_][\w.]*\$$/.test(part) ? `${part.slice(0, -1)}|u$` : encodeURIComponent(part)))
+    .join('');
+}
+
+/** The search text of a URL made by toSearch (for the checks that hold drilldown searches). */
+export function searchOfUrl(url: string): string | undefined {
+  const q = /[?&]q=([^&]*)/.exec(url)?.[1];
+  if (q === undefined) return undefined;
+  return q
+    .split(/(\$[A-Za-z_][\w.]*\|u\$)/)
+    .map((part) => (/^\$[A-Za-z_][\w.]*\|u\$$/.test(part) ? part.replace('|u$', '$') : decodeURIComponent(part)))
+    .join('');
+}
+
+/** Drilldown to another of the app's dashboards, setting its input tokens from the clicked row. */
 export function toDashboard(dashboard: string, tokens: Record<string, string>): EventHandlerDef {
-  return {
-    type: 'drilldown.linkToDashboard',
-    options: { app: 'TA-ser-mail', dashboard, tokens: Object.entries(tokens).map(([token, value]) => ({ token, value })), newTab: false },
-  };
+  const query = Object.entries(tokens)
+    .map(([token, value]) => `form.${encodeURIComponent(token)}=$${value}|u$`)
+    .join('&');
+  return { type: 'drilldown.customUrl', options: { url: `${APP_PATH}/${dashboard}?${query}`, newTab: false } };
 }
 
-/** Drilldown to Search with `query` (tokens such as $row.event_id.value$ allowed). */
-export function toSearch(query: string, earliest = '$global_time.earliest$', latest = '$global_time.latest$'): EventHandlerDef {
-  return { type: 'drilldown.linkToSearch', options: { query, earliest, latest, newTab: true } };
-}
-
-/** Drilldown to a URL (e.g. a search job by its sid). */
-export function toUrl(url: string): EventHandlerDef {
+/** Drilldown to Search with `query` (tokens such as $row.event_id.value$ allowed), over the picker's range. */
+export function toSearch(query: string): EventHandlerDef {
+  const url = `${APP_PATH}/search?q=${encodeWithTokens(`search ${query}`)}&earliest=$global_time.earliest|u$&latest=$global_time.latest|u$`;
   return { type: 'drilldown.customUrl', options: { url, newTab: true } };
+}
+
+/** Drilldown to a URL (e.g. a search job by its sid); tokens in it are URL-encoded. */
+export function toUrl(url: string): EventHandlerDef {
+  return { type: 'drilldown.customUrl', options: { url: url.replace(/\$([A-Za-z_][\w.]*)\$/g, '$$$1|u$$'), newTab: true } };
 }
