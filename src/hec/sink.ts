@@ -19,7 +19,7 @@ import {
   HecBadEventError,
   HecBatchTooLargeError,
   HecDeliveryError,
-  HecEventRefusedError,
+  type HecEventRefusedError,
   HecIndexError,
   HecInvalidChannelError,
   HecRejectedError,
@@ -27,6 +27,8 @@ import {
   HecUnexpectedReplyError,
 } from './errors.js';
 import { classifyHecFailure } from './retry-verdict.js';
+import { ChannelSends } from './channel-sends.js';
+import { refusalOf, UndeliveredCauses } from './undelivered-causes.js';
 
 /** A parsed destination: its token is a Secret straight from the schema (secretSchema). */
 export type HecSinkConfig = HecDestination;
@@ -102,14 +104,14 @@ export class HecSink implements Sink {
   /** Batches HEC accepted whose ack is pending (their bytes count as in flight). */
   readonly #awaitingAck = new Set<Batch>();
   /** Per channel: sends on the wire whose reply is not yet handled (ack polls wait for them). */
-  readonly #sending = new Map<string, Set<Promise<void>>>();
+  readonly #sending = new ChannelSends();
   #idleWaiters: Array<() => void> = [];
   #inFlight = 0;
   #inFlightBytes = 0;
   #closing = false;
   #fatal: Error | undefined;
   /** Undelivered events by cause, for a closing report that names each real cause. */
-  readonly #causes = new Map<string, { events: number; message: string }>();
+  readonly #causes = new UndeliveredCauses();
   #stats = { accepted: 0, delivered: 0, failed: 0, refused: 0, unacknowledged: 0, retries: 0 };
 
   constructor(config: HecSinkConfig, options: HecSinkOptions = {}) {
@@ -159,7 +161,7 @@ export class HecSink implements Sink {
         // again after a restart: read those replies first, so a "true" never answers for the
         // wrong batch. Only small ids are at risk: before HEC's new life can reach an id of
         // 2 × max_in_flight, a reply of ours with a small id has shown the restart (AckTracker).
-        if (Math.min(...ids) < 2 * config.max_in_flight) await Promise.allSettled([...(this.#sending.get(channel) ?? [])]);
+        if (Math.min(...ids) < 2 * config.max_in_flight) await this.#sending.settled(channel);
         return outcome;
       },
       onAcked: (b) => this.#ackDone(b) && this.#settle(b),
@@ -258,7 +260,7 @@ export class HecSink implements Sink {
 
   /** Undelivered events grouped by their real cause (for the closing report). */
   undeliveredCauses(): Array<{ events: number; message: string }> {
-    return [...this.#causes.values()];
+    return this.#causes.list();
   }
 
   /** The channel GUID in use (changes on code 11, a connection failure, or a detected restart). */
@@ -347,20 +349,6 @@ export class HecSink implements Sink {
     this.#acks.retire(endpoint, channel, `a send on its channel got no HEC answer (${why}); its acknowledgements can no longer be trusted`);
   }
 
-  /** Registers a send on `channel` until its reply is handled (see the ack poll above). */
-  #track(channel: string): () => void {
-    let done!: () => void;
-    const p = new Promise<void>((resolve) => (done = resolve));
-    let set = this.#sending.get(channel);
-    if (!set) this.#sending.set(channel, (set = new Set()));
-    set.add(p);
-    return () => {
-      done();
-      set.delete(p);
-      if (set.size === 0) this.#sending.delete(channel);
-    };
-  }
-
   async #deliver(b: Batch): Promise<void> {
     const signal = this.#abort.signal;
     let sent: Sent;
@@ -415,7 +403,7 @@ export class HecSink implements Sink {
       const endpoint = await this.#endpoints.acquire(signal);
       const trial = !endpoint.healthy;
       const channel = this.#channel;
-      const handled = this.#track(channel);
+      const handled = this.#sending.track(channel);
       let outcome;
       try {
         outcome = await this.#client.sendBatch(endpoint, channel, body, this.config.gzip, signal);
@@ -519,15 +507,7 @@ export class HecSink implements Sink {
 
   /** Reports event `i` of the batch as refused by HEC; it is never resent. */
   #refuse(b: Batch, i: number, reason: string): void {
-    const ev = b.event(i);
-    let id = '(unknown id)';
-    try {
-      const o = JSON.parse(ev.json) as { fields?: { event_id?: unknown } };
-      if (typeof o.fields?.event_id === 'string') id = o.fields.event_id;
-    } catch {
-      // the id only names the event in the report
-    }
-    const err = new HecEventRefusedError({ id, ...(ev.tag === undefined ? {} : { tag: ev.tag }), bytes: ev.bytes, reason });
+    const err = refusalOf(b, i, reason);
     this.#stats.refused++;
     b.refused++;
     if (this.#o.onRefused) this.#o.onRefused(err);
@@ -579,18 +559,10 @@ export class HecSink implements Sink {
     if (b.settled) return;
     const n = b.remaining;
     this.#stats.failed += n;
-    this.#noteCause(err, n);
+    this.#causes.note(err, n);
     if (!quiet) this.#log.error(`batch ${b.seq}: ${n} event(s) not delivered: ${(err as Error).message}`);
     b.reject(err);
     this.#release(b);
-  }
-
-  #noteCause(err: unknown, events: number): void {
-    if (events === 0) return;
-    const code = (err as { code?: string }).code ?? 'ERROR';
-    const c = this.#causes.get(code);
-    if (c) c.events += events;
-    else this.#causes.set(code, { events, message: describeError(err) });
   }
 
   /**
@@ -681,7 +653,7 @@ export class HecSink implements Sink {
     // The line first: a released batch must not admit waiting events into new batches.
     const waiting = this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink stopped before this event could be queued'));
     this.#stats.failed += waiting;
-    this.#noteCause(this.#fatal ?? new UndeliveredError(waiting, 'waiting for room when the sink stopped'), waiting);
+    this.#causes.note(this.#fatal ?? new UndeliveredError(waiting, 'waiting for room when the sink stopped'), waiting);
     for (const b of this.#acks.close()) this.#ackDone(b);
     for (const b of this.#awaitingAck) this.#ackDone(b);
     this.#ready.length = 0;
