@@ -7,7 +7,7 @@ import type { Sink } from '../core/sink.js';
 import type { ProxyConfig } from '../core/proxy-config.js';
 import { HecSink } from '../hec/sink.js';
 import { runAlert, summaryLine } from '../send/action.js';
-import { ACTION_NAME, resultIdentity, runFailureEvent, type AlertContext } from '../send/audit.js';
+import { ACTION_NAME, invocationEvent, resultIdentity, runFailureEvent, type AlertContext } from '../send/audit.js';
 import { AcceptedLedger } from '../send/ledger.js';
 import { AuditTrail } from '../send/audit-trail.js';
 import { alertParamsSchema } from '../send/config.js';
@@ -105,6 +105,7 @@ export async function executeAlert(payloadText: string, log: Logger): Promise<nu
     const hecName = conf.hec?.trim();
     const sink = hecName && proxy ? await hecSink(splunkd, hecName, proxy, log) : undefined;
     audit = new AuditTrail({ sink, fallbackFile: auditFallbackFile(), deadlineMs: Number(process.env.TA_SER_MAIL_AUDIT_DEADLINE_MS ?? 30_000), log });
+    audit.record(invocationEvent(ctx, resultIdentity(payload.result, 0)), { durable: false });
     if (!proxy) throw new ConfigError('ta_ser_mail_settings.conf [proxy] cannot be read; see the warning before this line');
     const parsed = alertParamsSchema.safeParse(conf);
     if (!parsed.success) throw new ConfigError(zodMessage(parsed.error, `${ACTION_NAME} parameter`));

@@ -15,6 +15,8 @@ export const SOURCETYPES = {
   mailUser: 'mail:user',
   /** One secure-send outcome, CIM Email delivery + modular action audit. */
   sendAudit: 'proofpoint:ser:send:audit',
+  /** One run of the secure-send alert action starting (CIM Modular_Actions invocation). */
+  sendInvocation: 'proofpoint:ser:send:invocation',
   /** The program's own telemetry (events delivered, retries, lag). */
   telemetry: 'ta_ser_mail:telemetry',
 } as const;

@@ -66,8 +66,17 @@ export class AuditTrail {
     this.#o = o;
   }
 
-  record(event: SplunkEvent): void {
+  /**
+   * `durable: false` (the invocation record): delivered through HEC when it can be, never
+   * written to the fallback file, whose lines all take the audit sourcetype; splunkd's own
+   * sendmodalert line also records each invocation.
+   */
+  record(event: SplunkEvent, o: { durable?: boolean } = {}): void {
     const entry = { event, delivered: false };
+    if (o.durable === false) {
+      this.#o.sink?.send(event).catch(() => undefined);
+      return;
+    }
     this.#pending.push(entry);
     this.#o.sink?.send(event).then(
       () => {

@@ -3,7 +3,7 @@ import { eventId, toEpochSeconds, type SplunkEvent } from '../core/event.js';
 import { SOURCETYPES } from '../core/sourcetypes.js';
 import type { AddonError } from '../core/errors.js';
 import type { SendOutcome } from './client.js';
-import type { SendAudit } from './event-schema.js';
+import type { SendAudit, SendInvocation } from './event-schema.js';
 import type { OutgoingMessage } from './message.js';
 
 export const ACTION_NAME = 'ser_secure_send';
@@ -144,4 +144,28 @@ export function runFailureEvent(ctx: AlertContext, err: AddonError | { code: str
     event_id: id,
   };
   return { time: toEpochSeconds(meta.at ?? Date.now()), host: ctx.serverHost || undefined, source: ACTION_NAME, sourcetype: SOURCETYPES.sendAudit, event: body, id };
+}
+
+/**
+ * Pure: the invocation record of one run (CIM Modular Action Invocations), written before the
+ * run reads its settings, so even a run that fails at once shows it was invoked.
+ */
+export function invocationEvent(ctx: AlertContext, result: ResultIdentity, at?: number): SplunkEvent {
+  const id = eventId('send-invocation', ctx.sid, result.rid);
+  const body: SendInvocation = {
+    action_name: ACTION_NAME,
+    action_mode: actionMode(ctx.sid),
+    signature: 'Invoking modular action',
+    sid: ctx.sid,
+    rid: result.rid,
+    ...(result.orig_sid ? { orig_sid: result.orig_sid } : {}),
+    ...(result.orig_rid ? { orig_rid: result.orig_rid } : {}),
+    search_name: ctx.searchName,
+    app: ctx.app,
+    user: ctx.owner,
+    worker: ctx.serverHost,
+    mode: ctx.mode,
+    event_id: id,
+  };
+  return { time: toEpochSeconds(at ?? Date.now()), host: ctx.serverHost || undefined, source: ACTION_NAME, sourcetype: SOURCETYPES.sendInvocation, event: body, id };
 }

@@ -63,6 +63,29 @@ export const sendAuditSchema = z.object({
 });
 export type SendAudit = z.infer<typeof sendAuditSchema>;
 
+/**
+ * The start of one run of the action: CIM's "Modular Action Invocations" dataset (tags
+ * modaction + invocation), as cim_actions.py's invoke() writes it (signature "Invoking modular
+ * action"). Its own sourcetype, so counts of sends never include it.
+ */
+export const sendInvocationSchema = z.object({
+  action_name: z.literal('ser_secure_send').describe('modular action name'),
+  action_mode: z.enum(['saved', 'adhoc']).describe('saved = a scheduled saved search (sid contains "scheduler"), adhoc = sendalert or an ES ad hoc response'),
+  signature: z.literal('Invoking modular action').describe('what CIM\'s invocation dataset reads'),
+  sid: z.string().describe('search id of the run that fired the alert'),
+  rid: z.string().describe('result id of the first result (0 when there is none)'),
+  orig_sid: z.string().optional().describe('search id of the notable event the action was invoked on (Enterprise Security)'),
+  orig_rid: z.string().optional().describe('result id of that notable event'),
+  search_name: z.string().describe('saved search name'),
+  app: z.string().describe('app context of the saved search'),
+  user: z.string().describe('the Splunk user the alert runs as (owner)'),
+  worker: z.string().describe('the search head that ran the action (server_host)'),
+  mode: z.enum(['per_alert', 'per_row']).describe('one message per alert or per result row'),
+  event_id: z.string().describe('deterministic id of this record (dedup key)'),
+});
+export type SendInvocation = z.infer<typeof sendInvocationSchema>;
+
 export const eventSchemas = {
   [SOURCETYPES.sendAudit]: sendAuditSchema,
+  [SOURCETYPES.sendInvocation]: sendInvocationSchema,
 } as const;

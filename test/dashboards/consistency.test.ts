@@ -89,6 +89,7 @@ describe('CIM Email: per-message events are tagged, SER aggregates are not', () 
   it('mail metadata carries email + delivery; the send audit is a modular action result, never Email', () => {
     expect(tagged(eventtypeOf(SOURCETYPES.mailMessage)!)).toEqual(['delivery', 'email']);
     expect(tagged(eventtypeOf(SOURCETYPES.sendAudit)!)).toEqual(['modaction', 'modaction_result']);
+    expect(tagged(eventtypeOf(SOURCETYPES.sendInvocation)!)).toEqual(['invocation', 'modaction']);
   });
 
   it('SER summaries, entitlement, coverage, users and telemetry carry no email tag', () => {
@@ -96,7 +97,7 @@ describe('CIM Email: per-message events are tagged, SER aggregates are not', () 
       const et = eventtypeOf(st);
       if (et) expect(tagged(et), st).not.toContain('email');
     }
-    for (const [stanza] of tags) expect(stanza.startsWith('eventtype=ta_ser_mail_message') || stanza.startsWith('eventtype=ta_ser_mail_send_audit'), stanza).toBe(true);
+    for (const [stanza] of tags) expect(['eventtype=ta_ser_mail_message', 'eventtype=ta_ser_mail_send_audit', 'eventtype=ta_ser_mail_send_invocation'].some((p) => stanza.startsWith(p)), stanza).toBe(true);
   });
 
   it('action and protocol of the tagged sourcetypes only take values the CIM Email model allows', () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
 import { REPLY_TEXT, type SendSimulator } from '../../src/sim/send.js';
-import { sendAuditSchema } from '../../src/send/event-schema.js';
+import { sendAuditSchema, sendInvocationSchema } from '../../src/send/event-schema.js';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
 import { MAILBOX_SECRET, serviceSettings, startSim, testPki } from './fixtures.js';
 import { writeResultsFile } from './results-file.js';
@@ -59,6 +59,9 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
   afterAll(async () => {
     await Promise.all([splunkd.close(), hec.close(), send.close()]);
   });
+
+  const auditOf = (sid: string) => hec.events().filter((e) => e.sourcetype === 'proofpoint:ser:send:audit' && (e.event as Record<string, unknown>).sid === sid).map((e) => sendAuditSchema.parse(e.event));
+  const invocationsOf = (sid: string) => hec.events().filter((e) => e.sourcetype === 'proofpoint:ser:send:invocation' && (e.event as Record<string, unknown>).sid === sid).map((e) => sendInvocationSchema.parse(e.event));
 
   const payload = (sid: string, configuration: Record<string, string>, resultsFile: string) => ({
     app: 'search',
@@ -151,7 +154,7 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
       expect(m).toMatchObject({ from: 'почта.уведомления@пример.рф', to: ['иван.петров@пример.рф', 'Ольга.Смирнова@почта.рус'], cc: ['анна@пример.рф'], subject: 'Тревога: бд1' });
       expect(m!.body).toMatch(/пользователь +\| сервер\n/);
       expect(m!.body).toContain('бд1');
-      const audit = hec.events().slice(before).map((e) => e.event as Record<string, unknown>);
+      const audit = hec.events().slice(before).filter((e) => e.sourcetype === 'proofpoint:ser:send:audit').map((e) => e.event as Record<string, unknown>);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ sid: 'sid-cyrillic', action_status: 'success', sender: 'почта.уведомления@пример.рф', recipient: ['иван.петров@пример.рф', 'Ольга.Смирнова@почта.рус', 'анна@пример.рф'], recipient_count: 3, subject: 'Тревога: бд1' });
     } finally {
@@ -201,7 +204,9 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
       const r = await runAction(payload(c.sid, { service: c.service, hec: 'main', to: 'soc.team@example.com', subject: 'early', body: 'b' }, c.results), { TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'early-audit.log') });
       expect(r.code, c.sid).toBe(c.exit);
       expect(r.stderr.trim().split('\n').at(-1), c.sid).toMatch(c.line);
-      const events = hec.events().filter((e) => (e.event as Record<string, unknown>).sid === c.sid).map((e) => sendAuditSchema.parse(e.event));
+      const events = auditOf(c.sid);
+      // the run was invoked (CIM Modular Action Invocations), then failed before sending
+      expect(invocationsOf(c.sid), c.sid).toEqual([expect.objectContaining({ signature: 'Invoking modular action', rid: '0', action_mode: 'adhoc' })]);
       expect(events, c.sid).toEqual([expect.objectContaining({ action_name: 'ser_secure_send', action_status: 'failure', send_status: 'failed', stage: c.stage, search_name: 'Disk alerts', rid: '0', signature: expect.stringMatching(c.line) })]);
       expect(JSON.stringify(events) + r.stderr).not.toContain('not-the-passphrase');
     }
@@ -219,7 +224,8 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     expect(again.stderr).not.toMatch(/^ERROR/m);
     expect(again.code).toBe(0);
     expect(send.delivered().filter((d) => d.subject === 'Rerun')).toHaveLength(1);
-    const [a, b] = hec.events().filter((e) => (e.event as Record<string, unknown>).sid === 'sid-rerun').map((e) => sendAuditSchema.parse(e.event));
+    const [a, b] = auditOf('sid-rerun');
+    expect(invocationsOf('sid-rerun')).toHaveLength(2);
     expect(a).toMatchObject({ action_status: 'success', send_status: 'sent', code: 0, explanation: REPLY_TEXT.okExplanation });
     expect(a!.signature).toContain(REPLY_TEXT.okExplanation);
     expect(b).toMatchObject({ action_status: 'success', send_status: 'duplicate', duplicate_of: a!.transaction_id, code: -1, explanation: REPLY_TEXT.repeated, message_id: a!.message_id });
@@ -246,7 +252,7 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
       expect(r.stderr).not.toMatch(/^ERROR/m);
       expect(r.code).toBe(0);
       expect(enc.delivered()).toEqual([expect.objectContaining({ subject: 'Pasted PEM', encrypted: true })]);
-      const [e] = hec.events().filter((x) => (x.event as Record<string, unknown>).sid === 'sid-cloud').map((x) => sendAuditSchema.parse(x.event));
+      const [e] = auditOf('sid-cloud');
       expect(e).toMatchObject({ action_status: 'success', encrypted: true });
       const seen = r.stderr + r.stdout + JSON.stringify(hec.events());
       expect(seen).not.toContain('PRIVATE KEY');
@@ -276,6 +282,9 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     const m = send.delivered().find((d) => d.subject === 'Wrapper run')!;
     expect(m.body).toMatch(/^Results:\n\nhost +\| status\n/);
     expect(m.body).toContain('db9');
-    expect(hec.events().slice(before).map((e) => (e.event as Record<string, unknown>).sid)).toEqual(['sid-wrapper']);
+    expect(hec.events().slice(before).map((e) => [e.sourcetype, (e.event as Record<string, unknown>).sid]).sort()).toEqual([
+      ['proofpoint:ser:send:audit', 'sid-wrapper'],
+      ['proofpoint:ser:send:invocation', 'sid-wrapper'],
+    ]);
   }, 120_000);
 });

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { actionMode, auditEvent, resultIdentity, runFailureEvent, type AlertContext } from '../../src/send/audit.js';
+import { actionMode, auditEvent, invocationEvent, resultIdentity, runFailureEvent, type AlertContext } from '../../src/send/audit.js';
+import { AuditTrail } from '../../src/send/audit-trail.js';
+import { MemorySink } from '../../src/core/sink.js';
+import { sendInvocationSchema } from '../../src/send/event-schema.js';
+import { SOURCETYPES } from '../../src/core/sourcetypes.js';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
 import { fallbackLine } from '../../src/send/audit-trail.js';
 import type { SendOutcome } from '../../src/send/client.js';
@@ -75,6 +82,27 @@ describe('audit event', () => {
     expect(a.message_id).toBeUndefined();
     expect(a.recipient).toBeUndefined();
     expect(e.id).toBe(runFailureEvent(ctx, new ConfigError('other words'), { stage: 'config' }).id);
+  });
+
+  it('the invocation record (CIM Modular Action Invocations) goes to HEC under its own sourcetype, never to the fallback file', async () => {
+    const e = invocationEvent({ ...ctx, sid: '1733500000.7' }, { rid: '0', orig_sid: 'notable-sid', orig_rid: '2' });
+    expect(e.sourcetype).toBe(SOURCETYPES.sendInvocation);
+    expect(sendInvocationSchema.parse(e.event)).toMatchObject({ signature: 'Invoking modular action', action_mode: 'adhoc', rid: '0', orig_sid: 'notable-sid', orig_rid: '2', search_name: 'Disk alerts' });
+    const sink = new MemorySink();
+    const up = new AuditTrail({ sink, fallbackFile: join(mkdtempSync(join(tmpdir(), 'inv-')), 'a.log'), deadlineMs: 1000 });
+    up.record(e, { durable: false });
+    await up.finish();
+    expect(sink.events.map((x) => x.sourcetype)).toEqual([SOURCETYPES.sendInvocation]);
+    const down = new (class extends MemorySink {
+      override async send(): Promise<void> {
+        throw new Error('HEC down');
+      }
+    })();
+    const file = join(mkdtempSync(join(tmpdir(), 'inv-')), 'a.log');
+    const trail = new AuditTrail({ sink: down, fallbackFile: file, deadlineMs: 1000 });
+    trail.record(e, { durable: false });
+    expect(await trail.finish()).toEqual({ delivered: 0, toFile: 0 });
+    expect(existsSync(file)).toBe(false);
   });
 });
 
