@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolish, durationSeconds } from '../core/schema.js';
+import { isPlainHttpElsewhere } from '../core/plain-http.js';
 import { secretSchema } from '../core/secret.js';
 
 /** A list given as an array (YAML) or one comma-separated string (Splunk .conf). */
@@ -47,17 +48,8 @@ export const hecDestinationSchema = z.object({
   });
 });
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** An http:// URL whose host is not this machine (loopback is fine: nothing crosses a network). */
-export function isPlainHttpElsewhere(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' && !LOOPBACK.test(u.hostname);
-  } catch {
-    return false;
-  }
-}
-
 export type HecDestinationInput = z.input<typeof hecDestinationSchema>;
 export type HecDestination = z.infer<typeof hecDestinationSchema>;
+
+/** Re-exported for the sink's start-up warning (one definition of "loopback": core). */
+export { isPlainHttpElsewhere };
