@@ -29,7 +29,13 @@ const SCENARIOS = [
   // 50 connectors at once: the receiver's defaults (a byte budget, not 8 slots) must not turn them away.
   { clients: 50, perRequest: 10, requests: 2000 },
 ];
-const ROUNDS = 5;
+/** `--rounds N` and `--only 10x8,500x8,10x50` (per request x clients) narrow a rerun on a noisy machine. */
+const argValue = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const ROUNDS = Number(argValue('rounds') ?? 5);
+const ONLY = argValue('only')?.split(',');
 
 // ---------------------------------------------------------------- child: one server
 async function serve(mode: Mode, hecUrl: string, hecToken: string): Promise<void> {
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
   const sim = await startHecSimulator({ keep: 'count' });
   const figures: Record<string, number> = {};
   let offset = 0;
-  for (const { clients, perRequest, requests } of SCENARIOS) {
+  for (const { clients, perRequest, requests } of SCENARIOS.filter((x) => !ONLY || ONLY.includes(`${x.perRequest}x${x.clients}`))) {
     const tag = `${perRequest}_per_request${clients === 8 ? '' : `_${clients}_clients`}`;
     const rates: Record<Mode, number[]> = { receiver: [], baseline: [] };
     const rss: Record<Mode, number> = { receiver: 0, baseline: 0 };
