@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { PayloadError, type PayloadIssue } from './errors.js';
-import { checkJsonBytes, MAX_JSON_DEPTH, pathAtOffset, type JsonGuardProblem } from './json-guard.js';
+import { checkJsonBytes, MAX_JSON_DEPTH, pathAtOffset, type JsonGuardProblem, type JsonShape } from './json-guard.js';
 import { mailsPayloadSchema, normalizeMails, normalizeUsers, usersPayloadSchema, valueIssues, type MailsPayload, type PayloadKind, type UsersPayload } from './payload.js';
 
 /** At most this many issues are listed; a 500-message batch with one bad field each stays readable. */
@@ -38,9 +38,12 @@ export function jsonErrorReason(message: string): string {
  * Body bytes → value: the depth and encoding checks run on the bytes before JSON.parse builds
  * anything; a problem is a PayloadError naming the limit or the field path and byte offset.
  */
-export function parseJsonBytes(buf: Buffer, depthLimit = MAX_JSON_DEPTH): unknown {
-  const problem = checkJsonBytes(buf, depthLimit);
+export function parseJsonBytes(buf: Buffer, depthLimit = MAX_JSON_DEPTH, beforeParse?: (shape: JsonShape) => void): unknown {
+  const shape: JsonShape = { containers: 0, strings: 0 };
+  const problem = checkJsonBytes(buf, depthLimit, shape);
   if (problem) throw guardError(buf, problem);
+  // The caller may refuse here, knowing what the parse would build (the receiver's budget).
+  beforeParse?.(shape);
   return parseJson(buf.toString('utf8'));
 }
 

@@ -8,6 +8,7 @@ import type { TokenCheck } from './auth.js';
 import { AuthError, EventTooLargeError, isEventTooLarge, PayloadError } from './errors.js';
 import { explainTooLarge } from './event-size.js';
 import { ingest, type IngestOptions } from './ingest.js';
+import { parsedOverhead } from './json-guard.js';
 import { parseJsonBytes } from './parse.js';
 import type { PayloadKind } from './payload.js';
 import { atCapacity, checkContentType, readBody, RequestRefused, tooLargeDeclared } from './request-body.js';
@@ -191,7 +192,15 @@ export class MailReceiver {
       let body: Buffer | undefined = await readBody(req, { limitBytes: this.#o.maxRequestBytes, timeoutMs: this.#o.bodyTimeoutMs, charge });
       const full = hold(); // an empty body charged nothing
       if (full) throw atCapacity(full);
-      const value = parseJsonBytes(body);
+      const value = parseJsonBytes(body, undefined, (shape) => {
+        // Charge what the parse will build too: many tiny arrays/objects take ~20x their text.
+        const extra = parsedOverhead(shape);
+        if (charged + extra > this.#o.maxInFlightBytes) {
+          throw new RequestRefused(413, 'MAIL_REQUEST_TOO_LARGE', `the body would take ${Math.ceil((charged + extra) / 2 ** 20)} MB once parsed (${shape.containers} arrays/objects, ${shape.strings} strings), more than max_in_flight_mb; send fewer messages per request`);
+        }
+        const full = charge(extra);
+        if (full) throw atCapacity(full);
+      });
       body = undefined;
       const result = ingest(route, value, this.#o.ingest, Date.now());
       if (result.dropped > 0) {

@@ -28,6 +28,11 @@ function deepBody(bytes: number): Buffer {
   return Buffer.concat([Buffer.from('{"ownerIdentity":{"value":"o@x.com"},"ignored":'), Buffer.alloc(half, '['), Buffer.alloc(half, ']'), Buffer.from(',"mailMessages":[]}')]);
 }
 
+/** `{"ownerIdentity":…,"mailMessages":[],"ignored":[[],[],…]}`: shallow, but ~20x its size once parsed. */
+function wideBody(bytes: number): Buffer {
+  return Buffer.concat([Buffer.from('{"ownerIdentity":{"value":"o@x.com"},"mailMessages":[],"ignored":['), Buffer.from('[],'.repeat(Math.floor(bytes / 3))), Buffer.from('[]]}')]);
+}
+
 /** Opens a connection and sends a POST's headers (valid token) and `bodyPart` of a declared `length`, then stalls. */
 function stall(url: string, length: number, bodyPart = ''): Promise<{ socket: Socket; answer: Promise<string> }> {
   const { hostname, port } = new URL(url);
@@ -66,7 +71,7 @@ describe('bounded parse: nesting is refused before JSON.parse builds anything', 
     expect(sink.delivered).toHaveLength(2);
   });
 
-  it('keeps a child receiver\'s peak RSS bounded while 8 clients post 8 MB of nesting at once, and serves a normal client meanwhile', async () => {
+  it('keeps a child receiver\'s peak RSS bounded while 8 clients post 8 MB of nesting or of tiny arrays at once, and serves a normal client meanwhile', async () => {
     const child = fork(fileURLToPath(new URL('./support/receiver-child.ts', import.meta.url)), [JSON.stringify({ max_in_flight_mb: 128 })], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -77,9 +82,10 @@ describe('bounded parse: nesting is refused before JSON.parse builds anything', 
       child.once('exit', (code) => reject(new Error(`receiver child exited with ${code}`)));
     });
     const url = `${first.url}/api/mails`;
-    const body = deepBody(8 * 1024 * 1024);
+    const deep = deepBody(8 * 1024 * 1024);
+    const wide = wideBody(8 * 1024 * 1024);
     let floodDone = false;
-    const flood = Promise.all(Array.from({ length: 8 }, () => post(url, null, { raw: body }))).finally(() => (floodDone = true));
+    const flood = Promise.all(Array.from({ length: 8 }, (_, i) => post(url, null, { raw: i % 2 === 0 ? deep : wide }))).finally(() => (floodDone = true));
     const normal: number[] = [];
     let servedDuringFlood = 0;
     for (let i = 0; i < 400 && (!floodDone || normal.length < 3); i++) {
@@ -88,15 +94,17 @@ describe('bounded parse: nesting is refused before JSON.parse builds anything', 
       if (!floodDone) servedDuringFlood++;
     }
     const answers = await flood;
-    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(400));
-    expect(answers.every((a) => a.json.error === 'MAIL_JSON_TOO_DEEP')).toBe(true);
+    expect(answers.map((a) => a.status)).toEqual([400, 413, 400, 413, 400, 413, 400, 413]);
+    expect(answers.map((a) => a.json.error)).toEqual(Array(4).fill(['MAIL_JSON_TOO_DEEP', 'MAIL_REQUEST_TOO_LARGE']).flat());
+    expect(String(answers[1]!.json.message)).toMatch(/once parsed \(2796\d{3} arrays\/objects/);
     expect(normal.every((s) => s === 200)).toBe(true);
     expect(servedDuringFlood).toBeGreaterThan(0);
     const peak = await new Promise<number>((resolve) => {
       child.once('message', (m) => resolve((m as { peakRssBytes: number }).peakRssBytes));
       child.send('rss');
     });
-    // 8 bodies of 8 MB are 64 MB of bytes; before the depth check JSON.parse took ~540 MB each.
+    // 8 bodies of 8 MB are 64 MB of bytes; before the checks JSON.parse took ~540 MB for each
+    // deep one and ~180 MB for each wide one.
     const growthMb = (peak - first.peakRssBytes) / 2 ** 20;
     expect(growthMb, `peak RSS grew by ${growthMb.toFixed(0)} MB`).toBeLessThan(300);
   }, 120_000);
@@ -163,11 +171,15 @@ describe('a memory budget, not a small request count', () => {
 
   it('answers 503 MAIL_AT_CAPACITY with Retry-After when the bytes held would pass max_in_flight_mb, and accepts again once they are delivered', async () => {
     const sink = new OneSlowOwnerSink();
-    const { url, receiver } = await start(sink, { max_in_flight_mb: 0.05, max_request_size_mb: 0.05, delivery_timeout: 60 }); // 52 428 bytes
+    // A 40-message request is ~20 kB of text and is charged ~75 kB (its text plus what the parse builds): two fit in 0.2 MB, three do not.
+    const { url, receiver } = await start(sink, { max_in_flight_mb: 0.2, max_request_size_mb: 0.05, delivery_timeout: 60 });
     const batch = (owner: string, from: number) => mails(owner, Array.from({ length: 40 }, (_, i) => message(from + i)));
     expect(JSON.stringify(batch('slow@x.com', 0)).length).toBeGreaterThan(15_000);
     const held = [post(`${url}/api/mails`, batch('slow@x.com', 0)), post(`${url}/api/mails`, batch('slow@x.com', 100))];
     for (let i = 0; i < 500 && receiver!.stats().inFlight < 2; i++) await sleep(10);
+    const held2 = receiver!.stats().inFlightBytes;
+    expect(held2).toBeLessThanOrEqual(0.2 * 2 ** 20);
+    expect(held2 * 1.5).toBeGreaterThan(0.2 * 2 ** 20);
     const refused = await post(`${url}/api/mails`, batch('fast@x.com', 200));
     expect(refused.status).toBe(503);
     expect(refused.json.error).toBe('MAIL_AT_CAPACITY');
