@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { describeError, UndeliveredError } from '../core/errors.js';
 import { toHecJson, type SplunkEvent } from '../core/event.js';
@@ -161,7 +162,8 @@ export class HecSink implements Sink {
         // again after a restart: read those replies first, so a "true" never answers for the
         // wrong batch. Only small ids are at risk: before HEC's new life can reach an id of
         // 2 × max_in_flight, a reply of ours with a small id has shown the restart (AckTracker).
-        if (Math.min(...ids) < 2 * config.max_in_flight) await this.#sending.settled(channel);
+        // Bounded: a reply is read within request_timeout, and the round's expiry must always come.
+        if (Math.min(...ids) < 2 * config.max_in_flight) await Promise.race([this.#sending.settled(channel), sleep(timeoutMs, undefined, { ref: false })]);
         return outcome;
       },
       onAcked: (b) => this.#ackDone(b) && this.#settle(b),
