@@ -36,6 +36,8 @@ function headerValue(m: MailMessage, lowerName: string): string | undefined {
   return v ? v : undefined;
 }
 
+const PLAIN_ID_BREAKERS = /[\s()<>]/;
+
 /**
  * The Internet Message-ID without its angle brackets, spaces and comments, the domain part in
  * lower case (it is case-insensitive; the local part is not): `  <AB.cd@Mail.Example>` →
@@ -43,6 +45,13 @@ function headerValue(m: MailMessage, lowerName: string): string | undefined {
  */
 export function normalizeMessageId(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
+  // The usual form `<local@domain>` without spaces or comments: no regular expression (this runs per message).
+  const last = raw.length - 1;
+  if (raw.charCodeAt(0) === 60 && raw.charCodeAt(last) === 62) {
+    const at = raw.lastIndexOf('@');
+    const inner = raw.slice(1, last);
+    if (at > 1 && !PLAIN_ID_BREAKERS.test(inner)) return raw.slice(1, at + 1) + raw.slice(at + 1, last).toLowerCase();
+  }
   const bracketed = /<([^<>]*)>/.exec(raw);
   const id = (bracketed ? bracketed[1]! : raw).replace(/\([^()]*\)/g, '').replace(/\s+/g, '');
   if (id === '') return undefined;

@@ -98,6 +98,18 @@ describe('message id, domain and direction rules', () => {
     expect(normalizeMessageId(undefined)).toBeUndefined();
   });
 
+  it('property: the plain <local@domain> form and the general form agree', () => {
+    const part = fc.string({ minLength: 1, maxLength: 12 }).filter((x) => !/[\s()<>@]/.test(x));
+    fc.assert(
+      fc.property(part, part, (local, domain) => {
+        const expected = `${local}@${domain.toLowerCase()}`;
+        expect(normalizeMessageId(`<${local}@${domain}>`)).toBe(expected); // fast path
+        expect(normalizeMessageId(` <${local}@${domain}> (c)`.trim())).toBe(expected); // general path
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('counts a domain and its subdomains, never a look-alike', () => {
     expect(isOrgDomain('corp.example', ['corp.example'])).toBe(true);
     expect(isOrgDomain('mail.corp.example', ['corp.example'])).toBe(true);
