@@ -61,6 +61,8 @@ export class AckTracker<T> {
   /** Per endpoint: why its latest ack poll failed (cleared by a poll that worked), for expiry reasons. */
   readonly #pollFailures = new Map<string, string>();
   readonly #lives = new Map<string, ChannelLife>();
+  /** Channels no longer trusted (retire): a reply read late on one of them is sent again at once. */
+  readonly #retired = new Set<string>();
 
   constructor(options: AckTrackerOptions<T>) {
     this.#o = options;
@@ -89,6 +91,12 @@ export class AckTracker<T> {
   add(endpoint: Endpoint, channel: string, ackId: number, item: T): void {
     if (this.#pending.size === 0) this.#delayMs = this.#shortestDelay;
     const group = `${endpoint.label}\u0000${channel}`;
+    if (this.#retired.has(group)) {
+      // A reply read after its channel was retired: HEC may have lost it in a restart and the
+      // channel may be unknown or reborn there, so its ack cannot be trusted either.
+      this.#o.onExpired(item, `ack id ${ackId} arrived on a retired channel of ${endpoint.label}`);
+      return;
+    }
     let life = this.#lives.get(group);
     if (!life) this.#lives.set(group, (life = { life: 0, highest: -1 }));
     const window = this.#o.reorderWindow ?? 64;
@@ -102,7 +110,11 @@ export class AckTracker<T> {
 
   /** Expires every ack pending on (endpoint, channel): the sink stopped trusting that channel. */
   retire(endpoint: Endpoint, channel: string, reason: string): void {
-    const prefix = `${endpoint.label}\u0000${channel}\u0000`;
+    const group = `${endpoint.label}\u0000${channel}`;
+    this.#retired.add(group);
+    // Bounded: a long-lived service retires a channel on every lost connection.
+    if (this.#retired.size > 1000) this.#retired.delete(this.#retired.values().next().value!);
+    const prefix = `${group}\u0000`;
     const old: Array<Pending<T>> = [];
     for (const [key, p] of this.#pending) {
       if (key.startsWith(prefix)) {

@@ -107,6 +107,27 @@ describe('AckTracker', () => {
     t.close();
   });
 
+  it('a retired channel: what waited there is resent, and a reply read late on it is resent at once', () => {
+    const expired: string[] = [];
+    const t = new AckTracker<string>({
+      pollIntervalMs: 60_000,
+      timeoutMs: 60_000,
+      maxPending: 100,
+      poll: async () => ({ ok: true, acks: {} }),
+      onAcked: () => undefined,
+      onExpired: (x) => expired.push(x),
+      log: silentLogger,
+    });
+    t.add(ep, 'ch', 5, 'waiting');
+    t.add(ep, 'other', 5, 'elsewhere');
+    t.retire(ep, 'ch', 'no answer');
+    expect(expired).toEqual(['waiting']);
+    t.add(ep, 'ch', 6, 'late');
+    expect(expired).toEqual(['waiting', 'late']);
+    expect(t.size).toBe(1);
+    t.close();
+  });
+
   it('ack_timeout fires for every pending batch, each exactly once', async () => {
     const expired: string[] = [];
     const t = new AckTracker<string>({
