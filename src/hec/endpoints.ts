@@ -7,6 +7,12 @@ import type { Logger } from '../core/logger.js';
  * but `/health` may stay 503 while HEC's queues drain and events would be accepted, so a
  * set-aside endpoint is also handed out for one real request (a trial) every
  * `trialIntervalMs`; a trial that succeeds brings it back.
+ *
+ * The probes back off: the first comes after `FIRST_PROBE_MS`, each next one waits twice as
+ * long, up to `probeIntervalMs`. One busy reply (a 503 from a queue that drains in a moment)
+ * then costs well under a second of set-aside, not a whole probe interval, while an endpoint
+ * that stays down is still probed only once per interval. This matters most to the mail
+ * receiver, which answers connectors 503 at once while every endpoint is set aside.
  */
 export interface Endpoint {
   /** Origin, e.g. https://hec1:8088. */
@@ -18,6 +24,16 @@ export interface Endpoint {
   healthy: boolean;
   /** When a set-aside endpoint may next be handed out for one real request. */
   nextTrialAt?: number;
+  /** Health probes that failed since it was set aside (the backoff's exponent). */
+  failedProbes?: number;
+}
+
+/** Delay of the first health probe after an endpoint is set aside. */
+export const FIRST_PROBE_MS = 250;
+
+/** Delay before the next health probe of an endpoint whose `failed` probes have failed so far. */
+export function probeDelay(failed: number, probeIntervalMs: number): number {
+  return Math.min(probeIntervalMs, FIRST_PROBE_MS * 2 ** Math.min(failed, 30));
 }
 
 export interface EndpointsOptions {
@@ -93,6 +109,7 @@ export class Endpoints {
   #restore(e: Endpoint): void {
     e.healthy = true;
     e.nextTrialAt = undefined;
+    e.failedProbes = undefined;
     this.#allAsideSince = undefined;
     const t = this.#timers.get(e);
     if (t) clearTimeout(t);
@@ -153,9 +170,10 @@ export class Endpoints {
       return;
     }
     e.healthy = false;
+    e.failedProbes = 0;
     e.nextTrialAt = Date.now() + this.#trialMs;
     if (this.healthyCount === 0) this.#allAsideSince ??= Date.now();
-    this.#o.log.warn(`HEC endpoint ${e.label} set aside (${reason}); probing its health every ${this.#o.probeIntervalMs} ms and trying a real request every ${this.#trialMs} ms`);
+    this.#o.log.warn(`HEC endpoint ${e.label} set aside (${reason}); probing its health after ${probeDelay(0, this.#o.probeIntervalMs)} ms, backing off to every ${this.#o.probeIntervalMs} ms, and trying a real request every ${this.#trialMs} ms`);
     this.#schedule(e);
   }
 
@@ -163,7 +181,7 @@ export class Endpoints {
     const t = setTimeout(() => {
       this.#timers.delete(e);
       void this.#probe(e);
-    }, this.#o.probeIntervalMs);
+    }, probeDelay(e.failedProbes ?? 0, this.#o.probeIntervalMs));
     this.#timers.set(e, t);
   }
 
@@ -176,7 +194,10 @@ export class Endpoints {
       ok = false;
     }
     if (this.#closed || e.healthy) return;
-    if (!ok) return this.#schedule(e);
+    if (!ok) {
+      e.failedProbes = (e.failedProbes ?? 0) + 1;
+      return this.#schedule(e);
+    }
     this.#o.log.info(`HEC endpoint ${e.label} is healthy again`);
     this.#restore(e);
   }

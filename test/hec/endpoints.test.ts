@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
-import { Endpoints, parseEndpoint, type Endpoint } from '../../src/hec/endpoints.js';
+import { Endpoints, FIRST_PROBE_MS, parseEndpoint, probeDelay, type Endpoint } from '../../src/hec/endpoints.js';
 
 describe('parseEndpoint', () => {
   it('keeps origin and a load balancer path prefix, drops a pasted collector path', () => {
@@ -100,5 +100,52 @@ describe('Endpoints', () => {
     ac.abort(new Error('closing'));
     await expect(p).rejects.toThrow('closing');
     eps.close();
+  });
+});
+
+describe('health probes back off', () => {
+  it('start at FIRST_PROBE_MS, double after each failed probe, and never exceed the interval', () => {
+    expect(probeDelay(0, 5000)).toBe(FIRST_PROBE_MS);
+    expect(probeDelay(1, 5000)).toBe(2 * FIRST_PROBE_MS);
+    expect(probeDelay(2, 5000)).toBe(4 * FIRST_PROBE_MS);
+    expect(probeDelay(10, 5000)).toBe(5000);
+    expect(probeDelay(1000, 5000)).toBe(5000);
+    expect(probeDelay(0, 100)).toBe(100);
+  });
+
+  it('bring back an endpoint set aside by one busy reply after the first quick probe, not a whole interval', async () => {
+    vi.useFakeTimers();
+    try {
+      let up = false;
+      const probes: number[] = [];
+      const started = Date.now();
+      const eps = new Endpoints(['http://a:1'], {
+        probe: async () => {
+          probes.push(Date.now() - started);
+          return up;
+        },
+        probeIntervalMs: 5000,
+        trialIntervalMs: 30_000,
+        log: silentLogger,
+      });
+      const a = eps.all[0]!;
+      eps.setAside(a, 'HTTP 503 code 9');
+      await vi.advanceTimersByTimeAsync(FIRST_PROBE_MS + 2 * FIRST_PROBE_MS + 4 * FIRST_PROBE_MS);
+      // Three failed probes at 250, 750 and 1750 ms: backing off, not once per 5 s.
+      expect(probes).toEqual([FIRST_PROBE_MS, 3 * FIRST_PROBE_MS, 7 * FIRST_PROBE_MS]);
+      expect(a.healthy).toBe(false);
+      up = true;
+      await vi.advanceTimersByTimeAsync(8 * FIRST_PROBE_MS);
+      expect(a.healthy).toBe(true);
+      // Set aside again later: the backoff starts over from the quick probe.
+      up = false;
+      eps.setAside(a, 'HTTP 503 again');
+      const before = probes.length;
+      await vi.advanceTimersByTimeAsync(FIRST_PROBE_MS);
+      expect(probes.length).toBe(before + 1);
+      eps.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
