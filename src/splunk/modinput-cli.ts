@@ -10,9 +10,16 @@ import { runModinput } from './modinput-main.js';
 export async function modinputMain(kind: string, flags: { scheme?: boolean; validateArguments?: boolean; logLevel?: LogLevel }): Promise<number> {
   const input = await loadInputKind(kind);
   const controller = new AbortController();
-  // First SIGTERM (splunkd disabling the input or stopping): stop taking work, deliver, exit. Second: exit now.
+  // First SIGTERM (splunkd disabling the input or stopping): stop taking work, deliver, exit.
+  // Second: exit now, after one line per stanza with what was and was not delivered.
   const stop = () => {
-    if (controller.signal.aborted) process.exit(1);
+    if (controller.signal.aborted) {
+      // Loaded lazily like the runner itself (start-up time); in run mode it is loaded already.
+      void import('./input-runner.js')
+        .then((m) => m.reportForcedStop())
+        .finally(() => process.exit(1));
+      return;
+    }
     controller.abort();
   };
   process.on('SIGTERM', stop);

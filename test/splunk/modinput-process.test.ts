@@ -131,6 +131,27 @@ describe('modular inputs as splunkd runs them', () => {
     expect(ent.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('a second SIGTERM while the drain waits on an unreachable HEC stops at once, with one line of what was and was not delivered', async () => {
+    const port = await closedPort();
+    splunkd.setStanza('ta_ser_mail_hec', 'down', { urls: `https://127.0.0.1:${port}`, ca_file: pki.caFile, retry_min_delay: '0.05', retry_max_delay: '0.2' });
+    splunkd.setPassword('ta_ser_mail_hec', 'down', hec.token);
+    const { child, out, done } = start('ser_report', [], inputDoc('ser_report', 'stuck', { ...serGood, hec: 'down', interval: '0', poll_interval: '60' }));
+    // Events read and waiting: the sink's retries against the closed port are logged.
+    for (let i = 0; i < 300 && !/WARN .*stuck.*(HEC|127\.0\.0\.1)/.test(out.stderr); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    const second = Date.now();
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.code).toBe(1);
+    // Well before the 30 s drain deadline.
+    expect(Date.now() - second).toBeLessThan(10_000);
+    const m = /^ERROR \[ser_report:\/\/stuck\] second signal: stopping at once without the drain: (\d+) event\(s\) delivered, (\d+) not delivered; the checkpoint stays before them/m.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBe(0);
+    expect(Number(m![2])).toBeGreaterThan(0);
+  });
+
   it('validates mail_metadata\'s HEC destination and stored secret the way ser_report does', async () => {
     const refusal = async (kind: string, p: Record<string, string>) => {
       const r = await run(kind, ['--validate-arguments'], itemsDoc('v', p));
