@@ -36,7 +36,7 @@ export const hecDestinationSchema = z.object({
   retries: intish().min(0).max(100).default(8).describe('retries of one batch after its first attempt (network errors, timeouts, 429/503, HEC codes 8, 9, 18-20)'),
   retry_min_delay: durationSeconds.default(0.5).describe('first backoff delay in seconds (full jitter below it)'),
   retry_max_delay: durationSeconds.default(30).describe('longest backoff delay in seconds; a longer Retry-After is honoured up to 5 minutes'),
-  health_check_interval: durationSeconds.default(5).describe('seconds between health probes (GET /services/collector/health) of a URL that was set aside'),
+  health_check_interval: durationSeconds.default(5).describe('longest seconds between health probes (GET /services/collector/health) of a URL that was set aside; the first probe comes after 250 ms and each next one waits twice as long, up to this'),
   connections: intish().min(1).max(256).default(8).describe('keep-alive connections per HEC URL'),
   allow_insecure_http: boolish.default(false).describe('allow plain http:// URLs to hosts other than this machine (test systems only: the token and events cross the network unencrypted; logged as a warning at start)'),
 }).superRefine((d, ctx) => {
