@@ -1,17 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
+import { describe, expect, it } from 'vitest';
 import { cli, expectedIds, lines, tmpFile, until } from './forward-cli.js';
+import type { HecSimulator } from '../../src/sim/hec.js';
+import { simulatorsPerTest } from './helpers.js';
 
 /** `forward` (the real CLI, its own process) against HEC faults; every summary's sum is checked by cli(). */
-const sims: HecSimulator[] = [];
-afterEach(async () => {
-  for (const s of sims.splice(0)) await s.close();
-});
-async function sim(o: HecSimulatorOptions = {}) {
-  const s = await startHecSimulator(o);
-  sims.push(s);
-  return s;
-}
+const sim = simulatorsPerTest();
 
 /** A flat settings file that makes faults play out in milliseconds. */
 function settings(hec: HecSimulator, extra: Record<string, string | number | boolean> = {}): string {

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultDrainMs, forwardSinkConfig } from '../../src/commands/forward.js';
-import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
 import { cli, expectedIds, lines, tmpFile, until } from './forward-cli.js';
+import { simulatorsPerTest } from './helpers.js';
 
-const sims: HecSimulator[] = [];
-afterEach(async () => {
-  for (const s of sims.splice(0)) await s.close();
-});
-async function sim(o: HecSimulatorOptions = {}) {
-  const s = await startHecSimulator(o);
-  sims.push(s);
-  return s;
-}
+const sim = simulatorsPerTest();
 
 describe('forward (CLI)', () => {
   it('delivers every line of a file and exits 0', async () => {

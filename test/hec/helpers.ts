@@ -1,7 +1,8 @@
 import { eventId, toEpochSeconds, type SplunkEvent } from '../../src/core/event.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
 import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
-import type { HecSimulator } from '../../src/sim/hec.js';
+import { afterEach } from 'vitest';
+import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
 
 /** `n` distinct events (~180 bytes of HEC JSON each) whose ids are returned alongside. */
 export function makeEvents(n: number, tag: string, extra: Partial<SplunkEvent> = {}): SplunkEvent[] {
@@ -37,4 +38,17 @@ export function sinkFor(sims: HecSimulator | HecSimulator[], settings: Record<st
   const list = Array.isArray(sims) ? sims : [sims];
   const cfg = hecSinkConfig({ urls: list.map((s) => s.url).join(','), token: list[0]!.token, ...FAST, ...settings });
   return new HecSink(cfg, { log: log ?? capturingLogger().log });
+}
+
+/** Starts HEC simulators for one test file's tests; each is closed after its test. */
+export function simulatorsPerTest(): (o?: HecSimulatorOptions) => Promise<HecSimulator> {
+  const sims: HecSimulator[] = [];
+  afterEach(async () => {
+    for (const s of sims.splice(0)) await s.close();
+  });
+  return async (o: HecSimulatorOptions = {}) => {
+    const s = await startHecSimulator(o);
+    sims.push(s);
+    return s;
+  };
 }

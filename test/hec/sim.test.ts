@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { splitConcatenatedJson } from '../../src/sim/hec-body.js';
-import { startHecSimulator, type HecSimulator, type HecSimulatorOptions } from '../../src/sim/hec.js';
+import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { simulatorsPerTest } from './helpers.js';
 
 const GUID = '0e6c4b2e-5d1a-4f3c-9a7b-2c8d1e0f3a4b';
-const sims: HecSimulator[] = [];
-afterEach(async () => {
-  for (const s of sims.splice(0)) await s.close();
-});
-async function sim(o: HecSimulatorOptions = {}) {
-  const s = await startHecSimulator(o);
-  sims.push(s);
-  return s;
-}
+const sim = simulatorsPerTest();
 
 async function post(s: HecSimulator, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   const r = await fetch(`${s.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { authorization: `Splunk ${s.token}`, ...headers } });
