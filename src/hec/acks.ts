@@ -19,6 +19,13 @@ export interface AckTrackerOptions<T> {
   timeoutMs: number;
   maxPending: number;
   poll: (endpoint: Endpoint, channel: string, ackIds: number[]) => Promise<AckOutcome>;
+  /**
+   * Awaited before a poll is sent: the sink reads the channel's unread send replies here. HEC
+   * answers an ack true once and then forgets it, so a poll for ids that a restart has already
+   * handed to new batches would use up their acks; the ids still pending after this wait are
+   * the ones polled.
+   */
+  beforePoll?: (endpoint: Endpoint, channel: string, ackIds: number[]) => Promise<void>;
   onAcked: (item: T) => void;
   onExpired: (item: T, reason: string) => void;
   /**
@@ -208,8 +215,13 @@ export class AckTracker<T> {
   async #pollGroup(list: Array<[string, Pending<T>]>): Promise<number> {
     let acked = 0;
     for (let i = 0; i < list.length; i += MAX_IDS_PER_POLL) {
-      const slice = list.slice(i, i + MAX_IDS_PER_POLL);
-      const { endpoint, channel } = slice[0]![1];
+      const asked = list.slice(i, i + MAX_IDS_PER_POLL);
+      const { endpoint, channel } = asked[0]![1];
+      await this.#o.beforePoll?.(endpoint, channel, asked.map(([, p]) => p.ackId));
+      if (this.#closed) return acked;
+      // A restart seen meanwhile retired some of them: their ids now belong to new batches.
+      const slice = asked.filter(([key, p]) => this.#pending.get(key) === p);
+      if (slice.length === 0) continue;
       let outcome: AckOutcome;
       try {
         outcome = await this.#o.poll(endpoint, channel, slice.map(([, p]) => p.ackId));

@@ -156,15 +156,15 @@ export class HecSink implements Sink {
       timeoutMs: config.ack_timeout * 1000,
       maxPending: config.max_pending_acks,
       reorderWindow: config.max_in_flight,
-      poll: async (e, channel, ids) => {
-        const outcome = await this.#client.pollAcks(e, channel, ids, this.#abort.signal);
-        // A send on this channel whose reply is still unread may carry an ack id HEC handed out
-        // again after a restart: read those replies first, so a "true" never answers for the
-        // wrong batch. Only small ids are at risk: before HEC's new life can reach an id of
-        // 2 × max_in_flight, a reply of ours with a small id has shown the restart (AckTracker).
-        // Bounded: a reply is read within request_timeout, and the round's expiry must always come.
+      poll: (e, channel, ids) => this.#client.pollAcks(e, channel, ids, this.#abort.signal),
+      // A send on this channel whose reply is still unread may carry an ack id HEC handed out
+      // again after a restart: read those replies before the poll goes out, so the poll neither
+      // answers for the wrong batch nor uses up (HEC says true once) the ack of a new one. Only
+      // small ids are at risk: before HEC's new life can reach an id of 2 × max_in_flight, a
+      // reply of ours with a small id has shown the restart (AckTracker). Bounded: a reply is
+      // read within request_timeout, and the round's expiry must always come.
+      beforePoll: async (_e, channel, ids) => {
         if (Math.min(...ids) < 2 * config.max_in_flight) await Promise.race([this.#sending.settled(channel), sleep(timeoutMs, undefined, { ref: false })]);
-        return outcome;
       },
       onAcked: (b) => this.#ackDone(b) && this.#settle(b),
       onExpired: (b, reason) => this.#ackExpired(b, reason),
