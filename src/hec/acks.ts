@@ -121,18 +121,12 @@ export class AckTracker<T> {
     this.#retired.add(group);
     // Bounded: a long-lived service retires a channel on every lost connection.
     if (this.#retired.size > 1000) this.#retired.delete(this.#retired.values().next().value!);
-    const prefix = `${group}\u0000`;
-    const old: Array<Pending<T>> = [];
-    for (const [key, p] of this.#pending) {
-      if (key.startsWith(prefix)) {
-        this.#pending.delete(key);
-        old.push(p);
-      }
-    }
+    const old = this.#takeGroup(group);
     for (const p of old) this.#o.onExpired(p.item, `ack id ${p.ackId} on ${endpoint.label}: ${reason}`);
   }
 
-  #restarted(group: string, life: ChannelLife, endpoint: Endpoint, channel: string, ackId: number): void {
+  /** Removes and returns every ack pending on one (endpoint, channel) group, whatever its life. */
+  #takeGroup(group: string): Array<Pending<T>> {
     const prefix = `${group}\u0000`;
     const old: Array<Pending<T>> = [];
     for (const [key, p] of this.#pending) {
@@ -141,6 +135,11 @@ export class AckTracker<T> {
         old.push(p);
       }
     }
+    return old;
+  }
+
+  #restarted(group: string, life: ChannelLife, endpoint: Endpoint, channel: string, ackId: number): void {
+    const old = this.#takeGroup(group);
     life.life++;
     life.highest = -1;
     this.#o.log.warn(`HEC ${endpoint.label} handed out ack id ${ackId} again on channel ${channel}: it restarted and forgot that channel's acknowledgements; sending the ${old.length} batch(es) that waited there again (same event ids)`);
