@@ -18,8 +18,13 @@ const common = {
   logLevel: 'warning',
 };
 
-/** What the Splunk app ships (scripts/package.mjs copies it into bin/): no demo, no simulators. */
-export const APP_BUNDLE = { ...common, entryPoints: ['src/main.ts'], outfile: 'dist/ta-ser-mail.cjs' };
+/**
+ * What the Splunk app ships (scripts/package.mjs copies it into bin/): no demo, no simulators.
+ * Without whitespace and comments, and ASCII only, because splunkd starts it for every run:
+ * the loader reads a third less and takes it as a one-byte string (latin1) with no UTF-8
+ * decoding. Names stay as written, so an error still names its function.
+ */
+export const APP_BUNDLE = { ...common, entryPoints: ['src/main.ts'], outfile: 'dist/ta-ser-mail.cjs', minifyWhitespace: true, charset: 'ascii' };
 
 /** The development CLI: the app's commands plus demo and sim (`npm start`, tests, benchmarks). */
 export const DEV_BUNDLE = { ...common, entryPoints: ['src/dev-main.ts'], outfile: 'dist/ta-ser-mail-dev.cjs' };

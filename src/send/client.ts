@@ -67,7 +67,9 @@ export const classifySendFailure: RetryClassifier = (err) =>
  * Its wording is not in the specification's reply table, so several spellings are recognised;
  * the alert action also knows its own earlier accepted messageIds (src/send/ledger.ts).
  */
-const REPEATED = /повторн|repeated|duplicate|already (accepted|sent|processed)|уже (принят|обработан|отправлен)/i;
+// A string, not a regex literal: esbuild writes a string's Cyrillic as \u escapes, which keeps the
+// shipped bundle ASCII (scripts/package.mjs).
+const REPEATED = new RegExp('повторн|repeated|duplicate|already (accepted|sent|processed)|уже (принят|обработан|отправлен)', 'i');
 
 export function isRepeatedRequest(reply: { message?: string; explanation?: string }): boolean {
   return REPEATED.test(`${reply.message ?? ''} ${reply.explanation ?? ''}`);

@@ -37,6 +37,10 @@ describe('the package (SPLUNK.md packaging rules)', () => {
     expect(entries.some((e) => e.path === 'TA-ser-mail/bin/ta-ser-mail.bundle.cjs')).toBe(true);
     // The loader carries the bundle's hash (its code cache key), not the template's placeholder.
     expect(readFileSync(join(app, 'bin', 'ta-ser-mail.cjs'), 'utf8')).toMatch(/BUNDLE_SHA256 = '[0-9a-f]{64}'/);
+    // The loader reads the bundle as latin1 and wraps it as it is: ASCII only, no #! line.
+    const bundle = readFileSync(join(app, 'bin', 'ta-ser-mail.bundle.cjs'));
+    expect(bundle.findIndex((b) => b > 0x7f)).toBe(-1);
+    expect(bundle.subarray(0, 2).toString()).not.toBe('#!');
   });
 
   it('ships wrappers that run the bundled program with their entry command (.cmd with CRLF)', () => {
