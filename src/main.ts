@@ -13,9 +13,20 @@ async function entry(argv: string[]): Promise<number> {
   return main(argv);
 }
 
+/** Resolves once what was written to the stream has been handed to the OS. */
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));
+
 entry(process.argv).then(
-  (code) => {
+  async (code) => {
     process.exitCode = code;
+    // splunkd waits for a modular input to end, and every piece of its work (sinks closed,
+    // checkpoint synced) has been awaited by now: exit once stdout and stderr are flushed,
+    // rather than after sockets and handles wind down one by one.
+    if (process.argv[2] === 'modinput') {
+      await flushed(process.stdout);
+      await flushed(process.stderr);
+      process.exit(code);
+    }
   },
   (err: unknown) => {
     process.stderr.write(`FATAL ${describeError(err)}\n`);
