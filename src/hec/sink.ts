@@ -9,7 +9,8 @@ import { createLogger, type Logger } from '../core/logger.js';
 import type { CloseReport, Sink, SinkStats } from '../core/sink.js';
 import { withRetry, type RetryPolicy } from '../core/retry.js';
 import { AckTracker } from './acks.js';
-import { Batch, BatchBuffers } from './batch.js';
+import type { Batch } from './batch.js';
+import { BatchQueue } from './batch-queue.js';
 import { HecClient } from './client.js';
 import { gzipBody } from './gzip-body.js';
 import { hecDestinationSchema, isPlainHttpElsewhere, type HecDestination } from './config.js';
@@ -29,6 +30,7 @@ import {
 } from './errors.js';
 import { classifyHecFailure } from './retry-verdict.js';
 import { ChannelSends } from './channel-sends.js';
+import { Flight } from './flight.js';
 import { refusalOf, UndeliveredCauses } from './undelivered-causes.js';
 
 /** A parsed destination: its token is a Secret straight from the schema (secretSchema). */
@@ -91,24 +93,14 @@ export class HecSink implements Sink {
   readonly #acks: AckTracker<Batch>;
   readonly #policy: RetryPolicy;
   readonly #abort = new AbortController();
-  readonly #buffers: BatchBuffers;
   readonly #gate: MemoryGate;
+  readonly #queue: BatchQueue;
+  readonly #flight = new Flight();
   #channel = randomUUID();
-  #seq = 0;
-  #current: Batch | undefined;
-  #timer: NodeJS.Timeout | undefined;
   readonly #stallTimer: NodeJS.Timeout;
-  readonly #ready: Batch[] = [];
-  readonly #outstanding = new Set<Batch>();
-  /** Batches whose request(s) are under way (#deliver running). */
-  readonly #flying = new Set<Batch>();
-  /** Batches HEC accepted whose ack is pending (their bytes count as in flight). */
-  readonly #awaitingAck = new Set<Batch>();
   /** Per channel: sends on the wire whose reply is not yet handled (ack polls wait for them). */
   readonly #sending = new ChannelSends();
   #idleWaiters: Array<() => void> = [];
-  #inFlight = 0;
-  #inFlightBytes = 0;
   #closing = false;
   #fatal: Error | undefined;
   /** Undelivered events by cause, for a closing report that names each real cause. */
@@ -135,8 +127,7 @@ export class HecSink implements Sink {
         log: this.#log,
       });
     this.#gate = new MemoryGate(config.max_buffer_bytes);
-    // Enough spare buffers to refill the memory cap once; beyond that, let them go.
-    this.#buffers = new BatchBuffers(config.batch_bytes, Math.ceil(config.max_buffer_bytes / config.batch_bytes) + 2);
+    this.#queue = new BatchQueue({ config, gate: this.#gate, pump: () => this.#pump() });
     this.#client = new HecClient({ dispatcher: this.#dispatcher, token: config.token, timeoutMs });
     this.#policy = {
       retries: config.retries,
@@ -183,12 +174,12 @@ export class HecSink implements Sink {
     const json = toHecJson(this.#withDefaults(event));
     const bytes = Buffer.byteLength(json);
     this.#stats.accepted++;
-    if (bytes > this.config.batch_bytes) return this.#sendAlone(json, bytes, tag);
+    if (bytes > this.config.batch_bytes) return this.#queue.addAlone(json, bytes, tag);
     if (this.#gate.mustWait(bytes)) {
-      this.#sealIfOnlyOpenBatch();
+      this.#queue.sealIfOnlyOpenBatch();
       return this.#gate.wait(json, bytes, tag);
     }
-    return this.#add(json, bytes, tag);
+    return this.#queue.add(json, bytes, tag);
   }
 
   async sendAll(events: readonly SplunkEvent[]): Promise<void> {
@@ -226,25 +217,25 @@ export class HecSink implements Sink {
   /** Resolves when there is room under the memory cap (a producer's back-pressure signal). */
   waitForCapacity(): Promise<void> {
     if (!this.#gate.full || this.#fatal) return Promise.resolve();
-    this.#sealIfOnlyOpenBatch();
+    this.#queue.sealIfOnlyOpenBatch();
     return this.#gate.wait(undefined, 1);
   }
 
   /** Pushes out the open batch and waits until everything handed over so far has settled. */
   async flush(deadlineMs = DEFAULT_DRAIN_MS): Promise<void> {
-    this.#seal();
+    this.#queue.seal();
     if (await this.#idle(deadlineMs)) return;
-    const pending = this.#pendingEvents();
+    const pending = this.#queue.pendingEvents();
     throw new UndeliveredError(pending, `HEC flush: ${pending} event(s) still undelivered after ${deadlineMs} ms`);
   }
 
   /** Drains up to the deadline. Called again meanwhile (a second signal), the shorter deadline wins. */
   async close(deadlineMs = DEFAULT_DRAIN_MS): Promise<CloseReport> {
     this.#closing = true;
-    this.#seal();
+    this.#queue.seal();
     const drained = await this.#idle(deadlineMs);
     if (!drained) {
-      const pending = this.#pendingEvents();
+      const pending = this.#queue.pendingEvents();
       this.#log.error(`HEC sink closing with ${pending} event(s) undelivered after the ${deadlineMs} ms deadline`);
       this.#abandon((b) => this.#drainCause(b, deadlineMs));
     }
@@ -257,7 +248,7 @@ export class HecSink implements Sink {
   }
 
   stats(): SinkStats & { refused: number; unacknowledged: number } {
-    return { ...this.#stats, queuedBytes: this.#gate.used - this.#inFlightBytes, inFlightBytes: this.#inFlightBytes };
+    return { ...this.#stats, queuedBytes: this.#gate.used - this.#flight.bytes, inFlightBytes: this.#flight.bytes };
   }
 
   /** Undelivered events grouped by their real cause (for the closing report). */
@@ -276,54 +267,10 @@ export class HecSink implements Sink {
     return { ...e, index: e.index ?? c.index, host: e.host ?? c.host, source: e.source ?? c.source };
   }
 
-  #add(json: string, bytes: number, tag: number | undefined): Promise<void> {
-    let b = this.#current;
-    const before = b?.bytes ?? 0;
-    if (b && b.tryAdd(json, bytes, tag)) {
-      this.#gate.used += b.bytes - before;
-      return b.done;
-    }
-    if (b) this.#seal();
-    b = this.#current = new Batch(++this.#seq, this.config.batch_bytes, this.#buffers.take());
-    b.tryAdd(json, bytes, tag);
-    this.#gate.used += b.bytes;
-    this.#outstanding.add(b);
-    this.#timer = setTimeout(() => this.#seal(), this.config.batch_interval * 1000);
-    return b.done;
-  }
-
-  /**
-   * An event larger than batch_bytes goes alone in its own request (HEC takes bodies up to its
-   * max_content_length, far above batch_bytes by default). It bypasses the memory line: it
-   * could never fit under a cap smaller than itself, and waiting would stall every caller.
-   */
-  #sendAlone(json: string, bytes: number, tag: number | undefined): Promise<void> {
-    const b = new Batch(++this.#seq, bytes);
-    b.tryAdd(json, bytes, tag);
-    this.#gate.used += b.bytes;
-    this.#outstanding.add(b);
-    this.#ready.push(b);
-    this.#pump();
-    return b.done;
-  }
-
-  /** Closes the open batch and queues it for sending. */
-  #seal(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const b = this.#current;
-    this.#current = undefined;
-    if (!b || b.count === 0) return;
-    this.#ready.push(b);
-    this.#pump();
-  }
-
   #pump(): void {
-    while (this.#ready.length > 0 && this.#inFlight < this.config.max_in_flight && !(this.config.ack && this.#acks.full) && !this.#abort.signal.aborted && !this.#fatal) {
-      const b = this.#ready.shift()!;
-      this.#flying.add(b);
-      this.#inFlight++;
-      this.#inFlightBytes += b.bytes;
+    while (this.#queue.hasReady && this.#flight.count < this.config.max_in_flight && !(this.config.ack && this.#acks.full) && !this.#abort.signal.aborted && !this.#fatal) {
+      const b = this.#queue.next()!;
+      this.#flight.start(b);
       void this.#deliver(b);
     }
   }
@@ -372,7 +319,7 @@ export class HecSink implements Sink {
       );
     } catch (err) {
       // Judge the failure before the next batch may start: a permanent one stops it going out.
-      this.#flying.delete(b);
+      this.#flight.flying.delete(b);
       this.#afterFailure(b, err);
       this.#leaveFlight(b);
       return;
@@ -382,8 +329,7 @@ export class HecSink implements Sink {
       if (sent === 'settled' || !this.config.ack) this.#settle(b);
       else if (sent.ackId === undefined) this.#unacknowledged(b, sent.endpoint);
       else {
-        this.#inFlightBytes += b.bytes; // awaiting its ack, the batch is still in flight
-        this.#awaitingAck.add(b);
+        this.#flight.awaitAck(b);
         this.#acks.add(sent.endpoint, sent.channel, sent.ackId, b);
       }
     } finally {
@@ -461,9 +407,7 @@ export class HecSink implements Sink {
   }
 
   #leaveFlight(b: Batch): void {
-    this.#flying.delete(b);
-    this.#inFlight--;
-    this.#inFlightBytes -= b.bytes;
+    this.#flight.land(b);
     this.#pump();
   }
 
@@ -528,9 +472,7 @@ export class HecSink implements Sink {
 
   /** Drops the batch from the ack bookkeeping; false when it had already left it. */
   #ackDone(b: Batch): boolean {
-    if (!this.#awaitingAck.delete(b)) return false;
-    this.#inFlightBytes -= b.bytes;
-    return true;
+    return this.#flight.ackDone(b);
   }
 
   #ackExpired(b: Batch, reason: string): void {
@@ -544,7 +486,7 @@ export class HecSink implements Sink {
       return;
     }
     this.#log.warn(`batch ${b.seq} (${b.remaining} events): ${reason}; sending it again (same event ids)`);
-    this.#ready.unshift(b);
+    this.#queue.requeue(b);
     this.#pump();
   }
 
@@ -577,11 +519,11 @@ export class HecSink implements Sink {
     this.#fatal = err;
     if (this.#o.onFatal) this.#o.onFatal(err);
     else this.#log.error(`HEC delivery stopped: ${describeError(err)}`);
-    this.#abandon(() => err, this.#flying);
+    this.#abandon(() => err, this.#flight.flying);
   }
 
   #drainCause(b: Batch, deadlineMs: number): Error {
-    const why = b.lastFailure ? ` (last attempt: ${b.lastFailure})` : this.#awaitingAck.has(b) ? ' (accepted by HEC, acknowledgement pending)' : '';
+    const why = b.lastFailure ? ` (last attempt: ${b.lastFailure})` : this.#flight.awaitingAck.has(b) ? ' (accepted by HEC, acknowledgement pending)' : '';
     const when = deadlineMs > 0 ? `within the ${deadlineMs} ms drain deadline` : 'before delivery was cut short';
     const e = new UndeliveredError(b.remaining, `not delivered ${when}${why}`);
     return Object.assign(e, { code: b.lastFailureCode ?? e.code });
@@ -589,45 +531,23 @@ export class HecSink implements Sink {
 
   /** Frees a settled batch's bytes, lets waiting callers in, and wakes flush/close when idle. */
   #release(b: Batch): void {
-    if (!this.#outstanding.delete(b)) return;
-    this.#gate.used -= b.bytes;
     // An aborted request may still hold the body: only reuse storage of a finished exchange.
-    if (!this.#abort.signal.aborted) this.#buffers.give(b.takeBuffer());
-    b.encoded = undefined;
-    this.#gate.admit((json, bytes, tag) => this.#add(json, bytes, tag));
+    if (!this.#queue.release(b, !this.#abort.signal.aborted)) return;
     this.#pump();
-    if (this.#isIdle()) {
+    if (this.#queue.isIdle()) {
       const w = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const f of w) f();
     }
   }
 
-  /**
-   * Callers are waiting for room: if nothing but the open batch holds the room, send it now
-   * rather than after batch_interval (the cap may be smaller than one batch).
-   */
-  #sealIfOnlyOpenBatch(): void {
-    if (this.#current && this.#outstanding.size === 1) this.#seal();
-  }
-
-  #isIdle(): boolean {
-    return this.#outstanding.size === 0 && this.#gate.waitingEvents === 0;
-  }
-
-  #pendingEvents(): number {
-    let n = 0;
-    for (const b of this.#outstanding) n += b.remaining;
-    return n + this.#gate.waitingEvents;
-  }
-
   /** Every endpoint set aside and events waiting: say so at least once per stallWarnMs. */
   #warnIfStalled(): void {
     const aside = this.#endpoints.allAsideForMs();
-    const waiting = this.#pendingEvents();
+    const waiting = this.#queue.pendingEvents();
     if (aside === undefined || waiting === 0 || this.#fatal) return;
     let last: string | undefined;
-    for (const b of this.#outstanding) last ??= b.lastFailure;
+    for (const b of this.#queue.outstanding) last ??= b.lastFailure;
     this.#log.warn(
       `every HEC endpoint has been set aside for ${Math.round(aside / 1000)} s; ${waiting} event(s) wait (nothing is dropped; a real request is tried every ${Math.max(this.config.health_check_interval, this.config.retry_max_delay)} s)${last ? `; last failure: ${last}` : ''}`,
     );
@@ -635,7 +555,7 @@ export class HecSink implements Sink {
 
   /** Waits until idle or the deadline; true when idle. */
   #idle(deadlineMs: number): Promise<boolean> {
-    if (this.#isIdle()) return Promise.resolve(true);
+    if (this.#queue.isIdle()) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const t = setTimeout(() => {
         this.#idleWaiters = this.#idleWaiters.filter((w) => w !== done);
@@ -651,16 +571,16 @@ export class HecSink implements Sink {
 
   /** Stop every attempt (but those `spared` on the wire) and reject what is left, counted with its cause, never silently. */
   #abandon(cause: (b: Batch) => Error, spared: ReadonlySet<Batch> = new Set()): void {
-    if (spared.size === 0) this.#abort.abort(new UndeliveredError(this.#pendingEvents(), 'HEC sink stopped'));
+    if (spared.size === 0) this.#abort.abort(new UndeliveredError(this.#queue.pendingEvents(), 'HEC sink stopped'));
     // The line first: a released batch must not admit waiting events into new batches.
     const waiting = this.#gate.abandon(() => new UndeliveredError(1, 'HEC sink stopped before this event could be queued'));
     this.#stats.failed += waiting;
     this.#causes.note(this.#fatal ?? new UndeliveredError(waiting, 'waiting for room when the sink stopped'), waiting);
     for (const b of this.#acks.close()) this.#ackDone(b);
-    for (const b of this.#awaitingAck) this.#ackDone(b);
-    this.#ready.length = 0;
-    if (this.#current) this.#seal();
-    this.#ready.length = 0;
-    for (const b of [...this.#outstanding]) if (!spared.has(b)) this.#fail(b, cause(b), true);
+    for (const b of this.#flight.awaitingAck) this.#ackDone(b);
+    this.#queue.dropReady();
+    if (this.#queue.hasOpenBatch) this.#queue.seal();
+    this.#queue.dropReady();
+    for (const b of [...this.#queue.outstanding]) if (!spared.has(b)) this.#fail(b, cause(b), true);
   }
 }
