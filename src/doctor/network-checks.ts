@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
+import type { Secret } from '../core/secret.js';
 import { readPem } from '../core/tls.js';
 import { fail, pass, type Check } from './check.js';
 
@@ -41,6 +42,8 @@ export interface TlsTarget {
   host: string;
   port: number;
   ca_file?: string;
+  /** A CA bundle pasted as text (the send service's ca_pem); used instead of ca_file, as the send path does. */
+  ca_pem?: Secret;
   server_name?: string;
   insecure?: boolean;
   /** The setting an admin edits to fix it, e.g. "hec.main.ca_file". */
@@ -58,7 +61,7 @@ export function tlsCheck(t: TlsTarget): Check {
     async run(signal) {
       let ca: string | undefined;
       try {
-        ca = t.ca_file ? readPem(t.ca_file, 'CA') : undefined;
+        ca = t.ca_pem ? t.ca_pem.reveal() : t.ca_file ? readPem(t.ca_file, 'CA') : undefined;
       } catch (err) {
         return fail((err as Error).message, `set ${t.setting} to a readable PEM file`);
       }
@@ -77,7 +80,7 @@ export function tlsCheck(t: TlsTarget): Check {
       return fail(
         `certificate does not verify: ${authorizationError}; ${about}`,
         /ALTNAME|Hostname/i.test(String(authorizationError))
-          ? `use the name in the certificate, or set ${t.setting.replace(/ca_file$/, 'server_name')}`
+          ? `use the name in the certificate, or set ${t.setting.replace(/ca_(file|pem)$/, 'server_name')}`
           : `set ${t.setting} to the PEM of the CA that signed this certificate`,
       );
     },

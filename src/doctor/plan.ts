@@ -5,11 +5,12 @@ import type { Logger } from '../core/logger.js';
 import type { TokenSource } from '../ser/token.js';
 import type { ServiceConfig } from '../service/config-load.js';
 import { fail, skip, type Check } from './check.js';
-import { checkpointDirCheck, clientKeyCheck, encryptionKeyCheck } from './file-checks.js';
+import { checkpointDirCheck } from './file-checks.js';
 import { hecHealthCheck, hecTokenCheck } from './hec-checks.js';
 import { dnsCheck, endpointOf, tlsCheck, type TlsTarget } from './network-checks.js';
 import { receiverFilesCheck } from './receiver-checks.js';
 import { mtlsCheck } from './send-checks.js';
+import { sendPemChecks, type SendPemTarget } from './send-pem-checks.js';
 import { serReportCheck, serTokenCheck } from './ser-checks.js';
 
 /** The proxy an outbound request to `host` goes through, if any (the same rule the clients apply). */
@@ -68,7 +69,9 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
     addTls(a.api_url, { ca_file: a.ca_file, insecure: a.insecure, setting: `accounts.${name}.ca_file` }, `accounts.${name}.api_url`);
   }
   for (const [name, s] of Object.entries(cfg.send_services)) {
-    addTls(`https://${s.host}:${s.port}`, { ca_file: s.ca_file, server_name: s.server_name, setting: `send_services.${name}.ca_file` }, `send_services.${name}`);
+    // The pasted CA wins over ca_file, as in the send path (src/send/service.ts pemOf).
+    const ca = s.ca_pem ? { ca_pem: s.ca_pem, setting: `send_services.${name}.ca_pem` } : { ca_file: s.ca_file, setting: `send_services.${name}.ca_file` };
+    addTls(`https://${s.host}:${s.port}`, { ...ca, server_name: s.server_name }, `send_services.${name}`);
   }
 
   const checks: Check[] = [];
@@ -112,12 +115,10 @@ export function planChecks(cfg: ServiceConfig, log?: Logger): DoctorPlan {
   }
 
   for (const [name, s] of Object.entries(cfg.send_services)) {
-    // The file checks apply to file paths; PEM texts given as secret references (client_cert_pem …) are checked when the alert opens the service.
-    if (s.client_cert_file && s.client_key_file) {
-      checks.push(clientKeyCheck({ service: name, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase }));
-      checks.push(mtlsCheck({ service: name, host: s.host, port: s.port, certFile: s.client_cert_file, keyFile: s.client_key_file, passphrase: s.passphrase, ca_file: s.ca_file, server_name: s.server_name, proxy: cfg.proxy }));
-    }
-    checks.push(encryptionKeyCheck({ service: name, encrypt: s.encrypt, publicKeyFile: s.public_key_file, wrapMode: s.wrap_mode }));
+    // Files and PEM texts (given as secret references: client_cert_pem …) get the same rows.
+    const pems: SendPemTarget = { service: name, settings: s, name: (field) => `send_services.${name}.${field}` };
+    checks.push(...sendPemChecks(pems));
+    checks.push(mtlsCheck({ service: name, host: s.host, port: s.port, pems, server_name: s.server_name, proxy: cfg.proxy }));
   }
 
   for (const [name, m] of Object.entries(cfg.inputs.mail_metadata)) {

@@ -1,7 +1,7 @@
 import type { CheckResult } from './check.js';
 
 const HEADERS = ['CHECK', 'TARGET', 'RESULT', 'DETAIL', 'FIX'] as const;
-const WORD = { pass: 'ok', fail: 'FAIL', skip: 'skip' } as const;
+const WORD = { pass: 'ok', warn: 'WARN', fail: 'FAIL', skip: 'skip' } as const;
 
 /**
  * A plain-text table, one row per check. Long cells are not cut (an admin needs the whole
@@ -14,7 +14,9 @@ export function renderTable(results: readonly CheckResult[]): string {
   const out = [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const failed = results.filter((r) => r.status === 'fail').length;
   const skipped = results.filter((r) => r.status === 'skip').length;
-  out.push('', failed === 0 ? `All ${results.length - skipped} checks passed${skipped ? ` (${skipped} skipped)` : ''}.` : `${failed} of ${results.length} checks failed.`);
+  const warned = results.filter((r) => r.status === 'warn').length;
+  const notes = [warned ? `${warned} with a warning` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ');
+  out.push('', failed === 0 ? `All ${results.length - skipped} checks passed${notes ? ` (${notes})` : ''}.` : `${failed} of ${results.length} checks failed${warned ? `, ${warned} with a warning` : ''}.`);
   return `${out.join('\n')}\n`;
 }
 

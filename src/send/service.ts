@@ -26,10 +26,15 @@ export interface SendService {
  */
 export type SendServiceSettings = SendServiceConfig;
 
+/** Which one a PEM is read from: the pasted text (storage/passwords) wins over a file path when both are set. doctor reports the same. */
+export function pemSourceOf(file: string | undefined, pem: Secret | undefined): 'pem' | 'file' | undefined {
+  return pem ? 'pem' : file ? 'file' : undefined;
+}
+
 /** A PEM from its file (on-premises) or from the text kept in storage/passwords (Splunk Cloud). */
-function pemOf(file: string | undefined, pem: Secret | undefined, field: string, log?: Logger): { text: string; where: string } | undefined {
+export function pemOf(file: string | undefined, pem: Secret | undefined, field: string, log?: Logger): { text: string; where: string } | undefined {
   if (pem && file) log?.warn(`send service: both ${field}_file and ${field}_pem are set; using ${field}_pem (clear one of them)`);
-  if (pem) return { text: pem.reveal(), where: `${field}_pem (realm ${SEND_SECRET_REALMS[`${field}_pem` as keyof typeof SEND_SECRET_REALMS]})` };
+  if (pemSourceOf(file, pem) === 'pem' && pem) return { text: pem.reveal(), where: `${field}_pem (realm ${SEND_SECRET_REALMS[`${field}_pem` as keyof typeof SEND_SECRET_REALMS]})` };
   if (file) return { text: readPem(file, `${field}_file`), where: `${field}_file ${file}` };
   return undefined;
 }

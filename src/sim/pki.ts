@@ -37,27 +37,29 @@ function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function makeCa(dir: string, name: string): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name} test CA`], dir);
+function makeCa(dir: string, name: string, days = 2): void {
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', String(days), '-subj', `/CN=${name} test CA`], dir);
 }
 
-function signLeaf(dir: string, ca: string, name: string, cn: string, ext: string, passphrase?: string): void {
+function signLeaf(dir: string, ca: string, name: string, cn: string, ext: string, passphrase?: string, days = 2): void {
   const keyArgs = passphrase ? ['-aes-256-cbc', '-pass', `pass:${passphrase}`] : [];
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', `${name}.key`, ...keyArgs], dir);
   const passin = passphrase ? ['-passin', `pass:${passphrase}`] : [];
   openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`, ...passin], dir);
   writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`], dir);
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', String(days), '-extfile', `${name}.ext`], dir);
 }
 
-export function createPki(dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-pki-'))): Pki {
+/** `days`: validity of every certificate (default 2; doctor warns from 30 days before expiry, so its tests ask for more). */
+export function createPki(dir = mkdtempSync(join(tmpdir(), 'ta-ser-mail-pki-')), o: { days?: number } = {}): Pki {
   const passphrase = `pp-${process.pid}-${Date.now().toString(36)}`;
-  makeCa(dir, 'ca');
-  signLeaf(dir, 'ca', 'server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  signLeaf(dir, 'ca', 'client', 'ta-ser-mail client', 'extendedKeyUsage=clientAuth\n', passphrase);
-  makeCa(dir, 'rogue');
-  signLeaf(dir, 'rogue', 'rogue-client', 'rogue client', 'extendedKeyUsage=clientAuth\n');
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'wrap.key', '-out', 'wrap.crt', '-days', '2', '-subj', '/CN=send service message key'], dir);
+  const days = o.days ?? 2;
+  makeCa(dir, 'ca', days);
+  signLeaf(dir, 'ca', 'server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n', undefined, days);
+  signLeaf(dir, 'ca', 'client', 'ta-ser-mail client', 'extendedKeyUsage=clientAuth\n', passphrase, days);
+  makeCa(dir, 'rogue', days);
+  signLeaf(dir, 'rogue', 'rogue-client', 'rogue client', 'extendedKeyUsage=clientAuth\n', undefined, days);
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'wrap.key', '-out', 'wrap.crt', '-days', String(days), '-subj', '/CN=send service message key'], dir);
   openssl(['pkey', '-in', 'wrap.key', '-pubout', '-out', 'wrap.pub'], dir);
   const p = (f: string) => join(dir, f);
   const r = (f: string) => readFileSync(p(f), 'utf8');

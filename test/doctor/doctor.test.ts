@@ -20,7 +20,7 @@ let work: string;
 const env = () => ({ SER_SECRET: ser.clientSecret, HEC_TOKEN: hec.token, SEND_SECRET: 'mailbox-secret-1', KEY_PASS: pki.clientKeyPassphrase });
 
 beforeAll(async () => {
-  pki = createPki();
+  pki = createPki(undefined, { days: 400 });
   work = mkdtempSync(join(tmpdir(), 'ta-doctor-work-'));
   hec = await startHecSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey }, ack: true });
   ser = await startSerSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });

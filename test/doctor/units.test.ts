@@ -49,10 +49,20 @@ describe('doctor pieces', () => {
     expect(allPassed(results.filter((r) => r.status !== 'fail'))).toBe(true);
   });
 
+  it('a warning lets the checks that depend on it run, and does not fail the run', async () => {
+    const results = await runChecks([
+      { check: 'a', target: 't', id: 'a', run: async () => ({ status: 'warn', detail: 'expires in 9 d', fix: 'renew' }) },
+      { check: 'b', target: 't', after: ['a'], run: async () => ({ status: 'pass', detail: 'ran' }) },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['warn', 'pass']);
+    expect(allPassed(results)).toBe(true);
+    expect(renderTable(results)).toMatch(/^a\s+t\s+WARN\s+expires in 9 d\s+renew$/m);
+  });
+
   it('renders one line per row with every cell whole, and a verdict', () => {
     const cell = fc.string({ maxLength: 40 }).map((s) => s.replace(/\s+/g, ' ').trim());
     fc.assert(
-      fc.property(fc.array(fc.record({ check: cell, target: cell, status: fc.constantFrom('pass', 'fail', 'skip'), detail: cell, fix: fc.option(cell, { nil: undefined }) }), { minLength: 1, maxLength: 8 }), (rows) => {
+      fc.property(fc.array(fc.record({ check: cell, target: cell, status: fc.constantFrom('pass', 'warn', 'fail', 'skip'), detail: cell, fix: fc.option(cell, { nil: undefined }) }), { minLength: 1, maxLength: 8 }), (rows) => {
         const text = renderTable(rows as CheckResult[]);
         const lines = text.trimEnd().split('\n');
         expect(lines).toHaveLength(rows.length + 4);
@@ -61,7 +71,11 @@ describe('doctor pieces', () => {
           for (const c of [r.check, r.target, r.detail, r.fix ?? '']) expect(line).toContain(c);
         });
         const failed = rows.filter((r) => r.status === 'fail').length;
+        const warned = rows.filter((r) => r.status === 'warn').length;
         expect(lines.at(-1)).toMatch(failed ? new RegExp(`^${failed} of ${rows.length} checks failed`) : /^All \d+ checks passed/);
+        // A warning never hides: the verdict counts it, and it never counts as a failure.
+        if (warned) expect(lines.at(-1)).toContain(`${warned} with a warning`);
+        else expect(lines.at(-1)).not.toContain('warning');
       }),
       { numRuns: 100 },
     );
