@@ -13,6 +13,7 @@ import { FolderImporter } from './importer.js';
 import { ingestOptions } from './ingest.js';
 import { MailboxFilter } from './mailbox-filter.js';
 import { MailReceiver } from './receiver.js';
+import type { FiguresTiming } from './receiver-figures.js';
 
 const MB = 1024 * 1024;
 
@@ -88,6 +89,8 @@ export interface MailInputDeps {
   sink: Sink;
   checkpoints: CheckpointStore;
   log: Logger;
+  /** When the receiver writes its figures line (default every 5 min with traffic, hourly without). */
+  figures?: FiguresTiming;
 }
 
 export interface RunningMailInput {
@@ -150,6 +153,7 @@ export async function startMailInput(d: MailInputDeps): Promise<RunningMailInput
       ingest,
       sink: d.sink,
       log: d.log,
+      figures: d.figures,
     });
     await receiver.start();
   }

@@ -11,6 +11,7 @@ import { ingest, type IngestOptions } from './ingest.js';
 import { parsedOverhead } from './json-guard.js';
 import { parseJsonBytes } from './parse.js';
 import type { PayloadKind } from './payload.js';
+import { ReceiverFigures, reportFigures, type FiguresTiming } from './receiver-figures.js';
 import { atCapacity, checkContentType, readBody, RequestRefused, tooLargeDeclared } from './request-body.js';
 
 export interface ReceiverOptions {
@@ -32,6 +33,8 @@ export interface ReceiverOptions {
   ingest: IngestOptions;
   sink: Sink;
   log: Logger;
+  /** The periodic figures line (INFO `mail receiver figures {…}`) and the one written at close. */
+  figures?: FiguresTiming;
 }
 
 export interface ReceiverStats {
@@ -73,6 +76,8 @@ export class MailReceiver {
   #slots = 0;
   #bytes = 0;
   #unavailableUntil = 0;
+  #figures = new ReceiverFigures();
+  #report: { stop(): void } | undefined;
   readonly #stats: ReceiverStats = { requests: 0, accepted: 0, dropped: 0, refused: {}, inFlight: 0, inFlightBytes: 0 };
 
   constructor(options: ReceiverOptions) {
@@ -114,6 +119,8 @@ export class MailReceiver {
       });
     });
     this.#o.log.info(`mail receiver listening on ${this.url} (mails ${this.#o.mailsPath}, users ${this.#o.usersPath})`);
+    this.#figures = new ReceiverFigures();
+    this.#report = reportFigures(this.#figures, this.#o.log, this.#o.figures);
     return this.url;
   }
 
@@ -125,6 +132,9 @@ export class MailReceiver {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    // After the last request was answered, so the shutdown line counts every answer given.
+    this.#report?.stop();
+    this.#report = undefined;
   }
 
   #route(req: IncomingMessage): PayloadKind | 'health' | undefined {
@@ -140,6 +150,7 @@ export class MailReceiver {
     const route = this.#route(req);
     if (route === undefined) return this.#reply(res, 404, { error: 'MAIL_NOT_FOUND', message: `no API at ${req.url}; the Mails API is at ${this.#o.mailsPath}, the Users API at ${this.#o.usersPath}` });
     if (route === 'health') {
+      this.#figures.health();
       const waitMs = Math.max(this.#unavailableUntil - Date.now(), this.#o.sink.saturated ? this.#o.retryAfterSeconds * 1000 : 0);
       if (waitMs <= 0) return this.#reply(res, 200, { status: 'ok', inFlight: this.#slots });
       // Every 503 says when to come back, so a load balancer or connector polling here backs off like the Mails API's callers.
@@ -212,6 +223,7 @@ export class MailReceiver {
         await this.#deliver(result.events, route, releaseAll);
       }
       this.#stats.accepted += result.events.length;
+      this.#figures.delivered(result.events.length, result.dropped);
       this.#o.log.debug(`mail receiver: ${route}: ${result.events.length} event(s) delivered${result.owner ? ` for mailbox ${result.owner}` : ''}`);
       this.#reply(res, 200, { status: 'ok', accepted: result.events.length, dropped: result.dropped });
     } catch (err) {
@@ -283,6 +295,9 @@ export class MailReceiver {
   /** `close`: the body may be unread (or too large to read); do not keep the connection. */
   #reply(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}, close = false): void {
     if (status !== 200) this.#stats.refused[status] = (this.#stats.refused[status] ?? 0) + 1;
+    // Health answers carry no error code; every API refusal does (MAIL_*).
+    const code = (body as { error?: unknown }).error;
+    if (status >= 400 && typeof code === 'string') this.#figures.refused(status, code);
     const text = JSON.stringify(body);
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',

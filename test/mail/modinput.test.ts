@@ -112,5 +112,9 @@ describe('mail_metadata modular input', () => {
     expect(events.map((e) => e.event.internal_message_id)).toEqual(['AAMk-1', 'AAMk-2']);
     expect(events[0]).toMatchObject({ index: 'mail', source: 'mail_metadata://m1' });
     expect(out.err).not.toContain('token-from-storage-passwords');
+    // Stopping (splunkd's SIGTERM) writes the receiver's figures line for the health dashboard.
+    const figures = out.err.split('\n').filter((l) => l.startsWith('INFO [mail_metadata://m1] mail receiver figures {'));
+    expect(figures).toHaveLength(1);
+    expect(JSON.parse(figures[0]!.slice(figures[0]!.indexOf('{')))).toMatchObject({ requests: 2, delivered: 1, events: 2, rejected_auth: 1, refused: 0, unavailable: 0, final: true });
   });
 });

@@ -13,7 +13,7 @@ const ERRORS = `index=_internal sourcetype=splunkd AND ((component=ExecProcessor
 const definition = new DashboardBuilder({
   title: 'TA-ser-mail health',
   description:
-    'For admins: per SER input the newest window delivered and its lag, per mailbox and connector the newest message, the errors of the modular inputs and the alert action (splunkd.log), and each input\'s own figures (telemetry of the standalone service, poll-cycle lines of the modular inputs).',
+    'For admins: per SER input the newest window delivered and its lag, per mailbox and connector the newest message, the errors of the modular inputs and the alert action (splunkd.log), and each input\'s own figures (telemetry of the standalone service, poll-cycle, import and receiver figures lines of the modular inputs).',
   defaultEarliest: '-24h@h',
 })
   .savedSearch('ds_inputs', 'SER inputs: newest window and lag (scheduled)', 'TA-ser-mail - SER input health')
@@ -53,23 +53,26 @@ const definition = new DashboardBuilder({
   )
   .search(
     'ds_figures',
-    'Each input\'s own figures: telemetry (standalone) and poll-cycle lines (modular inputs)',
+    'Each input\'s own figures: telemetry (standalone) and figures lines (modular inputs)',
     // The standalone service sends telemetry events; a modular input logs one line per poll
     // cycle to splunkd.log ("[ser_report://name] SER poll cycle done {...}"), the mail importer
-    // one per file ("[mail_metadata://name] mail import: f: N event(s) delivered"): both give
-    // the events delivered (SER also the checkpoint), so one table serves both ways of running.
+    // one per file ("[mail_metadata://name] mail import: f: N event(s) delivered"), the mail
+    // receiver one per 5 minutes with traffic, hourly without, and at shutdown ("[mail_metadata://
+    // name] mail receiver figures {...}", counts per line, so they add up): all give the events
+    // delivered (SER also the checkpoint, the receiver the requests it refused with 4xx/503),
+    // so one table serves both ways of running. A receiver's idle hourly line keeps its row.
     `\`ta_ser_mail_index\` sourcetype="ta_ser_mail:telemetry"
      | spath path=inputs{} output=input_json
      | mvexpand input_json
      | eval input=spath(input_json, "name"), checkpoint=spath(input_json, "last_window_end"), delivered=tonumber(spath(input_json, "events_delivered")), failed=tonumber(spath(input_json, "events_failed")), last_error=coalesce(spath(input_json, "last_error"), ""), runs_as="standalone service"
      | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, latest(delivered) as delivered, latest(failed) as failed, latest(last_error) as last_error by host, input, runs_as
-     | append [search index=_internal sourcetype=splunkd component=ExecProcessor "TA-ser-mail" ("poll cycle done" OR "event(s) delivered")
-       | rex "\\[(?<input>(ser_report|mail_metadata)://[^\\]]+)\\] (SER poll cycle done (?<figures>\\{.*\\})|mail import: .*: (?<imported>\\d+) event\\(s\\) delivered)"
-       | eval checkpoint=spath(figures, "checkpoint"), events=coalesce(tonumber(spath(figures, "events")), tonumber(imported)), runs_as="modular input"
-       | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, sum(events) as delivered by host, input, runs_as]
+     | append [search index=_internal sourcetype=splunkd component=ExecProcessor "TA-ser-mail" ("poll cycle done" OR "event(s) delivered" OR "mail receiver figures")
+       | rex "\\[(?<input>(ser_report|mail_metadata)://[^\\]]+)\\] ((SER poll cycle done|mail receiver figures) (?<figures>\\{.*\\})|mail import: .*: (?<imported>\\d+) event\\(s\\) delivered)"
+       | eval checkpoint=spath(figures, "checkpoint"), events=coalesce(tonumber(spath(figures, "events")), tonumber(imported)), refused=tonumber(spath(figures, "refused")) + tonumber(spath(figures, "rejected_auth")) + tonumber(spath(figures, "unavailable")) + tonumber(spath(figures, "errors")), runs_as="modular input"
+       | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, sum(events) as delivered, sum(refused) as refused by host, input, runs_as]
      | eval checkpoint_time=strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M %Z"), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z")
-     | table host input runs_as checkpoint lag_minutes delivered failed last_error reported
-     | rename host as Host, input as Input, runs_as as "Runs as", checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", last_error as "Last error", reported as "Last report"`,
+     | table host input runs_as checkpoint lag_minutes delivered failed refused last_error reported
+     | rename host as Host, input as Input, runs_as as "Runs as", checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", refused as "Requests refused (receiver)", last_error as "Last error", reported as "Last report"`,
   )
   .row(ROW.kpi, [
     ['viz_worst_lag', single('Worst SER input lag', 'ds_worst_lag', { field: 'lag_minutes', unit: 'min', colorRanges: [{ to: 120, value: COLOR.success }, { from: 120, to: 240, value: COLOR.tempFailure }, { from: 240, value: COLOR.failure }] })],
@@ -78,7 +81,7 @@ const definition = new DashboardBuilder({
   ])
   .row(ROW.mediumTable, [['viz_inputs', table('SER inputs: newest window delivered and lag', 'ds_inputs_table', 'From the scheduled search "TA-ser-mail - SER input health" (every 15 minutes, last 30 days of coverage events).', { Input: 260 })]])
   .row(ROW.mediumTable, [['viz_errors', table('Errors of the modular inputs and the alert action', 'ds_errors_table', 'splunkd.log lines of level WARN and above (ExecProcessor: the inputs; sendmodalert: ser_secure_send). Click a row for the lines.', { Component: 150, Input: 260, 'Last seen': 190, 'Last message': 520 })]])
-  .row(ROW.table, [['viz_figures', table('Each input\'s own figures', 'ds_figures', 'Standalone service: its telemetry events. Modular input: its poll-cycle lines in splunkd.log.', { Input: 220, 'Runs as': 170, 'Checkpoint (SER)': 190, 'Last error': 220, 'Last report': 190 })]])
+  .row(ROW.table, [['viz_figures', table('Each input\'s own figures', 'ds_figures', 'Standalone service: its telemetry events. Modular input: its poll-cycle, import and mail receiver figures lines in splunkd.log (a receiver writes one at least hourly).', { Input: 220, 'Runs as': 170, 'Checkpoint (SER)': 190, 'Last error': 220, 'Last report': 190 })]])
   .row(ROW.table, [['viz_mailboxes', table('Mailboxes: newest message per owner and connector', 'ds_mailboxes_table', 'From the scheduled search "TA-ser-mail - Mailbox last event" (hourly, last 7 days). Most idle first.', { 'Mailbox owner': 300, Connector: 300 })]])
   .drilldown(
     'viz_errors',

@@ -6,8 +6,10 @@ import { savedSearchScenario } from './saved-searches.js';
  * rows worked out in saved-searches.ts (same events). splunkd.log on the search head sh1 has
  * two ERROR lines of the prod SER modular input, one sendmodalert error of ser_secure_send, and
  * two poll-cycle lines of the prod input (10 and 12 events, newest checkpoint 11:00) and one
- * line of the mail importer (25 events; it has no checkpoint). The
- * standalone service on svc1 last reported at 11:59: its lab input's checkpoint is 07:00.
+ * line of the mail importer (25 events; it has no checkpoint), and two figures lines of the mail
+ * receiver ews: 11:05 (40 events; 1 refused 400, 1 refused 401) and its idle hourly line at
+ * 11:55 (all zero). The standalone service on svc1 last reported at 11:59: its lab input's
+ * checkpoint is 07:00.
  */
 const execMsg = 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/ser_report.sh" ERROR [ser_report://prod] SER refused the client secret (HTTP 401)';
 const alertMsg = 'action=ser_secure_send STDERR - ERROR SEND_UNAVAILABLE: the send service answered 503 three times';
@@ -29,6 +31,10 @@ export const addonHealthScenario: Scenario = {
     ],
     'splunkd (mail importer)': [
       { _time: '2026-03-05T11:30:00Z', host: 'sh1', component: 'ExecProcessor', log_level: 'INFO', event_message: 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/mail_metadata.sh" INFO [mail_metadata://exchange] mail import: mails-0001.json: 25 event(s) delivered' },
+    ],
+    'splunkd (mail receiver)': [
+      { _time: '2026-03-05T11:05:00Z', host: 'sh1', component: 'ExecProcessor', log_level: 'INFO', event_message: 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/mail_metadata.sh" INFO [mail_metadata://ews] mail receiver figures {"requests":12,"delivered":10,"events":40,"dropped":0,"refused":1,"rejected_auth":1,"unavailable":0,"errors":0,"reasons":{"MAIL_PAYLOAD_INVALID":1,"MAIL_AUTH_REFUSED":1},"health_checks":0,"since":"2026-03-05T10:05:00.000Z"}' },
+      { _time: '2026-03-05T11:55:00Z', host: 'sh1', component: 'ExecProcessor', log_level: 'INFO', event_message: 'message from "/opt/splunk/etc/apps/TA-ser-mail/bin/mail_metadata.sh" INFO [mail_metadata://ews] mail receiver figures {"requests":0,"delivered":0,"events":0,"dropped":0,"refused":0,"rejected_auth":0,"unavailable":0,"errors":0,"reasons":{},"health_checks":0,"since":"2026-03-05T11:05:00.000Z"}' },
     ],
     'ta_ser_mail:telemetry': [
       { _time: '2026-03-05T11:59:00Z', host: 'svc1', inputs: [{ name: 'ser_report://lab', kind: 'ser_report', last_window_end: '2026-03-05T07:00:00.000Z', events_delivered: 40, events_failed: 0, last_error: 'SER unreachable' }] },
@@ -93,15 +99,16 @@ export const addonHealthScenario: Scenario = {
       },
     },
     ds_figures: {
-      question: 'Each input\'s own figures: checkpoint, lag, events delivered and failed, last error — from telemetry (standalone) or poll-cycle lines (modular input).',
+      question: 'Each input\'s own figures: checkpoint, lag, events delivered and failed, requests a mail receiver refused, last error — from telemetry (standalone) or poll-cycle, import and receiver figures lines (modular input).',
       groupings: ['stats by host, input, runs_as', 'stats by host, input, runs_as'],
-      requires: ['SER poll cycle done'],
+      requires: ['SER poll cycle done', 'mail receiver figures'],
       expect: {
-        fields: ['Host', 'Input', 'Runs as', 'Checkpoint (SER)', 'Lag (min)', 'Events delivered', 'Events failed', 'Last error', 'Last report'],
+        fields: ['Host', 'Input', 'Runs as', 'Checkpoint (SER)', 'Lag (min)', 'Events delivered', 'Events failed', 'Requests refused (receiver)', 'Last error', 'Last report'],
         rows: [
-          ['svc1', 'ser_report://lab', 'standalone service', '2026-03-05 07:00 UTC', 300, 40, 0, 'SER unreachable', '2026-03-05 11:59 UTC'],
-          ['sh1', 'mail_metadata://exchange', 'modular input', null, null, 25, null, null, '2026-03-05 11:30 UTC'],
-          ['sh1', 'ser_report://prod', 'modular input', '2026-03-05 11:00 UTC', 60, 22, null, null, '2026-03-05 11:20 UTC'],
+          ['svc1', 'ser_report://lab', 'standalone service', '2026-03-05 07:00 UTC', 300, 40, 0, null, 'SER unreachable', '2026-03-05 11:59 UTC'],
+          ['sh1', 'mail_metadata://ews', 'modular input', null, null, 40, null, 2, null, '2026-03-05 11:55 UTC'],
+          ['sh1', 'mail_metadata://exchange', 'modular input', null, null, 25, null, null, null, '2026-03-05 11:30 UTC'],
+          ['sh1', 'ser_report://prod', 'modular input', '2026-03-05 11:00 UTC', 60, 22, null, null, null, '2026-03-05 11:20 UTC'],
         ],
       },
     },
