@@ -21,15 +21,57 @@ function unquote(s: string): string {
   return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
 }
 
+function lookup(env: Record<string, string>, name: string): string | undefined {
+  return env[name] ?? env[Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase()) ?? ''];
+}
+
+/** %VAR:~start,length% (negative counts from the end) and %VAR:old=new% (old matched case-insensitively). */
+function modify(value: string, mod: string): string {
+  const sub = /^~(-?\d+)(?:,(-?\d+))?$/.exec(mod);
+  if (sub) {
+    const start = Number(sub[1]);
+    const from = start < 0 ? Math.max(0, value.length + start) : Math.min(start, value.length);
+    if (sub[2] === undefined) return value.slice(from);
+    const len = Number(sub[2]);
+    return len < 0 ? value.slice(from, Math.max(from, value.length + len)) : value.slice(from, from + len);
+  }
+  const eq = mod.indexOf('=');
+  const old = mod.slice(0, eq);
+  if (old === '') return value;
+  const esc = old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return value.replace(new RegExp(esc, 'gi'), () => mod.slice(eq + 1));
+}
+
 export function percentExpand(line: string, scope: Scope): string {
-  return line.replace(/%%|%~dp0|%~(\d)|%(\d)|%\*|%([A-Za-z_][A-Za-z0-9_]*)%/g, (m, tilde?: string, plain?: string, name?: string) => {
-    if (m === '%%') return '%';
-    if (m === '%~dp0') return scope.scriptDir;
-    if (m === '%*') return scope.args.slice(1).join(' ');
-    if (tilde !== undefined) return unquote(scope.args[Number(tilde)] ?? '');
-    if (plain !== undefined) return scope.args[Number(plain)] ?? '';
-    // An undefined variable expands to nothing in a batch file.
-    return scope.env[name!] ?? scope.env[Object.keys(scope.env).find((k) => k.toLowerCase() === name!.toLowerCase()) ?? ''] ?? '';
+  return line.replace(
+    /%%|%~dp0|%~(\d)|%(\d)|%\*|%([A-Za-z_][A-Za-z0-9_]*)(?::(~-?\d+(?:,-?\d+)?|[^%=]+=[^%]*))?%/g,
+    (m, tilde?: string, plain?: string, name?: string, mod?: string) => {
+      if (m === '%%') return '%';
+      if (m === '%~dp0') return scope.scriptDir;
+      if (m === '%*') return scope.args.slice(1).join(' ');
+      if (tilde !== undefined) return unquote(scope.args[Number(tilde)] ?? '');
+      if (plain !== undefined) return scope.args[Number(plain)] ?? '';
+      // An undefined variable expands to nothing in a batch file (the wrappers never apply a
+      // modifier to an undefined one: they test `defined` first and goto past the line).
+      const value = lookup(scope.env, name!) ?? '';
+      return mod === undefined ? value : modify(value, mod);
+    },
+  );
+}
+
+/**
+ * Whether delayed expansion (!VAR!) is on for each line, following `setlocal` switches in
+ * order (a script's lines, not its control flow). cmd applies it after %-expansion, so on a
+ * line where it is on, every "!" that %-expansion brought in (a path, splunkd's arguments
+ * through %*) is eaten.
+ */
+export function delayedExpansion(lines: string[]): boolean[] {
+  let on = false;
+  return lines.map((line) => {
+    const m = /^\s*setlocal\b(.*)$/i.exec(line);
+    if (m && /\bEnableDelayedExpansion\b/i.test(m[1]!)) on = true;
+    if (m && /\bDisableDelayedExpansion\b/i.test(m[1]!)) on = false;
+    return on;
   });
 }
 

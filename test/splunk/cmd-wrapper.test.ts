@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WRAPPER_ENTRIES, wrapperCmd } from '../../src/splunk/wrappers.js';
-import { percentExpand, routines, structure, type LineShape, type Scope } from './cmd-parse.js';
+import { delayedExpansion, percentExpand, routines, structure, type LineShape, type Scope } from './cmd-parse.js';
 
 /**
  * Issue 15 item 8: the .cmd wrappers survive a SPLUNK_HOME like `C:\Program Files (x86)\Splunk`.
  * No Windows here, so the generated text is put through cmd's parsing phases (cmd-parse.ts):
- * whatever the install path holds — spaces, parentheses, & and ^ — the block structure and the
+ * whatever the install path holds — spaces, parentheses, &, ^ and % — the block structure and the
  * command operators cmd sees must be the ones it sees for a plain path. What this cannot show:
- * that cmd.exe, node.exe and `where` behave as documented at run time (not run here).
+ * that cmd.exe and node.exe behave so at run time; tools/windows/check-cmd-wrappers.ts runs the
+ * wrappers under Wine's cmd.exe (a reimplementation, not Windows; not part of npm test).
  */
 interface Paths {
   home: string;
@@ -23,16 +24,21 @@ function scopes(p: Paths): Record<string, Scope> {
     TA_SER_MAIL_APP_DIR: appDir,
     TA_SER_MAIL_NODE: p.node,
     SETTING: p.node,
+    CONF: `${appDir}\\local\\ta_ser_mail_settings.conf`,
     NODE: p.node,
     ONPATH: p.node,
-    TRIED: `, [node] path ${p.node} (not found)`,
+    CANDIDATE: p.node,
+    LABEL: '[node] path',
+    MAJOR: '20',
+    TRIED: `[node] path ${p.node} (not found)`,
+    REASON: `[node] path ${p.node} (not found)`,
     ERRORLEVEL: '0',
   };
   const scriptDir = `${appDir}\\bin\\`;
   return {
     main: { env, args: [`${scriptDir}ser_report.cmd`, '--execute'], scriptDir },
-    conf_node_path: { env, args: [':conf_node_path', `"${appDir}\\local\\ta_ser_mail_settings.conf"`], scriptDir },
-    consider: { env, args: [':consider', '"$SPLUNK_HOME\\bin\\node.exe"', `"${p.home}\\bin\\node.exe"`, '"not found"'], scriptDir },
+    conf_node_path: { env, args: [':conf_node_path'], scriptDir },
+    consider: { env, args: [':consider'], scriptDir },
   };
 }
 
@@ -57,8 +63,8 @@ describe('the .cmd wrappers under cmd.exe parsing', () => {
     });
   }
 
-  it('keeps its structure for any install path of spaces, parentheses, & and ^ (no !: delayed expansion)', () => {
-    const segment = fc.stringMatching(/^[A-Za-z0-9 ()&^._-]{1,12}$/);
+  it('keeps its structure for any install path of spaces, parentheses, &, ^ and %', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9 ()&^%._-]{1,12}$/);
     const text = wrapperCmd(WRAPPER_ENTRIES[0]!);
     const base = shapes(text, plain);
     fc.assert(
@@ -77,8 +83,41 @@ describe('the .cmd wrappers under cmd.exe parsing', () => {
     expect(shapes(bad, hostile)).not.toEqual(shapes(bad, plain));
     expect(shapes(good, hostile)).toEqual(shapes(good, plain));
     // The version probe: a path only quoted by doubled quotes is bare to the for-in parser.
-    const probe = 'for /f "delims=" %%V in (\'""%~2" --version" 2^>nul\') do set "VER=%%V"';
-    expect(structure([percentExpand(probe, scopes(hostile).consider!)])).not.toEqual(structure([percentExpand(probe, scopes(plain).consider!)]));
+    const probe = 'for /f "delims=" %%V in (\'""%CANDIDATE%" --version" 2^>nul\') do set "VER=%%V"';
+    const hostileNode = { home: hostile.home, node: 'C:\\Program Files (x86)\\nodejs\\node.exe' };
+    expect(structure([percentExpand(probe, scopes(hostileNode).consider!)])).not.toEqual(structure([percentExpand(probe, scopes(plain).consider!)]));
+    // A quoted setting %-expanded as it is: its quotes end the ones around it.
+    const quoted = { home: 'C:\\Program Files (x86)\\Splunk', node: '"C:\\R&D (x86)\\node.exe"' };
+    const prefix = 'if /i "%SETTING:~0,12%"=="$SPLUNK_HOME" set "SETTING=%SPLUNK_HOME%%SETTING:~12%"';
+    expect(shapes(prefix, quoted)).not.toEqual(shapes(prefix, plain));
+  });
+
+  it('strips the quotes an admin puts around [node] path before the value is used anywhere', () => {
+    const text = wrapperCmd(WRAPPER_ENTRIES[0]!);
+    const lines = text.split('\r\n');
+    const strip = lines.indexOf('set "SETTING=%SETTING:"=%"');
+    expect(strip).toBeGreaterThan(-1);
+    // The stripping line itself keeps its structure with a quoted, hostile value, and it comes
+    // before any other line that %-expands SETTING.
+    const quoted = { home: 'C:\\Program Files (x86)\\Splunk', node: '"C:\\R&D (x86)\\node.exe"' };
+    expect(shapes(lines[strip]!, quoted)).toEqual(shapes(lines[strip]!, plain));
+    const uses = lines.flatMap((l, i) => (/%SETTING[:%]/.test(l) && i !== strip ? [i] : []));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const i of uses) expect(i, lines[i]).toBeGreaterThan(strip);
+    expect(percentExpand(lines[strip]!, { env: { SETTING: quoted.node }, args: [], scriptDir: '' })).toBe('set "SETTING=C:\\R&D (x86)\\node.exe"');
+  });
+
+  it('expands paths and splunkd\'s arguments with delayed expansion off, so a "!" in them survives', () => {
+    for (const e of WRAPPER_ENTRIES) {
+      const lines = wrapperCmd(e).split('\r\n');
+      const on = delayedExpansion(lines);
+      // %*: splunkd's arguments; %~dp0/%%~fI: the app folder; %%L: the conf value; $PATH: node.exe on PATH.
+      const raw = lines.flatMap((l, i) => (/%\*|%~dp0|%%~fI|%%L"|%%~\$PATH|%TA_SER_MAIL_NODE%/.test(l) ? [i] : []));
+      expect(raw.length, e.name).toBeGreaterThanOrEqual(5);
+      for (const i of raw) expect(on[i], lines[i]).toBe(false);
+      // And the search between them does run with it on (it relies on !VAR!).
+      expect(on.some(Boolean), e.name).toBe(true);
+    }
   });
 
   it('clears OPENSSL_CONF for a Node that is not Splunk\'s own, like the .sh wrappers', () => {

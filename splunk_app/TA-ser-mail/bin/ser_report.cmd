@@ -3,58 +3,83 @@ rem Generated from src/splunk/wrappers.ts (npm run generate). Do not edit.
 rem splunkd runs this for the ser_report modular input. It needs Node.js >= 20, looked for in this order:
 rem   1. TA_SER_MAIL_NODE, or [node] path in ta_ser_mail_settings.conf (local\, then default\)
 rem   2. %SPLUNK_HOME%\bin\node.exe, if it is new enough
-rem   3. node on PATH
-setlocal EnableExtensions EnableDelayedExpansion
+rem   3. node.exe on PATH
+setlocal EnableExtensions DisableDelayedExpansion
 for %%I in ("%~dp0..") do set "APP_DIR=%%~fI"
 set "TA_SER_MAIL_APP_DIR=%APP_DIR%"
+set "SETTING=%TA_SER_MAIL_NODE%"
+set "CONF=%APP_DIR%\local\ta_ser_mail_settings.conf"
+if not defined SETTING call :conf_node_path
+set "CONF=%APP_DIR%\default\ta_ser_mail_settings.conf"
+if not defined SETTING call :conf_node_path
+if not defined SETTING goto search
+set "SETTING=%SETTING:"=%"
+if not defined SETTING goto search
+if not defined SPLUNK_HOME goto search
+if /i "%SETTING:~0,12%"=="$SPLUNK_HOME" set "SETTING=%SPLUNK_HOME%%SETTING:~12%"
+:search
+set "ONPATH="
+for %%I in (node.exe) do set "ONPATH=%%~$PATH:I"
+setlocal EnableDelayedExpansion
 set "NODE="
 set "TRIED="
-set "SETTING=%TA_SER_MAIL_NODE%"
-if not defined SETTING call :conf_node_path "%APP_DIR%\local\ta_ser_mail_settings.conf"
-if not defined SETTING call :conf_node_path "%APP_DIR%\default\ta_ser_mail_settings.conf"
-if defined SETTING if defined SPLUNK_HOME set "SETTING=!SETTING:$SPLUNK_HOME=%SPLUNK_HOME%!"
-call :consider "[node] path" "%SETTING%"
-if defined SPLUNK_HOME (call :consider "$SPLUNK_HOME\bin\node.exe" "%SPLUNK_HOME%\bin\node.exe") else (call :consider "$SPLUNK_HOME\bin\node.exe" "")
-set "ONPATH="
-for /f "delims=" %%N in ('where node 2^>nul') do if not defined ONPATH set "ONPATH=%%N"
-call :consider "node on PATH" "%ONPATH%" "not found"
+set "SEP="
+set "LABEL=[node] path"
+set "CANDIDATE=!SETTING!"
+set "WHY=not set"
+call :consider
+set "LABEL=$SPLUNK_HOME\bin\node.exe"
+set "CANDIDATE="
+if defined SPLUNK_HOME set "CANDIDATE=!SPLUNK_HOME!\bin\node.exe"
+call :consider
+set "LABEL=node.exe on PATH"
+set "CANDIDATE=!ONPATH!"
+set "WHY=not found"
+call :consider
 if not defined NODE (
-  echo ERROR TA-ser-mail: no Node.js ^>= 20 found; tried:!TRIED:~1!. Install Node.js 20+ and set [node] path in !APP_DIR!\local\ta_ser_mail_settings.conf 1>&2
+  >&2 echo ERROR TA-ser-mail: no Node.js ^>= 20 found; tried: !TRIED!. Install Node.js 20+ and set [node] path in !APP_DIR!\local\ta_ser_mail_settings.conf
   exit /b 1
 )
+if defined SETTING if /i not "!NODE!"=="!SETTING!" >&2 echo WARN TA-ser-mail: [node] path !SETTING! is not usable ^(!TRIED!^); running !NODE!
 if /i not "!NODE!"=="!SPLUNK_HOME!\bin\node.exe" set "OPENSSL_CONF="
+setlocal DisableDelayedExpansion
 "%NODE%" "%APP_DIR%\bin\ta-ser-mail.cjs" modinput ser_report %*
 exit /b %ERRORLEVEL%
 
 :conf_node_path
-if not exist "%~1" exit /b 0
-set "SECTION="
-for /f "usebackq tokens=* delims=" %%A in ("%~1") do (
-  set "LINE=%%A"
-  if "!LINE:~0,1!"=="[" (
-    set "SECTION=!LINE: =!"
-  ) else if /i "!SECTION!"=="[node]" (
-    for /f "tokens=1,* delims==" %%K in ("!LINE!") do (
-      set "KEY=%%K"
-      set "KEY=!KEY: =!"
-      if /i "!KEY!"=="path" if not defined SETTING for /f "tokens=*" %%V in ("%%L") do set "SETTING=%%V"
-    )
-  )
+if not exist "%CONF%" exit /b 0
+set "INNODE="
+for /f "usebackq tokens=1,* delims==	 " %%K in ("%CONF%") do (
+  set "KEY=%%K"
+  call :conf_key
+  if defined INNODE if /i "%%K"=="path" if not defined SETTING set "SETTING=%%L"
 )
+exit /b 0
+
+:conf_key
+set "KEY=%KEY:"=%"
+if not defined KEY exit /b 0
+if "%KEY:~0,1%"=="[" set "INNODE="
+if /i "%KEY%"=="[node]" set "INNODE=1"
 exit /b 0
 
 :consider
 if defined NODE exit /b 0
-set "WHY=%~3"
-if not defined WHY set "WHY=not set"
-if "%~2"=="" (set "TRIED=!TRIED!, %~1 (!WHY!)" & exit /b 1)
-if not exist "%~2" (set "TRIED=!TRIED!, %~1 %~2 (not found)" & exit /b 1)
-set "VER="
-set "CANDIDATE=%~2"
-for /f "delims=" %%V in ('""!CANDIDATE!" --version" 2^>nul') do set "VER=%%V"
-if not defined VER (set "TRIED=!TRIED!, %~1 %~2 (does not run)" & exit /b 1)
-set "VER=!VER:~1!"
-for /f "tokens=1 delims=." %%M in ("!VER!") do set "MAJOR=%%M"
-if !MAJOR! LSS 20 (set "TRIED=!TRIED!, %~1 %~2 (v!MAJOR!, too old)" & exit /b 1)
-set "NODE=%~2"
+if not defined CANDIDATE (set "REASON=!LABEL! (!WHY!)" & goto tried)
+if not exist "!CANDIDATE!" (set "REASON=!LABEL! !CANDIDATE! (not found)" & goto tried)
+set "MAJOR="
+for /f "tokens=1 delims=v." %%V in ('""!CANDIDATE!" --version" 2^>nul') do if not defined MAJOR set "MAJOR=%%V"
+if not defined MAJOR goto no_run
+set "MAJOR=%MAJOR:"=%"
+if not defined MAJOR goto no_run
+for /f "delims=0123456789" %%X in ("%MAJOR%") do goto no_run
+if %MAJOR% LSS 20 (set "REASON=!LABEL! !CANDIDATE! (v%MAJOR%, too old)" & goto tried)
+set "NODE=!CANDIDATE!"
 exit /b 0
+:no_run
+set "REASON=!LABEL! !CANDIDATE! (does not run)"
+goto tried
+:tried
+set "TRIED=!TRIED!!SEP!!REASON!"
+set "SEP=, "
+exit /b 1
