@@ -86,11 +86,22 @@ function openKey(key: PemText, passphrase: { value: string; setting: string } | 
   }
 }
 
+/** A passphrase doctor could not read (storage/passwords without a session key): where it is. */
+export interface UnreadPassphrase {
+  unread: string;
+}
+
 /** Client certificate and key: each parses, the passphrase opens the key, they belong together, the certificate is in date. */
-export function clientPairFinding(cert: PemText, key: PemText, passphrase: { value: string; setting: string } | undefined, now = new Date()): Finding {
+export function clientPairFinding(cert: PemText, key: PemText, passphrase: { value: string; setting: string } | UnreadPassphrase | undefined, now = new Date()): Finding {
   const c = firstCertificate(cert);
   if (isFinding(c)) return c;
-  const k = openKey(key, passphrase);
+  if (passphrase && 'unread' in passphrase && /ENCRYPTED/.test(key.text)) {
+    // The certificate can still be judged; the key cannot be opened without its passphrase.
+    const v = validityOf(c, now);
+    if (v.status === 'fail') return { status: 'fail', detail: `${cert.setting}: the client certificate is ${v.text} (CN=${cn(c)})`, fix: `ask the send service's admin for a new client certificate and set ${cert.setting} and ${key.setting}` };
+    return { status: 'warn', detail: `CN=${cn(c)}, ${v.text}; ${key.setting} is encrypted and its passphrase (${passphrase.unread}) was not read: key and match not checked`, fix: 'run doctor with a session key to check the key' };
+  }
+  const k = openKey(key, passphrase && 'unread' in passphrase ? undefined : passphrase);
   if (isFinding(k)) return k;
   const spki = (o: KeyObject) => o.export({ format: 'der', type: 'spki' });
   if (!spki(createPublicKey(k)).equals(spki(c.publicKey))) {

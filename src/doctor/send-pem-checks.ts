@@ -3,7 +3,7 @@ import type { Secret } from '../core/secret.js';
 import type { SendServiceConfig } from '../send/config.js';
 import { pemOf, pemSourceOf } from '../send/service.js';
 import { fail, skip, warn, type Check } from './check.js';
-import { caBundleFinding, clientPairFinding, encryptionKeyFinding, type PemText } from './pem-checks.js';
+import { caBundleFinding, clientPairFinding, encryptionKeyFinding, type PemText, type UnreadPassphrase } from './pem-checks.js';
 
 /** The four PEMs of a send service: each a file path or a text pasted into the page (storage/passwords). */
 export const SEND_PEMS = ['client_cert', 'client_key', 'ca', 'public_key'] as const;
@@ -20,6 +20,8 @@ export interface SendPemTarget {
   settings: SendPemSettings;
   /** How an admin finds a setting of this service: "send_services.mailer.ca_pem", or "[mailer] ca_pem (realm …)" in Splunk. */
   name(field: string): string;
+  /** Set when storage/passwords could not be read (no session key): where the passphrase is kept. */
+  passphraseUnread?: string;
 }
 
 const fileOf = (s: SendPemSettings, p: SendPem) => s[`${p}_file`];
@@ -38,7 +40,8 @@ export function sendPemText(t: SendPemTarget, p: SendPem): PemText | undefined {
 }
 
 /** The product's rule (src/send/service.ts): an empty passphrase is no passphrase. */
-function passphraseOf(t: SendPemTarget): { value: string; setting: string } | undefined {
+function passphraseOf(t: SendPemTarget): { value: string; setting: string } | UnreadPassphrase | undefined {
+  if (t.passphraseUnread) return { unread: t.passphraseUnread };
   const pp = t.settings.passphrase;
   return pp && !pp.isEmpty ? { value: pp.reveal(), setting: t.name('passphrase') } : undefined;
 }
