@@ -72,7 +72,7 @@ const definition = new DashboardBuilder({
        | stats latest(_time) as reported_time, latest(checkpoint) as checkpoint, sum(events) as delivered, sum(refused) as refused by host, input, runs_as]
      | eval checkpoint_time=strptime(checkpoint, "%Y-%m-%dT%H:%M:%S.%3N%Z"), lag_minutes=round((now() - checkpoint_time) / 60, 0), checkpoint=strftime(checkpoint_time, "%Y-%m-%d %H:%M %Z"), reported=strftime(reported_time, "%Y-%m-%d %H:%M %Z")
      | table host input runs_as checkpoint lag_minutes delivered failed refused last_error reported
-     | rename host as Host, input as Input, runs_as as "Runs as", checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", refused as "Requests refused (receiver)", last_error as "Last error", reported as "Last report"`,
+     | rename host as Host, input as Input, runs_as as "Runs as", checkpoint as "Checkpoint (SER)", lag_minutes as "Lag (min)", delivered as "Events delivered", failed as "Events failed", refused as "Requests refused", last_error as "Last error", reported as "Last report"`,
   )
   .row(ROW.kpi, [
     ['viz_worst_lag', single('Worst SER input lag', 'ds_worst_lag', { field: 'lag_minutes', unit: 'min', colorRanges: [{ to: 120, value: COLOR.success }, { from: 120, to: 240, value: COLOR.tempFailure }, { from: 240, value: COLOR.failure }] })],
@@ -81,7 +81,7 @@ const definition = new DashboardBuilder({
   ])
   .row(ROW.mediumTable, [['viz_inputs', table('SER inputs: newest window delivered and lag', 'ds_inputs_table', 'From the scheduled search "TA-ser-mail - SER input health" (every 15 minutes, last 30 days of coverage events).', { Input: 260 })]])
   .row(ROW.mediumTable, [['viz_errors', table('Errors of the modular inputs and the alert action', 'ds_errors_table', 'splunkd.log lines of level WARN and above (ExecProcessor: the inputs; sendmodalert: ser_secure_send). Click a row for the lines.', { Component: 150, Input: 260, 'Last seen': 190, 'Last message': 520 })]])
-  .row(ROW.table, [['viz_figures', table('Each input\'s own figures', 'ds_figures', 'Standalone service: its telemetry events. Modular input: its poll-cycle, import and mail receiver figures lines in splunkd.log (a receiver writes one at least hourly).', { Input: 220, 'Runs as': 170, 'Checkpoint (SER)': 190, 'Last error': 220, 'Last report': 190 })]])
+  .row(ROW.table, [['viz_figures', table('Each input\'s own figures', 'ds_figures', 'Standalone service: its telemetry events. Modular input: its poll-cycle, import and mail receiver figures lines in splunkd.log (a receiver writes one at least hourly). Requests refused: a mail receiver\'s 4xx, 401 and 503 answers.', { Input: 215, 'Runs as': 155, 'Checkpoint (SER)': 175, 'Lag (min)': 75, 'Events delivered': 105, 'Events failed': 90, 'Requests refused': 105, 'Last error': 150, 'Last report': 170 })]])
   .row(ROW.table, [['viz_mailboxes', table('Mailboxes: newest message per owner and connector', 'ds_mailboxes_table', 'From the scheduled search "TA-ser-mail - Mailbox last event" (hourly, last 7 days). Most idle first.', { 'Mailbox owner': 300, Connector: 300 })]])
   .drilldown(
     'viz_errors',

@@ -103,7 +103,7 @@ export const addonHealthScenario: Scenario = {
       groupings: ['stats by host, input, runs_as', 'stats by host, input, runs_as'],
       requires: ['SER poll cycle done', 'mail receiver figures'],
       expect: {
-        fields: ['Host', 'Input', 'Runs as', 'Checkpoint (SER)', 'Lag (min)', 'Events delivered', 'Events failed', 'Requests refused (receiver)', 'Last error', 'Last report'],
+        fields: ['Host', 'Input', 'Runs as', 'Checkpoint (SER)', 'Lag (min)', 'Events delivered', 'Events failed', 'Requests refused', 'Last error', 'Last report'],
         rows: [
           ['svc1', 'ser_report://lab', 'standalone service', '2026-03-05 07:00 UTC', 300, 40, 0, null, 'SER unreachable', '2026-03-05 11:59 UTC'],
           ['sh1', 'mail_metadata://ews', 'modular input', null, null, 40, null, 2, null, '2026-03-05 11:55 UTC'],
