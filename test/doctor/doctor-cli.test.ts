@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/doctor/check.js';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
+import { createPki } from '../../src/sim/pki.js';
+import { startSplunkdSimulator } from '../../src/sim/splunkd.js';
 import { writeConfig } from './helpers.js';
 
 const BUNDLE = fileURLToPath(new URL('../../dist/ta-ser-mail.cjs', import.meta.url));
@@ -17,9 +19,10 @@ afterAll(async () => {
   await hec?.close();
 });
 
-function doctor(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function doctor(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BUNDLE, 'doctor', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUNDLE, 'doctor', ...args], { env: { ...process.env, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (stdin !== undefined) child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,5 +53,34 @@ describe('doctor as a command', () => {
     const r = await doctor(['--config', join(fileURLToPath(new URL('.', import.meta.url)), 'no-such.yaml')], {});
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^config .* FAIL .*ENOENT/m);
+  });
+
+  it('--splunk reads the session key from stdin, never from the command line, and checks the pasted PEMs', async () => {
+    const pki = createPki(undefined, { days: 400 });
+    const splunkd = await startSplunkdSimulator({ tls: { cert: pki.serverCert, key: pki.serverKey } });
+    try {
+      splunkd.setStanza('ta_ser_mail_send', 'mailer', { host: '127.0.0.1', port: '9', from: 'alerts@example.com' });
+      splunkd.setPassword('ta_ser_mail_send_secret', 'mailer', 'mailbox-secret-1');
+      splunkd.setPassword('ta_ser_mail_send_client_cert', 'mailer', pki.clientCert);
+      splunkd.setPassword('ta_ser_mail_send_client_key', 'mailer', pki.clientKey);
+      splunkd.setPassword('ta_ser_mail_send_passphrase', 'mailer', 'wrong-passphrase-xyz');
+      const env = { TA_SER_MAIL_SPLUNKD_CA_FILE: pki.caFile, TA_SER_MAIL_APP_DIR: '' };
+      const r = await doctor(['--splunk', splunkd.url, '--session-key-file', '-', '--json'], env, `${splunkd.sessionKey}\n`);
+      expect(r.code, r.stderr).toBe(1);
+      const rows = JSON.parse(r.stdout) as CheckResult[];
+      expect(rows.find((x) => x.check === 'splunkd')?.status).toBe('pass');
+      expect(rows.find((x) => x.check === 'client certificate')?.detail).toMatch(/realm ta_ser_mail_send_passphrase\) \(wrong passphrase\)$/);
+      expect(r.stdout + r.stderr).not.toContain('wrong-passphrase-xyz');
+      expect(r.stdout + r.stderr).not.toContain(splunkd.sessionKey);
+
+      const neither = await doctor([], env);
+      expect(neither.code).toBe(2);
+      expect(neither.stderr).toMatch(/either --config <file> or --splunk/);
+      const missing = await doctor(['--splunk', '--session-key-file', '/no/such/key'], env);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/--session-key-file.*cannot be read \(ENOENT\)/);
+    } finally {
+      await splunkd.close();
+    }
   });
 });
