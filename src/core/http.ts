@@ -1,5 +1,6 @@
 import type { PeerCertificate } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici.js';
 import type { Logger } from './logger.js';
 import type { Secret } from './secret.js';
 import { tlsConnectOptions, type TlsConfig } from './tls.js';

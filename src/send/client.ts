@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../core/undici.js';
 import { AddonError, describeError, isTlsVerificationFailure } from '../core/errors.js';
 import { createDispatcher } from '../core/http.js';
 import { parseRetryAfter, withRetry, type RetryClassifier } from '../core/retry.js';

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../core/undici.js';
 import { isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { parseRetryAfter, withRetry, type RetryClassifier } from '../core/retry.js';

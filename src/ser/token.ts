@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../core/undici.js';
 import { z } from 'zod';
 import { isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
 import { parseRetryAfter } from '../core/retry.js';

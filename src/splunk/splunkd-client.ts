@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { request } from 'undici';
+import { request } from '../core/undici.js';
 import { AddonError, isTlsVerificationFailure, TlsVerificationError } from '../core/errors.js';
 import { createDispatcher } from '../core/http.js';
 import type { Logger } from '../core/logger.js';
