@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileCheckpointStore } from '../../src/core/checkpoint.js';
@@ -6,7 +7,7 @@ import { Secret } from '../../src/core/secret.js';
 import { addonHealthDashboard } from '../../src/dashboards/definitions/addon-health.js';
 import { HecSink, hecSinkConfig } from '../../src/hec/sink.js';
 import { startMailInput, type RunningMailInput } from '../../src/mail/input.js';
-import type { FiguresLine, FiguresTiming } from '../../src/mail/receiver-figures.js';
+import { ReceiverFigures, type FiguresLine, type FiguresTiming } from '../../src/mail/receiver-figures.js';
 import { startHecSimulator, type HecSimulator } from '../../src/sim/hec.js';
 import { mailInputSchema } from './config-input.js';
 import { mails, message, post, sleep, TOKEN } from './helpers.js';
@@ -175,5 +176,46 @@ describe('mail receiver figures line', () => {
     const terms = [...search.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
     expect(terms).toContain('TA-ser-mail');
     expect(terms.filter((t) => t !== 'TA-ser-mail').some((t) => raw.includes(t))).toBe(true);
+  });
+});
+
+describe('ReceiverFigures counts', () => {
+  type Step = { kind: 'ok'; events: number; dropped: number } | { kind: 'refused'; status: number; code: string } | { kind: 'health' } | { kind: 'take' };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('ok' as const), events: fc.nat(500), dropped: fc.nat(20) }),
+    fc.record({ kind: fc.constant('refused' as const), status: fc.constantFrom(400, 401, 404, 405, 408, 413, 415, 500, 503), code: fc.constantFrom('MAIL_PAYLOAD_INVALID', 'MAIL_AUTH_REFUSED', 'MAIL_AT_CAPACITY', 'MAIL_BODY_TIMEOUT') }),
+    fc.constant({ kind: 'health' as const }),
+    fc.constant({ kind: 'take' as const }),
+  );
+
+  it('loses and doubles nothing across lines, and every request lands in exactly one outcome', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 200 }), (steps) => {
+        const f = new ReceiverFigures(0);
+        const lines: FiguresLine[] = [];
+        let t = 0;
+        for (const s of steps) {
+          if (s.kind === 'ok') f.delivered(s.events, s.dropped);
+          else if (s.kind === 'refused') f.refused(s.status, s.code);
+          else if (s.kind === 'health') f.health();
+          else lines.push(f.take(++t));
+        }
+        lines.push(f.take(++t, true));
+        for (const l of lines) {
+          expect(l.requests).toBe(l.delivered + l.refused + l.rejected_auth + l.unavailable + l.errors);
+          expect(Object.values(l.reasons).reduce((a, b) => a + b, 0)).toBe(l.requests - l.delivered);
+        }
+        const sum = total(lines);
+        const refusals = steps.filter((s): s is Extract<Step, { kind: 'refused' }> => s.kind === 'refused');
+        expect(sum.requests).toBe(steps.filter((s) => s.kind !== 'health' && s.kind !== 'take').length);
+        expect(sum.events).toBe(steps.reduce((a, s) => a + (s.kind === 'ok' ? s.events : 0), 0));
+        expect(sum.rejected_auth).toBe(refusals.filter((s) => s.status === 401).length);
+        expect(sum.unavailable).toBe(refusals.filter((s) => s.status === 503).length);
+        expect(sum.health_checks).toBe(steps.filter((s) => s.kind === 'health').length);
+        // Periods follow each other: each line starts where the previous one was taken.
+        lines.forEach((l, i) => expect(Date.parse(l.since)).toBe(i));
+        expect(lines.filter((l) => l.final)).toHaveLength(1);
+      }),
+    );
   });
 });
