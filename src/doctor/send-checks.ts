@@ -32,7 +32,8 @@ export function mtlsCheck(t: MtlsTarget): Check {
   return {
     check: 'send mTLS',
     target,
-    after: [`client cert ${t.service}`],
+    // A CA bundle that is not one would fail the handshake for a reason its own row already names.
+    after: [`client cert ${t.service}`, ...(t.pems.settings.ca_file || t.pems.settings.ca_pem ? [`ca bundle ${t.service}`] : [])],
     async run(signal) {
       const cert = sendPemText(t.pems, 'client_cert')!;
       const key = sendPemText(t.pems, 'client_key')!;

@@ -119,9 +119,11 @@ describe('doctor: send service PEMs pasted as text', () => {
     expect(wrap.status).toBe('fail');
     expect(wrap.detail).toMatch(/^send_services\.mailer\.public_key_pem does not hold an RSA public key or certificate in PEM: .* \(it holds 7 characters of text that is not PEM\)$/);
     expect(wrap.fix).toMatch(/public_key_pem/);
-    const ca = row(await doctor(pastedConfig({ ca_pem: ref('garbage') })), 'CA bundle');
+    const badCa = await doctor(pastedConfig({ ca_pem: ref('garbage') }));
+    const ca = row(badCa, 'CA bundle');
     expect(ca.status).toBe('fail');
     expect(ca.detail).toBe('send_services.mailer.ca_pem holds 7 characters of text that is not PEM, no certificate');
+    expect(row(badCa, 'send mTLS').detail).toBe('not run: ca bundle mailer did not pass');
   });
 
   it('a private key pasted where the certificate goes says where it belongs', async () => {
