@@ -25,8 +25,8 @@ function doctor(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise
     if (stdin !== undefined) child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
