@@ -108,7 +108,7 @@ export function sendPemChecks(t: SendPemTarget): Check[] {
   }
   checks.push({
     check: 'encryption key',
-    target: pemSourceOf(t.settings.public_key_file, t.settings.public_key_pem) === 'pem' ? t.name('public_key_pem') : t.settings.public_key_file ?? t.service,
+    target: pemSourceOf(t.settings.public_key_file, t.settings.public_key_pem) === 'pem' ? t.name('public_key_pem') : t.settings.public_key_file ?? t.name('encrypt'),
     async run() {
       if (!t.settings.encrypt) return skip(`encryption is off for ${t.service}`);
       let key: PemText | undefined;

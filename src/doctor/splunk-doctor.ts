@@ -7,7 +7,7 @@ import { APP_NAME, readAppConf, splunkdTls } from '../splunk/app-settings.js';
 import { listStanzas } from '../splunk/conf-rest.js';
 import { SEND_KIND, loadProxy, loadSendService } from '../splunk/named-settings.js';
 import { SplunkdClient, type SplunkdTls } from '../splunk/splunkd-client.js';
-import { fail, type Check, type CheckResult } from './check.js';
+import { fail, skip, type Check, type CheckResult } from './check.js';
 import type { DoctorReport } from './doctor.js';
 import { runChecks } from './run-checks.js';
 import { mtlsCheck } from './send-checks.js';
@@ -43,6 +43,9 @@ export function splunkSettingName(service: string, field: string): string {
   const realm = REALMS[field];
   return realm ? `[${service}] ${field} (storage/passwords realm ${realm})` : `${FILE} [${service}] ${field}`;
 }
+
+/** A row known without running anything, kept in its service's place in the table. */
+const row = (check: string, target: string, r: ReturnType<typeof skip>): Check => ({ check, target, run: async () => r });
 
 const report = (results: CheckResult[]): DoctorReport => ({ results, ok: results.every((r) => r.status !== 'fail') });
 
@@ -116,14 +119,14 @@ async function withoutSessionKey(o: SplunkDoctorOptions): Promise<DoctorReport> 
   for (const name of names) {
     const stanza = conf.get(name);
     if (!stanza) {
-      results.push({ check: 'send service', target: `${FILE} [${name}]`, status: 'fail', detail: `no [${name}] stanza in ${dir}/{default,local}/${FILE}`, fix: 'add the send service in the app\'s configuration page' });
+      checks.push(row('send service', `${FILE} [${name}]`, fail(`no [${name}] stanza in ${dir}/{default,local}/${FILE}`, 'add the send service in the app\'s configuration page')));
       continue;
     }
     const raw = (k: string) => stanza.get(k)?.trim() || undefined;
     const encrypt = shape.encrypt.safeParse(raw('encrypt') ?? false);
     const wrapMode = shape.wrap_mode.safeParse(raw('wrap_mode'));
     if (!encrypt.success || !wrapMode.success) {
-      results.push({ check: 'send service', target: `${FILE} [${name}]`, status: 'fail', detail: `${encrypt.success ? 'wrap_mode' : 'encrypt'}: not a valid value`, fix: `fix ${FILE} [${name}] in the configuration page` });
+      checks.push(row('send service', `${FILE} [${name}]`, fail(`${encrypt.success ? 'wrap_mode' : 'encrypt'}: not a valid value`, `fix ${FILE} [${name}] in the configuration page`)));
       continue;
     }
     // Only the files: the pasted PEMs and the passphrase are in storage/passwords, unread here.
@@ -141,14 +144,14 @@ async function withoutSessionKey(o: SplunkDoctorOptions): Promise<DoctorReport> 
       wrap_mode: wrapMode.data,
     };
     const pems: SendPemTarget = { service: name, settings, name: (field) => splunkSettingName(name, field), passphraseUnread: `realm ${SEND_PASSPHRASE_REALM}` };
-    const pasted = (what: string, files: string) => ({ check: what, target: `${FILE} [${name}]`, status: 'skip' as const, detail: `no ${files}: the PEM pasted in the configuration page is used, and it is in storage/passwords (not read)` });
+    const pasted = (what: string, files: string) => row(what, `${FILE} [${name}]`, skip(`no ${files}: the PEM pasted in the configuration page is used, and it is in storage/passwords (not read)`));
     const rows = sendPemChecks(pems);
     const pick = (check: string) => rows.filter((c) => c.check === check);
     if (settings.client_cert_file && settings.client_key_file) checks.push(...pick('client certificate'));
-    else results.push(pasted('client certificate', settings.client_cert_file ? 'client_key_file' : settings.client_key_file ? 'client_cert_file' : 'client_cert_file / client_key_file'));
+    else checks.push(pasted('client certificate', settings.client_cert_file ? 'client_key_file' : settings.client_key_file ? 'client_cert_file' : 'client_cert_file / client_key_file'));
     checks.push(...pick('CA bundle'));
     if (!settings.encrypt || settings.public_key_file) checks.push(...pick('encryption key'));
-    else results.push(pasted('encryption key', 'public_key_file'));
+    else checks.push(pasted('encryption key', 'public_key_file'));
   }
   results.push(...(await runChecks(checks, { timeoutMs: o.timeoutMs })));
   return report(results);
