@@ -5,6 +5,9 @@
 // The cache lives in $SPLUNK_HOME/var/run/TA-ser-mail/ (Splunk's own, mode 700), is keyed by the
 // bundle's SHA-256 (fixed at packaging), the Node version and the CPU, and is only an
 // optimisation: any problem with it and the bundle is compiled as usual.
+// One cache per face (--scheme, --validate-arguments, each input's run, the alert action):
+// a cache holds what the run that wrote it compiled, and splunkd's first start of an input is
+// its --scheme, whose cache would leave a run compiling its whole path at every start.
 // Node 22+: Node's own compile cache (module.enableCompileCache) does the same job.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -36,8 +39,22 @@ function plain() {
   require(bundle);
 }
 
+function face() {
+  const argv = process.argv;
+  const what = `${argv[2] ?? ''}-${argv[3] ?? ''}`.replace(/[^a-z0-9_-]/gi, '').slice(0, 40);
+  if (argv.includes('--scheme')) return `scheme-${what}`;
+  return argv.includes('--validate-arguments') ? `validate-${what}` : what;
+}
+
+/** Caches of earlier bundles (an upgrade leaves them behind), removed when a new one is written. */
+function removeStale() {
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith('code-') && !name.startsWith(`code-${BUNDLE_SHA256.slice(0, 24)}-`)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 function cached() {
-  const file = path.join(dir, `code-${BUNDLE_SHA256.slice(0, 24)}-${process.version}-${process.arch}.v8`);
+  const file = path.join(dir, `code-${BUNDLE_SHA256.slice(0, 24)}-${face()}-${process.version}-${process.arch}.v8`);
   let data;
   try {
     data = fs.readFileSync(file);
@@ -55,6 +72,7 @@ function cached() {
         const tmp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, file);
+        removeStale();
       } catch {
         // No cache this time; the next start compiles again.
       }

@@ -105,6 +105,7 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
     const cacheDir = join(splunkHome, 'var', 'run', 'TA-ser-mail');
     const caches = readdirSync(cacheDir).filter((f) => f.endsWith('.v8'));
     expect(caches).toHaveLength(1);
+    expect(caches[0]).toMatch(/-scheme-/);
     const before = statSync(join(cacheDir, caches[0]!)).mtimeMs;
     const again = await runWrapper(['--scheme']);
     expect(again.stdout).toBe(r.stdout);
@@ -165,6 +166,18 @@ describe('bin/ser_report.sh as splunkd runs it', () => {
     expect(again.code).toBe(0);
     expect(hec.events().filter((e) => e.sourcetype === SOURCETYPES.serCoverage).length).toBe(before);
     expect((JSON.parse(readFileSync(file, 'utf8')) as { next: number }).next).toBe(cp.next);
+
+    // The run wrote a code cache of its own beside the --scheme one, and cleared out what an
+    // earlier bundle (an upgrade) had left there.
+    const cacheDir = join(splunkHome, 'var', 'run', 'TA-ser-mail');
+    expect(readdirSync(cacheDir).some((f) => /^code-[0-9a-f]{24}-modinput-ser_report-v\d/.test(f))).toBe(true);
+    const stale = join(cacheDir, 'code-000000000000000000000000-modinput-mail_metadata-v20.0.0-x64.v8');
+    writeFileSync(stale, 'left by an earlier version');
+    const mailScheme = await runWrapper(['--scheme'], '', undefined, join(app, 'bin', 'mail_metadata.sh'));
+    expect(mailScheme.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(readdirSync(cacheDir).some((f) => /-scheme-modinput-mail_metadata-/.test(f))).toBe(true);
+    expect(readdirSync(cacheDir).some((f) => /-validate-modinput-ser_report-/.test(f))).toBe(true);
   });
 
   it('keeps a kvstore checkpoint that another member (another checkpoint_dir) continues from, waiting out a starting KV store', async () => {
