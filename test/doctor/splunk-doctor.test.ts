@@ -6,7 +6,11 @@ import type { CheckResult } from '../../src/doctor/check.js';
 import type { DoctorReport } from '../../src/doctor/doctor.js';
 import { runSplunkDoctor } from '../../src/doctor/splunk-doctor.js';
 import { renderTable } from '../../src/doctor/table.js';
+import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
+import { openSendService } from '../../src/send/service.js';
+import { loadSendService } from '../../src/splunk/named-settings.js';
+import { SplunkdClient } from '../../src/splunk/splunkd-client.js';
 import { createPki, type Pki } from '../../src/sim/pki.js';
 import { startSendSimulator, type SendSimulator } from '../../src/sim/send.js';
 import { startSplunkdSimulator, type SplunkdSimulator } from '../../src/sim/splunkd.js';
@@ -97,6 +101,29 @@ describe('doctor --splunk with a session key (the alert action\'s loader)', () =
     expect(src[0]!.detail).toMatch(/the alert action uses the pasted client_cert_pem and ignores client_cert_file/);
     expect(src[0]!.fix).toMatch(/^clear ta_ser_mail_send\.conf \[mailer\] client_cert_file/);
     expect(row(report, 'send mTLS').status).toBe('pass');
+  });
+
+  it('agrees with the alert action: the same PEM wins, the same passphrase problem stops both', async () => {
+    pasteAll();
+    splunkd.setStanza('ta_ser_mail_send', 'mailer', { host: '127.0.0.1', port: String(send.port), from: 'alerts@example.com', encrypt: '1', ca_file: pki.rogueCaFile });
+    const client = new SplunkdClient({ serverUri: splunkd.url, sessionKey: new Secret(splunkd.sessionKey), app: 'TA-ser-mail', tls: { ca_file: pki.caFile } });
+    try {
+      const lines: string[] = [];
+      // What the alert action does with the same settings: load, open (it warns about the pair set twice).
+      const service = openSendService(await loadSendService(client, 'mailer'), createLogger({ write: (l) => lines.push(l) }));
+      await service.close();
+      expect(lines.join('')).toMatch(/both ca_file and ca_pem are set; using ca_pem/);
+      const report = await withKey();
+      expect(row(report, 'send PEM source').detail).toMatch(/the alert action uses the pasted ca_pem and ignores ca_file/);
+      expect(row(report, 'CA bundle').target).toBe('[mailer] ca_pem (storage/passwords realm ta_ser_mail_send_ca)');
+      expect(row(report, 'send mTLS').status).toBe('pass');
+
+      splunkd.setPassword('ta_ser_mail_send_passphrase', 'mailer', 'not-it');
+      await expect(loadSendService(client, 'mailer').then((s) => openSendService(s))).rejects.toThrow(/client_key_pem \(realm ta_ser_mail_send_client_key\) cannot be opened with the passphrase/);
+      expect(row(await withKey(), 'client certificate').status).toBe('fail');
+    } finally {
+      await client.close();
+    }
   });
 
   it('a service the alert could not load (mailbox secret missing) is one failed row naming the realm', async () => {
