@@ -1,7 +1,8 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseMailboxList } from '../mail/mailbox-filter.js';
-import { fail, pass, skip, type Check } from './check.js';
+import { fail, pass, skip, warn, type Check } from './check.js';
+import { validityOf, type Validity } from './pem-checks.js';
 
 export interface ReceiverTarget {
   name: string;
@@ -25,14 +26,19 @@ export function receiverFilesCheck(t: ReceiverTarget): Check {
       if (!t.receiver && !t.whitelistFile && !t.blacklistFile) return skip('receiver off, no mailbox lists');
       const seen: string[] = [];
       const setting = (k: string) => `inputs.mail_metadata.${t.name}.${k}`;
+      let validity: Validity | undefined;
       if (t.tlsCertFile && t.tlsKeyFile) {
         try {
-          const cert = createPublicKey(await readFile(t.tlsCertFile));
+          const pem = await readFile(t.tlsCertFile);
+          const cert = createPublicKey(pem);
+          // The same expiry rule as the send service's certificates (pem-checks.ts).
+          validity = validityOf(new X509Certificate(pem), new Date());
           const key = createPrivateKey(await readFile(t.tlsKeyFile));
           if (!createPublicKey(key).export({ format: 'der', type: 'spki' }).equals(cert.export({ format: 'der', type: 'spki' }))) {
             return fail('tls_key_file does not belong to tls_cert_file', `set ${setting('tls_cert_file')} and ${setting('tls_key_file')} to a matching pair`);
           }
-          seen.push('TLS certificate and key match');
+          if (validity.status === 'fail') return fail(`tls_cert_file ${t.tlsCertFile}: the certificate is ${validity.text}`, `renew the receiver's certificate and set ${setting('tls_cert_file')} and ${setting('tls_key_file')}`);
+          seen.push(`TLS certificate and key match, certificate ${validity.text}`);
         } catch (err) {
           return fail(`TLS certificate or key cannot be loaded: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, `check ${setting('tls_cert_file')} / ${setting('tls_key_file')} (PEM, key unencrypted)`);
         }
@@ -54,6 +60,7 @@ export function receiverFilesCheck(t: ReceiverTarget): Check {
           return fail((err as Error).message, `fix ${setting(k)}: a JSON array of addresses, as the connector writes it`);
         }
       }
+      if (validity?.status === 'warn') return warn(seen.join('; '), `renew the receiver's certificate before it expires and set ${setting('tls_cert_file')} and ${setting('tls_key_file')}`);
       return pass(seen.join('; ') || 'nothing to load');
     },
   };

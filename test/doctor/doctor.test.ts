@@ -11,6 +11,7 @@ import { createPki, type Pki } from '../../src/sim/pki.js';
 import { startSendSimulator, type SendSimulator } from '../../src/sim/send.js';
 import { startSerSimulator, type SerSimulator } from '../../src/sim/ser.js';
 import { writeConfig } from './helpers.js';
+import { datedClientPair, daysFromNow } from './pem-pki.js';
 
 let pki: Pki;
 let hec: HecSimulator;
@@ -225,6 +226,26 @@ describe('doctor against the simulators', () => {
     expect(r.fix).toMatch(/inputs\.mail_metadata\.exchange\.whitelist_file/);
     writeFileSync(list, '["a@x.com", "b@x.com"]');
     expect(row((await doctor(baseConfig({ mail: { whitelist_file: list } }))).results, 'receiver files').detail).toMatch(/whitelist 2 mailbox/);
+  });
+
+  it('reports the mail receiver certificate by the send certificates\' rule: expired fails, within 30 days warns', async () => {
+    const files = (name: string, from: number, to: number) => {
+      const p = datedClientPair(pki, name, daysFromNow(from), daysFromNow(to));
+      writeFileSync(join(work, `${name}.crt`), p.cert);
+      writeFileSync(join(work, `${name}.key`), p.key);
+      return { tls_cert_file: join(work, `${name}.crt`), tls_key_file: join(work, `${name}.key`) };
+    };
+    const good = row((await doctor(baseConfig({ mail: { tls_cert_file: pki.serverCertFile, tls_key_file: pki.serverKeyFile } }))).results, 'receiver files');
+    expect(good.status).toBe('pass');
+    expect(good.detail).toMatch(/TLS certificate and key match, certificate expires in 39\d d/);
+    const old = row((await doctor(baseConfig({ mail: files('receiver-old', -60, -1) }))).results, 'receiver files');
+    expect(old.status).toBe('fail');
+    expect(old.detail).toMatch(/receiver-old\.crt: the certificate is expired on \d{4}-\d\d-\d\d$/);
+    expect(old.fix).toMatch(/inputs\.mail_metadata\.exchange\.tls_cert_file/);
+    const soon = await doctor(baseConfig({ mail: files('receiver-soon', -60, 5) }));
+    expect(row(soon.results, 'receiver files').status).toBe('warn');
+    expect(row(soon.results, 'receiver files').detail).toMatch(/expires in [45] d/);
+    expect(soon.ok).toBe(true);
   });
 
   it('with a proxy, checks the way to the proxy and lets the HTTP rows test the path through it', async () => {
