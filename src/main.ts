@@ -5,6 +5,15 @@ import { describeError } from './core/errors.js';
 // and every other command's modules (dynamic imports stay lazy in the CJS bundle).
 async function entry(argv: string[]): Promise<number> {
   if (argv[2] === 'modinput') {
+    // --scheme: the answer is text generated with the build, so no schema is built for it.
+    if (argv[4] === '--scheme' && argv.length === 5) {
+      const { PACKAGED_SCHEMES } = await import('./splunk/inputs/schemes.generated.js');
+      const xml = PACKAGED_SCHEMES[argv[3]!];
+      if (xml !== undefined) {
+        process.stdout.write(xml);
+        return 0;
+      }
+    }
     const { modinputMain, parseModinputArgs } = await import('./splunk/modinput-cli.js');
     const args = parseModinputArgs(argv.slice(3));
     if (args) return modinputMain(args.kind, args);

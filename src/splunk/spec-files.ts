@@ -59,6 +59,15 @@ export function settingsSpec(): string {
   return `${HEADER}# proxy password realm: ${PROXY_REALM}\n\n${blocks.join('\n')}`;
 }
 
+/**
+ * Every input's --scheme answer as text in the bundle: splunkd asks for it at every start, and
+ * answering it this way builds no schema and loads no logger (src/main.ts).
+ */
+function packagedSchemes(inputs: ModularInput[]): string {
+  const schemes = Object.fromEntries(inputs.map((i) => [i.kind, schemeXml(i)]));
+  return `// Generated from the input schemas (npm run generate). Do not edit.\n// What each modular input answers to --scheme: src/splunk/scheme.ts, read by src/main.ts.\nexport const PACKAGED_SCHEMES: Readonly<Record<string, string>> = ${JSON.stringify(schemes, null, 2)};\n`;
+}
+
 /** Path (relative to the repository) → content. */
 export function generatedFiles(inputs: ModularInput[]): Map<string, string> {
   const app = 'splunk_app/TA-ser-mail';
@@ -69,6 +78,7 @@ export function generatedFiles(inputs: ModularInput[]): Map<string, string> {
   out.set(`${app}/README/ta_ser_mail_send.conf.spec`, namedSpec(SEND_KIND, 'A secure send service. The alert action names it with service = <name>.'));
   out.set(`${app}/README/ta_ser_mail_settings.conf.spec`, settingsSpec());
   for (const i of inputs) out.set(`test/splunk/fixtures/${i.kind}.scheme.xml`, schemeXml(i));
+  out.set('src/splunk/inputs/schemes.generated.ts', packagedSchemes(inputs));
   for (const e of WRAPPER_ENTRIES) {
     out.set(`${app}/bin/${e.name}.sh`, wrapperSh(e));
     out.set(`${app}/bin/${e.name}.cmd`, wrapperCmd(e));
