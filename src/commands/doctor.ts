@@ -45,6 +45,7 @@ export const registerDoctor: RegisterCommand = (program: Command) => {
     .addHelpText('after', '\nExit code: 0 when no check failed (WARN rows do not fail), 1 otherwise. Nothing is indexed and nothing is sent: the HEC token is tested with an empty request, the send service with a GET.')
     .action(async (opts: { config?: string; splunk?: string | true; sessionKeyFile?: Secret; service?: string; timeout: number; json?: boolean }, cmd: Command) => {
       if (!opts.config === !opts.splunk) cmd.error('error: give either --config <file> or --splunk [server_uri]', { exitCode: 2 });
+      if (opts.config && (opts.service || opts.sessionKeyFile)) cmd.error('error: --service and --session-key-file go with --splunk, not --config', { exitCode: 2 });
       const log = createLogger({ level: cmd.optsWithGlobals<{ logLevel: LogLevel }>().logLevel, name: 'doctor' });
       const report = opts.config
         ? await runDoctor(opts.config, { log, timeoutMs: opts.timeout * 1000 })

@@ -76,6 +76,9 @@ describe('doctor as a command', () => {
       const neither = await doctor([], env);
       expect(neither.code).toBe(2);
       expect(neither.stderr).toMatch(/either --config <file> or --splunk/);
+      const mixed = await doctor(['--config', 'x.yaml', '--service', 'mailer'], env);
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr).toMatch(/--service and --session-key-file go with --splunk/);
       const missing = await doctor(['--splunk', '--session-key-file', '/no/such/key'], env);
       expect(missing.code).not.toBe(0);
       expect(missing.stderr).toMatch(/--session-key-file.*cannot be read \(ENOENT\)/);
