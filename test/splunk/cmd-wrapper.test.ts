@@ -120,6 +120,19 @@ describe('the .cmd wrappers under cmd.exe parsing', () => {
     }
   });
 
+  it('passes no value through `call` arguments (call expands % a second time and doubles ^)', () => {
+    for (const e of WRAPPER_ENTRIES) {
+      const calls = wrapperCmd(e)
+        .split('\r\n')
+        .flatMap((l) => [...l.matchAll(/\bcall\s+(\S+)(.*)$/gi)].map((m) => [m[1]!, m[2]!.trim()] as const));
+      expect(calls.length, e.name).toBeGreaterThanOrEqual(4);
+      for (const [label, rest] of calls) {
+        expect(label, e.name).toMatch(/^:\w+$/);
+        expect(rest, `${e.name}: call ${label}`).toBe('');
+      }
+    }
+  });
+
   it('clears OPENSSL_CONF for a Node that is not Splunk\'s own, like the .sh wrappers', () => {
     for (const e of WRAPPER_ENTRIES) {
       const lines = wrapperCmd(e).split('\r\n');
