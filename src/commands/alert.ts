@@ -150,7 +150,7 @@ export const registerAlert: RegisterCommand = (program: Command) => {
     .option('--execute', 'splunkd passes this to run the action')
     .action(async (action: string, opts: { execute?: boolean }) => {
       if (action !== ACTION_NAME) throw new Error(`unknown alert action "${action}": the only one is ${ACTION_NAME}`);
-      if (!opts.execute) throw new Error(`${ACTION_NAME} expects --execute (alert_actions.conf: alert.execute.cmd.arg.0 = --execute; splunkd does not add it when alert.execute.cmd is set)`);
+      if (!opts.execute) throw new Error(`${ACTION_NAME} expects --execute, which splunkd passes when it runs bin/${ACTION_NAME}.sh or .cmd (alert_actions.conf sets no alert.execute.cmd; if one was added in local/, it needs alert.execute.cmd.arg.0 = --execute)`);
       const level = (program.opts().logLevel as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info';
       const log = createLogger({ level, name: ACTION_NAME });
       process.exitCode = await executeAlert(await readStdin(), log);

@@ -70,10 +70,10 @@ export function alertActionsConf(): string {
     'payload_format = json',
     // AppInspect (check_alert_icon_exists_for_custom_alerts): a file under appserver/static.
     `icon_path = ${ACTION_NAME}.png`,
-    // splunkd does not add --execute when alert.execute.cmd is set; the arguments count from 0
-    // (Splunk's own example: arg.0 = -jar, arg.1 = <jar>, arg.2 = --execute). Passed once.
-    `alert.execute.cmd = ${ACTION_NAME}.sh`,
-    'alert.execute.cmd.arg.0 = --execute',
+    // No alert.execute.cmd: splunkd then finds bin/<stanza>.<ext> itself, .sh on Linux and macOS,
+    // .cmd on Windows (Splunk's custom alert script lookup, which AppInspect's
+    // check_alert_actions_exe_exist follows), and passes --execute once. An alert.execute.cmd
+    // would name one file for every platform, and a Windows search head cannot run a .sh.
     'maxtime = 10m',
     `param._cam = ${JSON.stringify(CAM)}`,
   ];

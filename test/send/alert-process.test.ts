@@ -275,7 +275,8 @@ describe('ser_secure_send as a child process, payload on stdin', () => {
     const r = await runAction(
       payload('sid-wrapper', { service: 'mailbox', hec: 'main', to: 'soc.team@example.com', subject: 'Wrapper run', body: 'Results:', body_type: 'text/plain' }, file),
       { ...(env as Record<string, string>), PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`, TA_SER_MAIL_SEND_AUDIT_FILE: join(dir, 'wrapper-audit.log') },
-      ['sh', join(appDir, 'bin/ser_secure_send.sh'), '--execute', '--execute'],
+      // As splunkd runs it: bin/<stanza>.sh found by name, --execute added by splunkd.
+      ['sh', join(appDir, 'bin/ser_secure_send.sh'), '--execute'],
     );
     expect(r.stderr).not.toMatch(/^ERROR/m);
     expect(r.code).toBe(0);

@@ -133,6 +133,13 @@ function precertProblems(app: string, want: PackageExpectation): string[] {
     const args = [...keys].filter(([k]) => /^alert\.execute\.cmd\.arg\.\d+$/.test(k)).map(([, v]) => v.trim());
     const executes = args.filter((a) => a === '--execute').length;
     if (keys.has('alert.execute.cmd') && executes !== 1) out.push(`alert_actions.conf [${stanza}] passes --execute ${executes} times in alert.execute.cmd.arg.* (once)`);
+    // Without alert.execute.cmd splunkd looks for bin/<stanza>.<ext> per platform (AppInspect:
+    // check_alert_actions_exe_exist): a Unix one and a Windows one, or the action is missing on one.
+    if (!keys.has('alert.execute.cmd') && !keys.has('command')) {
+      const has = (exts: string[]) => exts.some((e) => existsSync(join(app, 'bin', `${stanza}${e}`)));
+      if (!has(['.sh', '.py', '.js', ''])) out.push(`alert_actions.conf [${stanza}] has no alert.execute.cmd and no bin/${stanza}.sh for Linux and macOS`);
+      if (!has(['.cmd', '.bat', '.exe', '.py', '.js'])) out.push(`alert_actions.conf [${stanza}] has no alert.execute.cmd and no bin/${stanza}.cmd for Windows`);
+    }
   }
   const meta = readConf(app, 'metadata/default.meta');
   const transforms = readConf(app, 'default/transforms.conf');

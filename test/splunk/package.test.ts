@@ -73,7 +73,9 @@ describe('the package (SPLUNK.md packaging rules)', () => {
     const alert = conf('default/alert_actions.conf').get('ser_secure_send');
     expect(alert?.get('icon_path')).toBe('ser_secure_send.png');
     expect(entries.some((e) => e.path === 'TA-ser-mail/appserver/static/ser_secure_send.png')).toBe(true);
-    expect([...alert!].filter(([k, v]) => k.startsWith('alert.execute.cmd.arg.') && v === '--execute')).toEqual([['alert.execute.cmd.arg.0', '--execute']]);
+    // No alert.execute.cmd: splunkd runs bin/ser_secure_send.sh (Linux, macOS) or .cmd (Windows) with --execute.
+    expect([...alert!.keys()].filter((k) => k.startsWith('alert.execute.cmd'))).toEqual([]);
+    for (const ext of ['sh', 'cmd']) expect(entries.some((e) => e.path === `TA-ser-mail/bin/ser_secure_send.${ext}`), ext).toBe(true);
     expect(conf('metadata/default.meta').get('lookups')?.get('export')).toBe('system');
     expect(entries.some((e) => e.path.startsWith('TA-ser-mail/lookups/ta_ser_mail_identities'))).toBe(false);
     expect(conf('default/fields.conf').get('event_id')?.get('INDEXED')).toBe('true');
@@ -117,7 +119,7 @@ describe('the packaging rules themselves', () => {
       'bin/ok.sh': '#!/bin/sh\n',
       'lookups/open.csv': 'a\n',
       'app.manifest': JSON.stringify({ info: { id: { version: '1.0.1' } } }),
-      'default/alert_actions.conf': '[noicon]\nis_custom = 1\nalert.execute.cmd = a.sh\nalert.execute.cmd.arg.0 = --execute\nalert.execute.cmd.arg.1 = --execute\n[badicon]\nis_custom = 1\nicon_path = missing.png\n',
+      'default/alert_actions.conf': '[noicon]\nis_custom = 1\nalert.execute.cmd = a.sh\nalert.execute.cmd.arg.0 = --execute\nalert.execute.cmd.arg.1 = --execute\n[badicon]\nis_custom = 1\nicon_path = missing.png\n[ok]\nis_custom = 1\nicon_path = ok.png\n',
       'default/transforms.conf': '[ids]\nfilename = ids.csv\n',
       'default/savedsearches.conf': '[writer]\nsearch = index=x | outputlookup ids\n',
       'lookups/ids.csv': 'identity\n',
@@ -162,6 +164,8 @@ describe('the packaging rules themselves', () => {
       /alert_actions\.conf \[noicon\] has no icon_path/,
       /alert_actions\.conf \[badicon\] icon_path missing\.png is not under appserver\/static/,
       /alert_actions\.conf \[noicon\] passes --execute 2 times/,
+      /alert_actions\.conf \[badicon\] has no alert\.execute\.cmd and no bin\/badicon\.sh for Linux and macOS/,
+      /alert_actions\.conf \[ok\] has no alert\.execute\.cmd and no bin\/ok\.cmd for Windows/,
       /default\.meta \[lookups\] is not export = system/,
       /lookups\/ids\.csv ships, but savedsearches\.conf \[writer\] writes it/,
       /fields\.conf \[event_id\] INDEXED = true is missing/,
