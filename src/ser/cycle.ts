@@ -43,6 +43,11 @@ export interface WindowRunOptions {
   /** Counts this input's report requests, failed cycles included. */
   requests?: RequestCounter;
   onWindowDone?: (task: WindowTask) => void;
+  /**
+   * What the store holds now, when known: a cycle with no window to read whose checkpoint comes
+   * out the same does not write it again (a run with nothing to do then makes no fsync).
+   */
+  persisted?: SerCheckpoint;
 }
 
 /**
@@ -180,7 +185,7 @@ export async function runWindows(tasks: readonly WindowTask[], o: WindowRunOptio
   };
   await Promise.all(Array.from({ length: workers }, worker));
   // Write what is true now, whatever happened; then report the first failure.
-  dirty = true;
+  dirty = tasks.length > 0 || o.persisted === undefined || JSON.stringify(snapshot()) !== JSON.stringify(o.persisted);
   while (saving) await saving.catch(() => undefined);
   if (dirty) {
     try {

@@ -149,6 +149,7 @@ export async function runSerInput(o: SerInputRunOptions): Promise<SerCycleSummar
       signal: o.signal,
       requests,
       onWindowDone: (t) => o.onWindowDone?.(++done, tasks.length, t),
+      persisted: stored,
     });
     counts.events += await finish(o, entitlement);
     return summary(counts, tasks.length, state, o.signal?.aborted === true);

@@ -44,6 +44,38 @@ class FailingSink extends MemorySink {
 }
 
 describe('SER input cycle', () => {
+  it('a run with no window to read writes no checkpoint when nothing in it changed, and a first run always writes one', async () => {
+    const s = await sim({ now: () => NOW });
+    const dir = tempDir();
+    const counted = (store: FileCheckpointStore) => {
+      const saves: unknown[] = [];
+      const save = store.save.bind(store);
+      store.save = async (key, value) => {
+        saves.push(value);
+        return save(key, value);
+      };
+      return saves;
+    };
+    // First run: reads the day so far and saves as it goes.
+    const first = runOptions(s, { input: { start_date: '2026-11-20' }, now: () => NOW, dir });
+    await runSerInput(first.run);
+    const before = (await first.checkpoints.load(serCheckpointKey('main', 'acme'))) as SerCheckpoint;
+    // Same hour again: the entitlement event goes out, no window is due, the file stays as it is.
+    const idle = runOptions(s, { input: { start_date: '2026-11-20' }, now: () => NOW, dir });
+    const idleSaves = counted(idle.checkpoints as FileCheckpointStore);
+    const summary = await runSerInput(idle.run);
+    expect(summary.windows).toBe(0);
+    expect(of(idle.sink, SOURCETYPES.serEntitlement)).toHaveLength(1);
+    expect(idleSaves).toEqual([]);
+    expect(await idle.checkpoints.load(serCheckpointKey('main', 'acme'))).toEqual(before);
+    // A first run with nothing to read yet (start in the current hour) still records where it starts.
+    const fresh = runOptions(s, { name: 'fresh', input: { start_date: '2026-11-20' }, now: () => Date.parse('2026-11-20T00:20:00Z'), dir });
+    const freshSaves = counted(fresh.checkpoints as FileCheckpointStore);
+    await runSerInput(fresh.run);
+    expect(freshSaves).toHaveLength(1);
+    expect(((await fresh.checkpoints.load(serCheckpointKey('fresh', 'acme'))) as SerCheckpoint).next).toBe(Date.parse('2026-11-20T00:00:00Z'));
+  });
+
   it('first run starts at the configured start date and stops at now − settle delay', async () => {
     const s = await sim({ now: () => NOW });
     const { run, sink } = runOptions(s, { input: { start_date: '2026-11-19' }, now: () => NOW });
