@@ -19,26 +19,6 @@ const bundle = path.join(__dirname, 'ta-ser-mail.bundle.cjs');
 const home = process.env.SPLUNK_HOME;
 const dir = home && !process.env.TA_SER_MAIL_NO_CODE_CACHE ? path.join(home, 'var', 'run', 'TA-ser-mail') : undefined;
 
-// Node 20 parses its 144 bundled root certificates (about 45 ms of one core) when the process
-// makes its first TLS context, whatever CA that context trusts. A run or a validation always
-// makes one (splunkd, SER, HEC, the send service), so a worker thread makes a throw-away
-// context while this thread reads and starts the bundle: the parsed certificates are shared by
-// the whole process. Only a speed-up: if it fails, the first connection parses them itself.
-if (!process.argv.includes('--scheme') && (process.argv[2] === 'modinput' || process.argv[2] === 'alert')) {
-  try {
-    const { Worker } = require('node:worker_threads');
-    const w = new Worker("require('node:tls').createSecureContext()", { eval: true, stdout: true, stderr: true });
-    w.on('error', () => {});
-    w.unref();
-  } catch {
-    // Workers unavailable: nothing lost.
-  }
-}
-
-function plain() {
-  require(bundle);
-}
-
 function face() {
   const argv = process.argv;
   const what = `${argv[2] ?? ''}-${argv[3] ?? ''}`.replace(/[^a-z0-9_-]/gi, '').slice(0, 40);
