@@ -9,7 +9,7 @@
 // Figures: median wall time of N runs each, interleaved so load drift hits all alike. SPLUNK_HOME
 // is a temp folder, so the app's loader keeps its V8 code cache there as it would under splunkd.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,6 +49,16 @@ function timeRun(cmd: string, args: string[], stdin = ''): Promise<number> {
     });
     child.stdin.end(stdin);
   });
+}
+
+// CPU time (user + system, all threads) of one run, where GNU time is installed: what a host
+// running many inputs pays, apart from the wall time splunkd waits.
+const GNU_TIME = '/usr/bin/time';
+const cpuFile = join(mkdtempSync(join(tmpdir(), 'bench-cpu-')), 'cpu.txt');
+async function cpuRun(cmd: string, args: string[], stdin = ''): Promise<number> {
+  await timeRun(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args], stdin);
+  const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000;
 }
 
 const median = (xs: number[]) => {
@@ -143,10 +153,15 @@ try {
   for (const [label, e] of environments) {
     env = e;
     for (const c of Object.values(cases)) await c(); // the first runs in this environment
-    const samples: Record<string, number[]> = Object.fromEntries([...Object.keys(cases), 'round_trips'].map((k) => [k, []]));
+    const samples: Record<string, number[]> = Object.fromEntries([...Object.keys(cases), 'round_trips', 'cpu_node_e0', 'cpu_run_idle'].map((k) => [k, []]));
+    const withCpu = existsSync(GNU_TIME);
     for (let i = 0; i < ROUNDS; i++) {
       for (const [k, c] of Object.entries(cases)) samples[k]!.push(await c());
       samples.round_trips!.push(await roundTrips());
+      if (withCpu) {
+        samples.cpu_node_e0!.push(await cpuRun(process.execPath, ['-e', '0']));
+        samples.cpu_run_idle!.push(await cpuRun(wrapper, [], idleDoc('main')));
+      }
     }
 
     const base = median(samples.node_e0!);
@@ -174,6 +189,10 @@ try {
       run_idle_vs_allowance: Math.round((idle / allowance) * 100) / 100,
       run_idle_within_target: idle <= allowance ? 1 : 0,
     });
+    if (withCpu) {
+      Object.assign(figures, { cpu_node_e0_ms: round1(median(samples.cpu_node_e0!)), cpu_run_idle_ms: round1(median(samples.cpu_run_idle!)) });
+      process.stdout.write(`CPU (user + system): run_idle ${figures.cpu_run_idle_ms} ms, node -e 0 ${figures.cpu_node_e0_ms} ms\n`);
+    }
     process.stdout.write(`round trips of an idle run: ${splunkdCalls.length} splunkd + ${serCalls.length} SER + ${hecCalls.length} HEC = ${round1(trips)} ms by a minimal client\n`);
     process.stdout.write(`run_idle ${round1(idle)} ms vs allowance 3 x ${round1(base)} + ${round1(trips)} = ${round1(allowance)} ms: ${(idle / allowance).toFixed(2)} of it\n`);
     process.stdout.write(`${JSON.stringify({ bench: 'startup', ...figures })}\n`);
