@@ -58,7 +58,9 @@ describe('forward under HEC faults (CLI)', () => {
   it('ack expected but the token has it off: delivered-unacknowledged, stops, says so once', async () => {
     const hec = await sim({ ack: false });
     const ls = lines(3000, 'ack-off');
-    const r = await cli(['forward', '--config', settings(hec, { batch_bytes: 4096 }), '--ack'], { HEC_TOKEN: hec.token }, ls.join('\n'));
+    // After the stop, forward waits up to request_timeout for replies already on the wire; a
+    // loaded machine answered one after 2 s once, and that batch (indexed) counted undelivered.
+    const r = await cli(['forward', '--config', settings(hec, { batch_bytes: 4096, request_timeout: '10s' }), '--ack'], { HEC_TOKEN: hec.token }, ls.join('\n'));
     expect(r.code).toBe(1);
     expect(r.summary!.unacknowledged).toBeGreaterThan(0);
     expect(r.summary!.delivered).toBe(hec.eventIds().length); // counted delivered: what HEC indexed
