@@ -19,10 +19,13 @@ const bundle = path.join(__dirname, 'ta-ser-mail.bundle.cjs');
 const home = process.env.SPLUNK_HOME;
 const dir = home && !process.env.TA_SER_MAIL_NO_CODE_CACHE ? path.join(home, 'var', 'run', 'TA-ser-mail') : undefined;
 
-// splunkd's runs and validations and the alert action make a handful of HTTP requests and end.
-// undici parses HTTP with a WebAssembly build of llhttp, and V8 also compiles that with its
-// optimising compiler in the background: about 180 ms of CPU per run here (4 of every 10 CPU
-// milliseconds of an idle run) for code that parses a few replies. Baseline wasm code only.
+// Most processes splunkd starts (runs, validations, the alert action) make a handful of HTTP
+// requests and end. undici parses HTTP with a WebAssembly build of llhttp, and V8 also compiles
+// that with its optimising compiler in the background: about 180 ms of CPU per run here (4 of
+// every 10 CPU milliseconds of an idle run), and the exit waited for it. Baseline wasm code
+// only. Long-lived inputs (interval = 0, the mail receiver) parse only replies from SER and HEC
+// with it, which are small and few next to the work around them; inbound mail uses Node's own
+// HTTP parser, which this does not touch.
 if (process.argv[2] === 'modinput' || process.argv[2] === 'alert') {
   try {
     require('node:v8').setFlagsFromString('--liftoff-only');
